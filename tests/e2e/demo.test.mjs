@@ -1,0 +1,217 @@
+// The demo page (www-demo) end to end in headless Chromium: OTP sign-up-or-in through the page's
+// dev inbox, user/roles/countdown, refresh, step-up, reload, logout, an SMS flow, and the
+// secret-hygiene check over every console message of the page (G10 in spec/faults.md).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { JWT_RE, WAIT, redact, newIsolatedContext, recordConsole, setupSuite, uniqueEmail, uniquePhone } from "./helpers.mjs";
+
+describe("demo page", () => {
+  let suite;
+  let context;
+  let page;
+  let blocked;
+  const consoleLines = [];
+  const codesSeen = [];
+  const email = uniqueEmail("ada");
+  const phone = uniquePhone();
+
+  before(async () => {
+    suite = await setupSuite();
+    ({ context, blocked } = await newIsolatedContext(suite.browser, suite.url));
+    page = await context.newPage();
+    recordConsole(page, consoleLines);
+  });
+
+  after(async () => {
+    if (suite) await suite.close();
+  });
+
+  /** The page's text and markup must never show a raw JWT. */
+  async function assertNoJwtInPage(where) {
+    const html = await page.evaluate(() => document.documentElement.outerHTML);
+    assert.ok(!JWT_RE.test(html), `a JWT-shaped string is in the page markup (${where})`);
+  }
+
+  /** Waits for an inbox code newer than the `before` count and returns it (never printed). */
+  async function newestInboxCode(beforeCount) {
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="inbox-code"]').length > n,
+      beforeCount,
+      WAIT,
+    );
+    const code = (await page.locator('[data-testid="inbox-code"]').first().textContent()).trim();
+    assert.ok(/^\d{6}$/.test(code), "the dev inbox shows a 6-digit code");
+    codesSeen.push(code);
+    return code;
+  }
+
+  const inboxCount = () => page.locator('[data-testid="inbox-code"]').count();
+
+  it("loads, shows the hint and the project id, and starts signed out", async () => {
+    await page.goto(suite.url + "/", { waitUntil: "load" });
+    await page.waitForSelector('body[data-state="signedOut"]', WAIT);
+    const hint = await page.locator("#hint").textContent();
+    assert.match(hint, /Dev inbox/);
+    const config = await suite.emulator.config();
+    assert.equal((await page.locator("#project-id").textContent()).trim(), config.projectId);
+  });
+
+  it("email OTP: sign-up-or-in, code from the dev inbox, wrong code shows the error, verify shows user, roles, countdown", async () => {
+    await suite.emulator.createUser({ loginId: email, email, name: "Ada Lovelace", roleNames: ["admin", "viewer"] });
+
+    await page.check("#method-email");
+    await page.fill("#login-id", email);
+    const before = await inboxCount();
+    await page.click("#send-code");
+    await page.waitForSelector("#verify-panel:not([hidden])", WAIT);
+    const masked = (await page.locator("#masked").textContent()).trim();
+    assert.ok(masked.length > 0 && masked !== email, "a masked address is shown instead of the email");
+    assert.ok(masked.includes("@"), "the masked email keeps its @");
+
+    const code = await newestInboxCode(before);
+    const outboxCode = await suite.emulator.latestCode(email);
+    assert.ok(code === outboxCode, "the dev inbox shows the code the emulator sent");
+
+    // A wrong code surfaces the DescopeError's code and description.
+    await page.fill("#code", code === "000000" ? "111111" : "000000");
+    await page.click("#verify");
+    await page.waitForSelector("#error:not([hidden])", WAIT);
+    assert.equal((await page.locator("#error-code").textContent()).trim(), "E061102");
+    assert.ok((await page.locator("#error-description").textContent()).trim().length > 0, "an error description is shown");
+    assert.equal(await page.getAttribute("body", "data-state"), "signedOut");
+
+    // Clicking the inbox code fills it in.
+    await page.locator('[data-testid="inbox-code"]').first().click();
+    assert.ok((await page.inputValue("#code")) === code, "clicking the inbox code fills the code field");
+    await page.click("#verify");
+    await page.waitForSelector('body[data-state="signedIn"]', WAIT);
+    assert.ok(await page.locator("#error").isHidden(), "the error box is cleared after a successful verify");
+
+    await page.locator("#user-email", { hasText: email }).waitFor(WAIT);
+    assert.equal((await page.locator("#user-name").textContent()).trim(), "Ada Lovelace");
+    assert.match((await page.locator("#user-id").textContent()).trim(), /^\S+$/);
+    const roles = (await page.locator("#roles").textContent()).split(",").map((r) => r.trim());
+    assert.ok(roles.includes("admin") && roles.includes("viewer"), `roles shown: ${roles.join(", ")}`);
+    assert.match(await page.locator("#amr").textContent(), /email/);
+    assert.equal((await page.locator("#stepup").textContent()).trim(), "stepUp: false");
+
+    const claims = JSON.parse(await page.locator("#claims").textContent());
+    assert.equal(claims.sub, (await page.locator("#user-id").textContent()).trim());
+    assert.deepEqual([...claims.roles].sort(), ["admin", "viewer"]);
+    assert.equal(typeof claims.exp, "number");
+
+    // The countdown shows m:ss within the session TTL and ticks down.
+    const config = await suite.emulator.config();
+    const first = (await page.locator("#countdown").textContent()).trim();
+    const m = /^(?:(\d+):)?(\d+):(\d\d)$/.exec(first);
+    assert.ok(m, `countdown looks like m:ss (got ${first})`);
+    const secs = Number(m[1] || 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+    assert.ok(secs > 0 && secs <= config.sessionTtlSeconds + 5, `countdown ${secs}s within the TTL ${config.sessionTtlSeconds}s`);
+    await page.waitForFunction((prev) => document.getElementById("countdown").textContent.trim() !== prev, first, WAIT);
+
+    await assertNoJwtInPage("after sign-in");
+  });
+
+  it("Refresh button calls refresh() and keeps the user signed in", async () => {
+    const count = async () =>
+      (await suite.emulator.requests()).filter((r) => r.path.split("?")[0] === "/v1/auth/refresh" && r.status === 200).length;
+    const before = await count();
+    await page.click("#refresh");
+    await page.locator("#notice", { hasText: "refreshed" }).waitFor(WAIT);
+    assert.ok((await page.locator("#error").isHidden()), "no error after refresh");
+    assert.ok((await count()) > before, "a successful POST /v1/auth/refresh reached the emulator");
+    await page.waitForSelector('#last-event[data-type="refreshed"]', WAIT);
+    assert.equal(await page.getAttribute("body", "data-state"), "signedIn");
+    await page.locator("#user-email", { hasText: email }).waitFor(WAIT);
+  });
+
+  it("Step-up sends a new code and, once verified, shows stepUp: true", async () => {
+    const before = await inboxCount();
+    await page.click("#stepup-button");
+    await page.waitForSelector("#verify-panel:not([hidden])", WAIT);
+    assert.ok(await page.locator("#verify-purpose").isVisible(), "the verify panel says step-up");
+    const code = await newestInboxCode(before);
+    await page.locator('[data-testid="inbox-code"]').first().click();
+    assert.ok((await page.inputValue("#code")) === code, "the step-up code is filled in");
+    await page.click("#verify");
+    await page.locator("#stepup", { hasText: "stepUp: true" }).waitFor(WAIT);
+    assert.ok(await page.locator("#verify-panel").isHidden(), "the verify panel closes");
+    const claims = JSON.parse(await page.locator("#claims").textContent());
+    assert.equal(claims.su, true);
+    await page.locator("#user-email", { hasText: email }).waitFor(WAIT);
+    await assertNoJwtInPage("after step-up");
+
+    // The step-up sign-in carried the refresh JWT (Bearer <projectId>:<refreshJwt>).
+    const config = await suite.emulator.config();
+    const stepReq = (await suite.emulator.requests())
+      .filter((r) => r.path.split("?")[0] === "/v1/auth/otp/signin/email")
+      .at(-1);
+    assert.ok(stepReq, "the step-up sign-in reached the emulator");
+    const headers = Object.fromEntries(Object.entries(stepReq.headers || {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const auth = String(headers.authorization || "");
+    assert.ok(auth.startsWith(`Bearer ${config.projectId}:`) && JWT_RE.test(auth), "step-up sign-in sent Bearer <projectId>:<refreshJwt>");
+  });
+
+  it("a reload keeps the user signed in (restored from localStorage)", async () => {
+    await page.reload({ waitUntil: "load" });
+    await page.waitForSelector('body[data-state="signedIn"]', WAIT);
+    await page.locator("#user-email", { hasText: email }).waitFor(WAIT);
+    const roles = (await page.locator("#roles").textContent()).split(",").map((r) => r.trim());
+    assert.ok(roles.includes("admin"), "roles are shown after a reload");
+    const countdown = (await page.locator("#countdown").textContent()).trim();
+    assert.match(countdown, /^\d+:\d\d(:\d\d)?$/);
+    await assertNoJwtInPage("after reload");
+  });
+
+  it("Log out signs out and leaves no DS/DSR keys in localStorage", async () => {
+    await page.click("#logout");
+    await page.waitForSelector('body[data-state="signedOut"]', WAIT);
+    await page.locator("#notice", { hasText: "Signed out" }).waitFor(WAIT);
+    assert.ok(await page.locator("#session-panel").isHidden(), "the session panel is hidden");
+    const keys = await page.evaluate(() => Object.keys(localStorage));
+    const leftovers = keys.filter((k) => k === "DS" || k === "DSR" || k.endsWith("DS") || k.endsWith("DSR"));
+    assert.deepEqual(leftovers, [], "no session or refresh key left in localStorage");
+    const logouts = (await suite.emulator.requests()).filter((r) => r.path.split("?")[0] === "/v1/auth/logout");
+    assert.ok(logouts.length >= 1 && logouts.at(-1).status === 200, "POST /v1/auth/logout answered 200");
+
+    // And it stays signed out across a reload.
+    await page.reload({ waitUntil: "load" });
+    await page.waitForSelector('body[data-state="signedOut"]', WAIT);
+  });
+
+  it("SMS OTP: a new user signs up with a phone number", async () => {
+    await page.check("#method-sms");
+    await page.fill("#login-id", phone);
+    const before = await inboxCount();
+    await page.click("#send-code");
+    await page.waitForSelector("#verify-panel:not([hidden])", WAIT);
+    const masked = (await page.locator("#masked").textContent()).trim();
+    assert.ok(masked.length > 0 && masked !== phone, "a masked phone number is shown");
+    const messages = await suite.emulator.outbox(phone);
+    assert.equal(messages.at(-1).channel, "sms");
+
+    const code = await newestInboxCode(before);
+    await page.locator('[data-testid="inbox-code"]').first().click();
+    assert.ok((await page.inputValue("#code")) === code, "the sms code is filled in");
+    await page.click("#verify");
+    await page.waitForSelector('body[data-state="signedIn"]', WAIT);
+    await page.locator("#user-phone", { hasText: phone }).waitFor(WAIT);
+    assert.match(await page.locator("#amr").textContent(), /sms/);
+    assert.equal((await page.locator("#roles").textContent()).trim(), "(none)");
+    await assertNoJwtInPage("after sms sign-in");
+
+    await page.click("#logout");
+    await page.waitForSelector('body[data-state="signedOut"]', WAIT);
+  });
+
+  it("secret hygiene: no console message carries a JWT or an OTP code, and nothing left 127.0.0.1", async () => {
+    assert.ok(codesSeen.length >= 3, "the flow above saw its codes");
+    const jwtHits = consoleLines.filter((l) => JWT_RE.test(l)).length;
+    assert.equal(jwtHits, 0, `${jwtHits} console message(s) contain a JWT-shaped string`);
+    const codeHits = consoleLines.filter((l) => codesSeen.some((c) => l.includes(c))).length;
+    assert.equal(codeHits, 0, `${codeHits} console message(s) contain an OTP code`);
+    const pageErrors = consoleLines.filter((l) => l.startsWith("pageerror:"));
+    assert.equal(pageErrors.length, 0, `uncaught page errors:\n${redact(pageErrors.join("\n"), codesSeen)}`);
+    assert.deepEqual(blocked, [], "the page only contacted the emulator");
+  });
+});

@@ -1,0 +1,114 @@
+//! Start-time configuration and the command line that produces it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Default project id: 28 characters, so the SDKs' region rule yields no region.
+pub const DEFAULT_PROJECT_ID: &str = "P2emu0000000000000000000000";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:4317";
+
+/// Everything `Emulator::start` needs.
+#[derive(Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub project_id: String,
+    pub serve: Option<PathBuf>,
+    pub session_ttl: u64,
+    pub refresh_ttl: u64,
+    pub rotation: bool,
+    /// Users to load at start (the `--seed` file's JSON array, already parsed).
+    pub seed: Option<serde_json::Value>,
+    /// Signing key; generated at start when `None`.
+    pub key: Option<rsa::RsaPrivateKey>,
+    /// Requests per minute per (client IP, project); 0 disables the limit.
+    pub rate_limit: u64,
+    /// Write one line per request to stderr.
+    pub log_requests: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 4317)),
+            project_id: DEFAULT_PROJECT_ID.to_string(),
+            serve: None,
+            session_ttl: 600,
+            refresh_ttl: 2_419_200,
+            rotation: false,
+            seed: None,
+            key: None,
+            rate_limit: 600,
+            log_requests: true,
+        }
+    }
+}
+
+pub const USAGE: &str = "usage: descope-emulator [--addr 127.0.0.1:4317] [--project-id P2emu0000000000000000000000]
+                        [--serve DIR] [--session-ttl 600] [--refresh-ttl 2419200] [--rotation]
+                        [--seed users.json] [--key private-key.pem] [--rate-limit 600] [--quiet]";
+
+/// Parses the command line (without the program name). Reads the `--seed` and `--key` files.
+///
+/// # Errors
+/// A message fit for stderr when a flag is unknown, lacks its value, or a file cannot be used.
+pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, String> {
+    let mut cfg = Config::default();
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}")),
+            }
+        };
+        match flag.as_str() {
+            "--addr" => {
+                let v = value("--addr")?;
+                cfg.addr = v.parse().map_err(|_| format!("--addr: not an address: {v}"))?;
+            }
+            "--project-id" => {
+                let v = value("--project-id")?;
+                if v.is_empty() || v.contains(':') {
+                    return Err("--project-id must be non-empty and contain no ':'".into());
+                }
+                cfg.project_id = v;
+            }
+            "--serve" => cfg.serve = Some(PathBuf::from(value("--serve")?)),
+            "--session-ttl" => cfg.session_ttl = parse_num(&value("--session-ttl")?, "--session-ttl")?,
+            "--refresh-ttl" => cfg.refresh_ttl = parse_num(&value("--refresh-ttl")?, "--refresh-ttl")?,
+            "--rate-limit" => cfg.rate_limit = parse_num(&value("--rate-limit")?, "--rate-limit")?,
+            "--rotation" => cfg.rotation = true,
+            "--quiet" => cfg.log_requests = false,
+            "--seed" => {
+                let path = value("--seed")?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("--seed {path}: {e}"))?;
+                let v: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|e| format!("--seed {path}: {e}"))?;
+                if !v.is_array() {
+                    return Err(format!("--seed {path}: expected a JSON array of users"));
+                }
+                cfg.seed = Some(v);
+            }
+            "--key" => {
+                let path = value("--key")?;
+                let pem = std::fs::read_to_string(&path).map_err(|e| format!("--key {path}: {e}"))?;
+                cfg.key = Some(crate::keys::parse_private_key_pem(&pem).map_err(|e| format!("--key {path}: {e}"))?);
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument: {other}\n{USAGE}")),
+        }
+    }
+    if cfg.session_ttl == 0 || cfg.refresh_ttl == 0 {
+        return Err("--session-ttl and --refresh-ttl must be positive".into());
+    }
+    Ok(cfg)
+}
+
+fn parse_num(v: &str, name: &str) -> Result<u64, String> {
+    v.parse().map_err(|_| format!("{name}: not a non-negative integer: {v}"))
+}

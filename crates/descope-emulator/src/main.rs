@@ -1,0 +1,25 @@
+//! `descope-emulator`: see `descope_emulator::config::USAGE`.
+
+use std::io::Write;
+
+#[tokio::main]
+async fn main() {
+    let config = match descope_emulator::parse_args(std::env::args().skip(1)) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("{msg}");
+            std::process::exit(2);
+        }
+    };
+    let emu = match descope_emulator::Emulator::start(config).await {
+        Ok(e) => e,
+        Err(msg) => {
+            eprintln!("descope-emulator: {msg}");
+            std::process::exit(1);
+        }
+    };
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "listening on {}", emu.url());
+    let _ = out.flush();
+    emu.wait().await;
+}

@@ -1,0 +1,196 @@
+//! The accept loop and the per-request pipeline around the axum router:
+//! CORS preflight → faults → rate limit → project check → route → CORS, request log, stderr line.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower_service::Service;
+
+use crate::errors::ApiError;
+use crate::state::App;
+use crate::{auth, control, cors, faults, otp, reqlog, session, static_files};
+
+/// Largest request body accepted (bigger answers 413 JSON).
+const MAX_BODY: usize = 1 << 20;
+
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/v1/auth/otp/verify/{method}", post(otp::verify))
+        .route("/v1/auth/otp/{op}/{method}", post(otp::send))
+        .route("/v1/auth/refresh", post(session::refresh))
+        .route("/v1/auth/try-refresh", post(session::try_refresh))
+        .route("/v1/auth/logout", post(session::logout))
+        .route("/v1/auth/logoutall", post(session::logout_all))
+        .route("/v1/auth/me", get(session::me))
+        .route("/v2/keys/{pid}", get(session::keys_v2))
+        .route("/v1/keys/{pid}", get(session::keys_v1))
+        .route("/emulator/outbox", get(control::outbox))
+        .route("/emulator/totp/{login_id}", get(control::totp))
+        .route("/emulator/users", post(control::create_user))
+        .route("/emulator/faults", post(control::add_fault))
+        .route("/emulator/config", get(control::get_config).post(control::set_config))
+        .route("/emulator/clock", post(control::set_clock))
+        .route("/emulator/requests", get(control::requests))
+        .route("/emulator/reset", post(control::reset))
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "E011405", "Method not allowed")
+        })
+        .fallback(|| async { ApiError::not_found("Unknown path") })
+        .with_state(app)
+}
+
+/// Why a request got no answer: the connection is closed instead (fault `drop: true`).
+#[derive(Debug)]
+pub struct Dropped;
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+impl std::error::Error for Dropped {}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/v1/") || path.starts_with("/v2/")
+}
+fn is_jwks(path: &str) -> bool {
+    path.starts_with("/v1/keys/") || path.starts_with("/v2/keys/")
+}
+
+/// Handles one request end to end. `Err(Dropped)` makes hyper close the connection unanswered.
+pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request<hyper::body::Incoming>) -> Result<Response, Dropped> {
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let method = parts.method.clone();
+    let headers = parts.headers.clone();
+    let api = is_api(&path);
+    let control = path.starts_with("/emulator/");
+
+    let bytes = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(_) => {
+            let mut r = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "E011001", "Request body too large").into_response();
+            cors::decorate(&headers, &mut r);
+            return Ok(r);
+        }
+    };
+
+    let mut fault_extra: Option<faults::Fault> = None;
+    let mut resp = if method == Method::OPTIONS {
+        cors::preflight(&headers)
+    } else {
+        let fault = if control { None } else { faults::take(&mut app.data.lock().faults, &path) };
+        if let Some(f) = &fault {
+            if f.delay_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
+            }
+            if f.drop {
+                log_line(&app, &method, &path, None, started);
+                return Err(Dropped);
+            }
+        }
+        match fault.as_ref().and_then(faults::Fault::answer) {
+            Some(r) => r,
+            None => {
+                fault_extra = fault;
+                pipeline(&app, &mut router, peer, &parts, &path, api, control, bytes.clone()).await
+            }
+        }
+    };
+    if let Some(f) = &fault_extra {
+        f.add_retry_after(&mut resp);
+    }
+    cors::decorate(&headers, &mut resp);
+
+    let status = resp.status();
+    if api && method != Method::OPTIONS {
+        let entry = json!({
+            "method": method.as_str(),
+            "path": path,
+            "query": reqlog::query_json(parts.uri.query()),
+            "headers": reqlog::headers_json(&headers),
+            "body": reqlog::body_json(&bytes),
+            "status": status.as_u16(),
+            "at": app.now_ms(),
+        });
+        app.data.lock().requests.push(entry);
+    }
+    log_line(&app, &method, &path, Some(status), started);
+    Ok(resp)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn pipeline(
+    app: &App,
+    router: &mut Router,
+    peer: SocketAddr,
+    parts: &axum::http::request::Parts,
+    path: &str,
+    api: bool,
+    control: bool,
+    bytes: axum::body::Bytes,
+) -> Response {
+    let bearer = auth::bearer(&parts.headers);
+    if api {
+        let project = bearer.as_ref().map(|b| b.0.clone()).unwrap_or_default();
+        let limit = app.runtime.lock().rate_limit;
+        if let Err(wait) = app.limiter.lock().hit(peer.ip(), &project, limit) {
+            let mut r = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "E130429", "Rate limit exceeded").into_response();
+            if let Ok(v) = wait.to_string().parse() {
+                r.headers_mut().insert("retry-after", v);
+            }
+            return r;
+        }
+        if !is_jwks(path) && bearer.as_ref().map(|b| b.0.as_str()) != Some(app.project_id.as_str()) {
+            return ApiError::unauthorized_project().into_response();
+        }
+    } else if !control && parts.method == Method::GET {
+        if let Some(root) = &app.serve {
+            return static_files::serve(root, path).await;
+        }
+    }
+    let req = Request::from_parts(parts.clone(), Body::from(bytes));
+    match router.call(req).await {
+        Ok(r) => r,
+        Err(e) => match e {},
+    }
+}
+
+fn log_line(app: &App, method: &Method, path: &str, status: Option<StatusCode>, started: Instant) {
+    if !app.log_requests {
+        return;
+    }
+    // Path only: query strings may carry codes or tokens.
+    let status = status.map_or_else(|| "dropped".to_string(), |s| s.as_u16().to_string());
+    eprintln!("{} {} {} {}ms", method, path, status, started.elapsed().as_millis());
+}
+
+/// Accept loop: one hyper HTTP/1 connection task per socket.
+pub async fn serve(listener: tokio::net::TcpListener, app: App) {
+    let router = router(app.clone());
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(x) => x,
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        let router = router.clone();
+        tokio::spawn(async move {
+            let svc = hyper::service::service_fn(move |req| handle(app.clone(), router.clone(), peer, req));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                .await;
+        });
+    }
+}

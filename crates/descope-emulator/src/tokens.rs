@@ -1,0 +1,120 @@
+//! Minting session/refresh JWTs (claims of descope-api.md §3.3), the JWTResponse body (§3.1),
+//! and validating presented refresh JWTs.
+
+use serde_json::{json, Map, Value};
+
+use crate::errors::{ApiError, ApiResult};
+use crate::state::{random_id, Data, Session, Shared, User};
+
+/// What a new session should carry beyond the user's roles.
+#[derive(Clone, Debug, Default)]
+pub struct Grant {
+    pub amr: Vec<String>,
+    pub su: bool,
+    pub nsec: Option<Map<String, Value>>,
+}
+
+fn base_claims(shared: &Shared, user: &User, drn: &str, iat: i64, exp: i64, grant: &Grant) -> Map<String, Value> {
+    let mut tenants = Map::new();
+    for t in &user.user_tenants {
+        tenants.insert(t.tenant_id.clone(), json!({"roles": t.role_names, "permissions": t.permissions}));
+    }
+    let mut c = Map::new();
+    c.insert("iss".into(), json!(shared.issuer()));
+    c.insert("sub".into(), json!(user.user_id));
+    c.insert("iat".into(), json!(iat));
+    c.insert("exp".into(), json!(exp));
+    c.insert("drn".into(), json!(drn));
+    c.insert("amr".into(), json!(grant.amr));
+    c.insert("roles".into(), json!(user.role_names));
+    c.insert("permissions".into(), json!(user.permissions));
+    c.insert("tenants".into(), Value::Object(tenants));
+    if grant.su {
+        c.insert("su".into(), json!(true));
+    }
+    if let Some(n) = &grant.nsec {
+        c.insert("nsec".into(), Value::Object(n.clone()));
+    }
+    c
+}
+
+/// Mints a session JWT for `user`; returns (jwt, exp).
+pub fn session_jwt(shared: &Shared, user: &User, grant: &Grant) -> (String, i64) {
+    let now = shared.now();
+    let exp = now + shared.runtime.lock().session_ttl as i64;
+    let claims = base_claims(shared, user, "DS", now, exp, grant);
+    (shared.keys.sign(&claims), exp)
+}
+
+/// Creates a new refresh session (recorded under a fresh `jti`); returns (jwt, exp).
+pub fn new_refresh(shared: &Shared, data: &mut Data, user: &User, grant: &Grant) -> (String, i64) {
+    let now = shared.now();
+    let exp = now + shared.runtime.lock().refresh_ttl as i64;
+    let jti = random_id(24);
+    let mut claims = base_claims(shared, user, "DSR", now, exp, grant);
+    claims.insert("jti".into(), json!(jti));
+    data.sessions.insert(
+        jti,
+        Session {
+            user_id: user.user_id.clone(),
+            expires_at: exp,
+            revoked: false,
+            amr: grant.amr.clone(),
+            su: grant.su,
+            nsec: grant.nsec.clone(),
+        },
+    );
+    (shared.keys.sign(&claims), exp)
+}
+
+/// JWTResponse body. `refresh` is `None` when the refresh JWT is not re-sent (refresh without
+/// rotation); the cookie fields then describe the existing refresh JWT.
+pub fn jwt_response(
+    shared: &Shared,
+    user: &User,
+    session: (String, i64),
+    refresh: Option<String>,
+    refresh_exp: i64,
+    first_seen: bool,
+) -> Value {
+    let now = shared.now();
+    let mut body = json!({
+        "sessionJwt": session.0,
+        "sessionExpiration": session.1,
+        "cookieExpiration": refresh_exp,
+        "cookieMaxAge": (refresh_exp - now).max(0),
+        "cookiePath": "/",
+        "cookieDomain": "",
+        "user": user.to_json(),
+        "firstSeen": first_seen,
+    });
+    if let (Some(rt), Some(obj)) = (refresh, body.as_object_mut()) {
+        obj.insert("refreshJwt".into(), json!(rt));
+    }
+    body
+}
+
+/// A refresh JWT that passed every check.
+pub struct LiveRefresh {
+    pub jti: String,
+    pub session: Session,
+}
+
+/// Checks signature, `drn`, expiry on the emulator clock, and that the session is known and not
+/// revoked. Revoked → 401 `E064001`; anything else wrong → 401 `E061301`.
+pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiResult<LiveRefresh> {
+    let token = token.filter(|t| !t.is_empty()).ok_or_else(ApiError::invalid_refresh)?;
+    let claims = shared.keys.verify(token).ok_or_else(ApiError::invalid_refresh)?;
+    if claims.get("drn").and_then(Value::as_str) != Some("DSR") {
+        return Err(ApiError::invalid_refresh());
+    }
+    let jti = claims.get("jti").and_then(Value::as_str).ok_or_else(ApiError::invalid_refresh)?;
+    let session = data.sessions.get(jti).ok_or_else(ApiError::invalid_refresh)?;
+    if session.revoked {
+        return Err(ApiError::logged_out());
+    }
+    if session.expires_at <= shared.now() || !data.users.contains_key(&session.user_id) {
+        return Err(ApiError::invalid_refresh());
+    }
+    Ok(LiveRefresh { jti: jti.to_string(), session: session.clone() })
+}

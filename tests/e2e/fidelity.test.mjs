@@ -12,7 +12,7 @@ describe("fidelity: @descope/web-js-sdk against the emulator", () => {
   let pageServer; // a second emulator used only as a static server on another origin
 
   before(async () => {
-    suite = await setupSuite({ stage: (dir) => bundleWebJsSdk(join(dir, "vendor/web-js-sdk.js")) });
+    suite = await setupSuite({ needPkg: false, stage: (dir) => bundleWebJsSdk(join(dir, "vendor/web-js-sdk.js")) });
     pageServer = await startEmulator({ serveDir: suite.serveDir });
   });
 

@@ -231,8 +231,8 @@ export function uniquePhone() {
  * Start-everything helper for one test file: prerequisites, staged dir, emulator, browser.
  * Returns an object with `close()` to call from `after()`.
  */
-export async function setupSuite({ needClassic = false, emulatorArgs = [], stage } = {}) {
-  await checkPrerequisites({ needPkg: true, needClassic });
+export async function setupSuite({ needPkg = true, needClassic = false, emulatorArgs = [], stage } = {}) {
+  await checkPrerequisites({ needPkg, needClassic });
   const serveDir = await stageServeDir();
   if (stage) await stage(serveDir);
   let emulator;

@@ -1,6 +1,6 @@
 // Fidelity: Descope's own @descope/web-js-sdk (bundled with esbuild at test start) signs in against
 // the emulator in headless Chromium, proving the emulator speaks Descope's protocol: OTP
-// sign-up-or-in, verify, refresh, me, logout, and the refresh JWT is rejected after logout.
+// sign-up-or-in, wrong code, verify, refresh, me, step-up, logout, and the refresh JWT is rejected after logout.
 // Run same-origin and cross-origin (page served by a second emulator: exercises CORS preflights).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -51,6 +51,13 @@ describe("fidelity: @descope/web-js-sdk against the emulator", () => {
     assert.equal(last.channel, "email");
     assert.ok(/^\d{6}$/.test(last.code || ""), "the outbox message has a 6-digit code");
     const code = last.code;
+
+    // 2b. a wrong code answers 400 E061102 in Descope's error body shape
+    const r2 = await page.evaluate(async ({ loginId, wrong }) => {
+      const r = await fx.sdk.otp.verify.email(loginId, wrong);
+      return { ok: r.ok, code: r.code, error: r.error && { errorCode: r.error.errorCode, hasDescription: typeof r.error.errorDescription === "string", hasMessage: typeof r.error.errorMessage === "string" } };
+    }, { loginId, wrong: code === "000000" ? "111111" : "000000" });
+    assert.deepEqual(r2, { ok: false, code: 400, error: { errorCode: "E061102", hasDescription: true, hasMessage: true } });
 
     // 3. otp.verify.email
     const r3 = await page.evaluate(async ({ loginId, code, projectId, apiUrl }) => {
@@ -133,6 +140,25 @@ describe("fidelity: @descope/web-js-sdk against the emulator", () => {
     assert.equal(r5.data.status, "enabled");
     assert.ok(Number.isInteger(r5.data.createdTime) && r5.data.createdTime < 1e11, "createdTime is unix seconds");
 
+    // 5b. step-up: otp.signIn.email with loginOptions.stepup and the refresh JWT, then verify → su: true
+    const r5b = await page.evaluate(async ({ loginId }) => {
+      const r = await fx.sdk.otp.signIn.email(loginId, { stepup: true }, fx.sdk.getRefreshToken());
+      return { ok: r.ok, code: r.code, error: r.error, masked: typeof r.data?.maskedEmail === "string" };
+    }, { loginId });
+    assert.equal(r5b.ok, true, `step-up signIn failed: ${JSON.stringify(r5b.error)}`);
+    assert.equal(r5b.masked, true);
+    const stepCode = await suite.emulator.latestCode(loginId);
+    assert.ok((await suite.emulator.outbox(loginId)).length >= 2, "a new code was sent for the step-up");
+    const r5c = await page.evaluate(async ({ loginId, stepCode }) => {
+      const r = await fx.sdk.otp.verify.email(loginId, stepCode);
+      if (!r.ok) return { ok: r.ok, code: r.code, error: r.error };
+      const c = fx.part(r.data.sessionJwt, 1);
+      return { ok: r.ok, su: c.su, sub: c.sub, amr: c.amr };
+    }, { loginId, stepCode });
+    assert.equal(r5c.ok, true, `step-up verify failed: ${redact(JSON.stringify(r5c.error), [stepCode])}`);
+    assert.equal(r5c.su, true, "the step-up session JWT has su: true");
+    assert.equal(r5c.sub, r3.user.userId);
+
     // 6. logout(), then the old refresh JWT is rejected
     const r6 = await page.evaluate(async () => {
       const rt = fx.sdk.getRefreshToken();
@@ -157,7 +183,7 @@ describe("fidelity: @descope/web-js-sdk against the emulator", () => {
     assert.equal(r6.refreshAfter.hasDescription, true);
     assert.deepEqual(r6.meAfter, { ok: false, code: 401 });
 
-    assert.equal(consoleLines.filter((l) => JWT_RE.test(l) || l.includes(code)).length, 0, "no secret in the console");
+    assert.equal(consoleLines.filter((l) => JWT_RE.test(l) || l.includes(code) || l.includes(stepCode)).length, 0, "no secret in the console");
     assert.deepEqual(blocked, [], "the page only contacted the two local servers");
     await context.close();
   }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: one optimised .wasm shared by an ES module build (bundlers and
+# <script type="module">) and a classic-script build that defines the global `descopeWasm`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+target_dir=${CARGO_TARGET_DIR:-target}
+wasm_in="$target_dir/wasm32-unknown-unknown/release/descope_wasm.wasm"
+stage="$target_dir/pkg-stage"
+
+cargo build --quiet --release --target wasm32-unknown-unknown -p descope-wasm
+
+rm -rf "$stage" && mkdir -p "$stage/classic"
+wasm-bindgen --target web --out-dir "$stage" --out-name descope_wasm "$wasm_in"
+wasm-bindgen --target no-modules --no-modules-global descopeWasm --no-typescript \
+  --out-dir "$stage/classic" --out-name descope_wasm "$wasm_in"
+# Both targets import the same glue functions; keep one .wasm in the package.
+if ! cmp -s "$stage/descope_wasm_bg.wasm" "$stage/classic/descope_wasm_bg.wasm"; then
+  echo "build-pkg: the web and no-modules .wasm differ; cannot share one file" >&2
+  exit 1
+fi
+rm "$stage/classic/descope_wasm_bg.wasm"
+
+# npm's binaryen, never Debian's v108 (it breaks wasm-bindgen 0.2.130 modules at init()).
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-reference-types --enable-sign-ext --enable-mutable-globals \
+  --strip-debug --strip-producers \
+  -o "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
+mv "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
+
+# The classic loader would look for classic/descope_wasm_bg.wasm next to itself; point it at the shared file.
+cat >> "$stage/classic/descope_wasm.js" <<'JS'
+;(function (script) {
+  const base = script && script.src;
+  // `await descopeWasm.init()` fetches the package's one .wasm; later calls are no-ops.
+  descopeWasm.init = function (input) {
+    if (input === undefined && base) input = { module_or_path: new URL("../descope_wasm_bg.wasm", base) };
+    return descopeWasm(input);
+  };
+})(document.currentScript);
+JS
+
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+sed "s/@VERSION@/$version/" pkg-template/package.json > "$stage/package.json"
+cp pkg-template/README.md "$stage/README.md"
+rm -f "$stage/.gitignore"
+
+rm -rf pkg && mv "$stage" pkg

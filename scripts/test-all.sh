@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test layer in turn, keeps each layer's output in target/test-logs/, and ends with one
+# counted summary line. Exits non-zero when any layer failed or did not run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+logs=target/test-logs
+mkdir -p "$logs"
+
+passed=0 failed=0 broken=()
+
+# Adds the counts a layer's runner printed to the totals: cargo / wasm-bindgen-test-runner print
+# "test result: ok. N passed; M failed", node's runner prints "# pass N" and "# fail N".
+count() {
+  local log=$1 p f
+  p=$(sed -n -e 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' \
+             -e 's/^# pass \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+  f=$(sed -n -e 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' \
+             -e 's/^# fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "$p passed, $f failed"
+}
+
+layer() {
+  local name=$1; shift
+  local log="$logs/$name.log" start=$SECONDS
+  printf '== %-6s ' "$name"
+  if "$@" >"$log" 2>&1; then
+    echo "ok in $((SECONDS - start)) s: $(count "$log")"
+  else
+    echo "FAILED in $((SECONDS - start)) s: $(count "$log") (log: $log)"
+    broken+=("$name")
+    grep -E '^(test .* FAILED|not ok|---- |failures:|error(\[|:))' "$log" | head -n 40 | sed 's/^/   /'
+  fi
+}
+
+layer host  scripts/test-host.sh
+layer wasm  scripts/test-wasm.sh
+layer e2e   scripts/test-e2e.sh
+layer types scripts/test-types.sh
+
+if [ ${#broken[@]} -gt 0 ]; then
+  echo "layers that failed: ${broken[*]}"
+fi
+echo "make test: $passed passed, $failed failed"
+[ ${#broken[@]} -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -10,7 +10,7 @@ pub fn decorate(req: &HeaderMap, resp: &mut Response) {
     h.insert("access-control-allow-origin", origin);
     h.insert("access-control-allow-credentials", HeaderValue::from_static("true"));
     h.insert("access-control-expose-headers", HeaderValue::from_static("Retry-After, X-Descope-Flow-Nonce"));
-    h.append("vary", HeaderValue::from_static("Origin"));
+    h.insert("vary", HeaderValue::from_static("Origin"));
 }
 
 /// Answer to a preflight `OPTIONS`: 204, methods, and the requested headers echoed.

@@ -1,0 +1,340 @@
+//! Reading JWTs without verifying them (the browser has no business trusting claims: authorization
+//! belongs on the server). The structure check is strict so that every parser agrees (F01–F03, F05,
+//! F08, F09).
+
+use crate::base64url;
+use crate::json::{self, Value};
+
+/// Largest token we accept, in bytes (F08).
+pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// `exp`/`iat` above this are milliseconds or nonsense (year 5138), not unix seconds (F05).
+pub const MAX_UNIX_SECONDS: i64 = 100_000_000_000;
+/// Lifetimes above this are clamped when scheduling (F05, F27).
+pub const MAX_LIFETIME_SECONDS: i64 = 366 * 24 * 3600;
+
+/// A time claim that is present but breaks the F05 rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadTime;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JwtError {
+    TooLarge,
+    Segments,
+    Base64,
+    Json,
+    NotObject,
+    AlgNone,
+    EmptySignature,
+}
+
+impl JwtError {
+    pub fn description(self) -> &'static str {
+        match self {
+            JwtError::TooLarge => "the token is larger than 16 KiB",
+            JwtError::Segments => "a JWT must have exactly three non-empty segments",
+            JwtError::Base64 => "a JWT segment is not unpadded base64url",
+            JwtError::Json => "a JWT segment is not valid JSON",
+            JwtError::NotObject => "a JWT header or payload is not a JSON object",
+            JwtError::AlgNone => "unsigned JWTs (alg none) are not accepted",
+            JwtError::EmptySignature => "the JWT has an empty signature",
+        }
+    }
+}
+
+/// A structurally valid JWT: three segments, header and payload JSON objects, a signature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Jwt {
+    payload_json: String,
+    claims: Value,
+}
+
+fn decode_object(seg: &str) -> Result<(String, Value), JwtError> {
+    let bytes = base64url::decode(seg).map_err(|_| JwtError::Base64)?;
+    let text = String::from_utf8(bytes).map_err(|_| JwtError::Json)?;
+    let v = json::parse(&text).map_err(|_| JwtError::Json)?;
+    if v.as_object().is_none() {
+        return Err(JwtError::NotObject);
+    }
+    Ok((text, v))
+}
+
+/// Parses a token's structure. No signature check.
+pub fn decode(token: &str) -> Result<Jwt, JwtError> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(JwtError::TooLarge);
+    }
+    let mut parts = token.split('.');
+    let (h, p, s) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), Some(s), None) => (h, p, s),
+        _ => return Err(JwtError::Segments),
+    };
+    if h.is_empty() || p.is_empty() {
+        return Err(JwtError::Segments);
+    }
+    if s.is_empty() {
+        return Err(JwtError::EmptySignature);
+    }
+    let (_, header) = decode_object(h)?;
+    match header.get("alg").and_then(Value::as_str) {
+        Some(alg) if !alg.eq_ignore_ascii_case("none") && !alg.is_empty() => {}
+        _ => return Err(JwtError::AlgNone),
+    }
+    base64url::decode(s).map_err(|_| JwtError::Base64)?;
+    let (payload_json, claims) = decode_object(p)?;
+    Ok(Jwt { payload_json, claims })
+}
+
+/// Reads a unix-seconds claim by the one rule of F05: a JSON integer (no fraction or exponent) in
+/// `1..=1e11`. Anything else is `Err`; a missing claim is `Ok(None)`.
+fn seconds_claim(v: Option<&Value>) -> Result<Option<i64>, BadTime> {
+    match v {
+        None => Ok(None),
+        Some(Value::Number(n)) => {
+            let t = n.as_str();
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(BadTime);
+            }
+            match n.as_i64() {
+                Some(x) if x > 0 && x <= MAX_UNIX_SECONDS => Ok(Some(x)),
+                _ => Err(BadTime),
+            }
+        }
+        Some(_) => Err(BadTime),
+    }
+}
+
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    match v.and_then(Value::as_array) {
+        Some(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        None => Vec::new(),
+    }
+}
+
+impl Jwt {
+    /// The decoded payload as JSON text (handed to JS as-is).
+    pub fn payload_json(&self) -> &str {
+        &self.payload_json
+    }
+    pub fn claims(&self) -> &Value {
+        &self.claims
+    }
+    fn str_claim(&self, k: &str) -> Option<&str> {
+        self.claims.get(k).and_then(Value::as_str)
+    }
+    /// `exp`, validated (F05). `Err` when present but malformed.
+    pub fn exp(&self) -> Result<Option<i64>, BadTime> {
+        seconds_claim(self.claims.get("exp"))
+    }
+    /// `iat`, validated like `exp`, and never after `exp`.
+    pub fn iat(&self) -> Result<Option<i64>, BadTime> {
+        let iat = seconds_claim(self.claims.get("iat"))?;
+        if let (Some(i), Ok(Some(e))) = (iat, self.exp()) {
+            if i > e {
+                return Err(BadTime);
+            }
+        }
+        Ok(iat)
+    }
+    /// Both times valid and `exp` present: what a token we adopt must satisfy.
+    pub fn times_valid(&self) -> bool {
+        matches!(self.exp(), Ok(Some(_))) && self.iat().is_ok()
+    }
+    /// `exp - iat` in seconds, clamped to one year; `None` without a valid `iat`.
+    pub fn lifetime_seconds(&self) -> Option<i64> {
+        match (self.exp(), self.iat()) {
+            (Ok(Some(e)), Ok(Some(i))) => Some((e - i).clamp(0, MAX_LIFETIME_SECONDS)),
+            _ => None,
+        }
+    }
+    /// `dsub` overrides `sub` (descope-api.md §3.3).
+    pub fn subject(&self) -> Option<&str> {
+        self.str_claim("dsub").or_else(|| self.str_claim("sub"))
+    }
+    pub fn issuer(&self) -> Option<&str> {
+        self.str_claim("iss")
+    }
+    pub fn drn(&self) -> Option<&str> {
+        self.str_claim("drn")
+    }
+    /// `iss` is the bare project id or a URL whose last path segment is the project id (F07).
+    pub fn issued_for(&self, project_id: &str) -> bool {
+        match self.issuer() {
+            Some(iss) => iss == project_id || (iss.contains('/') && iss.trim_end_matches('/').rsplit('/').next() == Some(project_id)),
+            None => false,
+        }
+    }
+    pub fn amr(&self) -> Vec<String> {
+        string_list(self.claims.get("amr"))
+    }
+    pub fn step_up(&self) -> bool {
+        self.claims.get("su").and_then(Value::as_bool).unwrap_or(false)
+    }
+    /// `dct`, the selected tenant.
+    pub fn current_tenant(&self) -> Option<&str> {
+        self.str_claim("dct")
+    }
+    /// Keys of the `tenants` claim.
+    pub fn tenants(&self) -> Vec<String> {
+        match self.claims.get("tenants").and_then(Value::as_object) {
+            Some(o) => o.iter().map(|(k, _)| k.clone()).collect(),
+            None => Vec::new(),
+        }
+    }
+    fn authz(&self, claim: &str, tenant: Option<&str>) -> Vec<String> {
+        let Some(t) = tenant else {
+            return string_list(self.claims.get(claim));
+        };
+        match self.claims.get("tenants") {
+            Some(tenants) => string_list(tenants.get(t).and_then(|x| x.get(claim))),
+            // A token with `dct` and no `tenants` claim: top-level lists apply to that tenant.
+            None if self.current_tenant() == Some(t) => string_list(self.claims.get(claim)),
+            None => Vec::new(),
+        }
+    }
+    /// core-js `getJwtRoles` (§6.2).
+    pub fn roles(&self, tenant: Option<&str>) -> Vec<String> {
+        self.authz("roles", tenant)
+    }
+    /// core-js `getJwtPermissions` (§6.2).
+    pub fn permissions(&self, tenant: Option<&str>) -> Vec<String> {
+        self.authz("permissions", tenant)
+    }
+    /// core-js `isJwtExpired`: `now > exp`. A token without a valid `exp` counts as expired.
+    pub fn is_expired_at(&self, now_ms: u64) -> bool {
+        match self.exp() {
+            Ok(Some(e)) => now_ms / 1000 > e as u64,
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+pub mod test_support {
+    //! Builds unsigned-but-structurally-valid tokens for tests.
+    use crate::base64url;
+
+    pub fn token(payload: &str) -> String {
+        token_with_header(r#"{"alg":"RS256","typ":"JWT"}"#, payload)
+    }
+    pub fn token_with_header(header: &str, payload: &str) -> String {
+        let mut s = base64url::encode(header.as_bytes());
+        s.push('.');
+        s.push_str(&base64url::encode(payload.as_bytes()));
+        s.push_str(".c2ln");
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn reads_claims() {
+        let t = token(
+            r#"{"sub":"U1","iss":"https://api.descope.com/P2abc","exp":2000000000,"iat":1999999400,"drn":"DS","amr":["email","mfa"],"su":true,
+               "roles":["r"],"permissions":["p"],"tenants":{"T1":{"roles":["tr"],"permissions":["tp"]},"T2":{}},"dct":"T1"}"#,
+        );
+        let j = decode(&t).unwrap();
+        assert_eq!(j.subject(), Some("U1"));
+        assert!(j.issued_for("P2abc"));
+        assert!(!j.issued_for("P2abd"));
+        assert!(!j.issued_for("abc"));
+        assert_eq!(j.exp(), Ok(Some(2000000000)));
+        assert_eq!(j.lifetime_seconds(), Some(600));
+        assert_eq!(j.amr(), vec!["email", "mfa"]);
+        assert!(j.step_up());
+        assert_eq!(j.tenants(), vec!["T1", "T2"]);
+        assert_eq!(j.roles(None), vec!["r"]);
+        assert_eq!(j.roles(Some("T1")), vec!["tr"]);
+        assert_eq!(j.permissions(Some("T1")), vec!["tp"]);
+        assert!(j.roles(Some("T2")).is_empty());
+        assert!(j.roles(Some("T9")).is_empty());
+        assert_eq!(j.current_tenant(), Some("T1"));
+        assert!(!j.is_expired_at(1_999_999_999_000));
+        assert!(j.is_expired_at(2_000_000_001_000));
+    }
+
+    #[test]
+    fn dct_without_tenants_uses_top_level() {
+        let j = decode(&token(r#"{"dct":"T1","roles":["a"],"permissions":"notarray"}"#)).unwrap();
+        assert_eq!(j.roles(Some("T1")), vec!["a"]);
+        assert!(j.roles(Some("T2")).is_empty());
+        assert!(j.permissions(None).is_empty());
+        assert!(j.is_expired_at(0));
+        assert!(decode(&token(r#"{"iss":"P2abc"}"#)).unwrap().issued_for("P2abc"));
+    }
+
+    #[test]
+    fn f01_segment_defects() {
+        let good = token(r#"{"a":1}"#);
+        let (h, rest) = good.split_once('.').unwrap();
+        let (p, s) = rest.split_once('.').unwrap();
+        for bad in [
+            format!("{h}.{p}"),
+            format!("{h}.{p}.{s}.{s}"),
+            format!("{h}..{s}"),
+            format!(".{p}.{s}"),
+            String::new(),
+            "...".to_string(),
+        ] {
+            assert_eq!(decode(&bad), Err(JwtError::Segments), "{bad}");
+        }
+        assert_eq!(decode(&format!("{h}.{p}.")), Err(JwtError::EmptySignature));
+    }
+
+    #[test]
+    fn f02_base64_defects() {
+        let good = token(r#"{"a":1}"#);
+        let (h, rest) = good.split_once('.').unwrap();
+        let (p, s) = rest.split_once('.').unwrap();
+        for bad in [format!("{h}.{p}=.{s}"), format!("{h}.{p} .{s}"), format!("{h}.{p}\n.{s}"), format!("{h}.+{p}.{s}"), format!("{h}.{p}.{s}==")] {
+            assert_eq!(decode(&bad), Err(JwtError::Base64), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn f03_payload_not_object_or_invalid() {
+        for p in ["[]", "\"x\"", "null", "1"] {
+            assert_eq!(decode(&token(p)), Err(JwtError::NotObject), "{p}");
+        }
+        assert_eq!(decode(&token(r#"{"exp":1,"exp":9}"#)), Err(JwtError::Json));
+        assert_eq!(decode(&token("{")), Err(JwtError::Json));
+        let deep = "[".repeat(10_000);
+        assert!(decode(&token(&deep)).is_err());
+    }
+
+    #[test]
+    fn f05_time_claims() {
+        for bad in ["\"1\"", "1.5", "-5", "0", "1e308", "1.7e12", "1700000000000", "99999999999999999999999"] {
+            let j = decode(&token(&format!(r#"{{"exp":{bad}}}"#))).unwrap();
+            assert!(j.exp().is_err(), "{bad}");
+            assert!(!j.times_valid());
+            assert!(j.is_expired_at(1));
+        }
+        let j = decode(&token(r#"{"exp":100,"iat":200}"#)).unwrap();
+        assert!(j.iat().is_err());
+        assert!(!j.times_valid());
+        let j = decode(&token(r#"{"exp":99999999999,"iat":1}"#)).unwrap();
+        assert_eq!(j.lifetime_seconds(), Some(MAX_LIFETIME_SECONDS));
+        let j = decode(&token(r#"{"iat":1}"#)).unwrap();
+        assert!(!j.times_valid());
+    }
+
+    #[test]
+    fn f08_oversized_token() {
+        let big = format!(r#"{{"x":"{}"}}"#, "a".repeat(MAX_TOKEN_BYTES));
+        assert_eq!(decode(&token(&big)), Err(JwtError::TooLarge));
+    }
+
+    #[test]
+    fn f09_alg_none_and_empty_signature() {
+        assert_eq!(decode(&token_with_header(r#"{"alg":"none"}"#, "{}")), Err(JwtError::AlgNone));
+        assert_eq!(decode(&token_with_header(r#"{"alg":"NONE"}"#, "{}")), Err(JwtError::AlgNone));
+        assert_eq!(decode(&token_with_header(r#"{"typ":"JWT"}"#, "{}")), Err(JwtError::AlgNone));
+        let t = token("{}");
+        let cut = t.rsplit_once('.').unwrap().0.to_string() + ".";
+        assert_eq!(decode(&cut), Err(JwtError::EmptySignature));
+    }
+}

@@ -1,0 +1,19 @@
+//! Pure protocol logic of the descope-wasm SDK: config checks, routes and bodies, JWT reading,
+//! response parsing, the session state machine, refresh scheduling and storage records. No
+//! browser types: everything here is tested on the host with `cargo test -p descope-core`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+pub mod base64url;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod jwt;
+pub mod request;
+pub mod response;
+pub mod retry_after;
+pub mod schedule;
+pub mod session;
+pub mod storage;
+
+pub use error::{Error, ErrorKind};

@@ -1,0 +1,448 @@
+//! What each call sends: method, path, JSON body and which credential (descope-api.md §2.1, §2.10).
+//! Inputs are validated here, before any network I/O.
+
+use crate::error::Error;
+use crate::json::{self, ObjectWriter, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// Which credential goes into `Authorization`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// `Bearer <projectId>`
+    Project,
+    /// `Bearer <projectId>:<refreshJwt>`; the call needs a session.
+    Refresh,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub method: Method,
+    pub path: String,
+    /// JSON text; `None` for GET.
+    pub body: Option<String>,
+    pub auth: Auth,
+}
+
+/// `Bearer <projectId>` or `Bearer <projectId>:<token>` (§1.2).
+pub fn authorization(project_id: &str, token: Option<&str>) -> String {
+    let mut s = String::from("Bearer ");
+    s.push_str(project_id);
+    if let Some(t) = token {
+        s.push(':');
+        s.push_str(t);
+    }
+    s
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryMethod {
+    Email,
+    Sms,
+    Voice,
+    Whatsapp,
+}
+
+impl DeliveryMethod {
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        match s {
+            "email" => Ok(DeliveryMethod::Email),
+            "sms" => Ok(DeliveryMethod::Sms),
+            "voice" => Ok(DeliveryMethod::Voice),
+            "whatsapp" => Ok(DeliveryMethod::Whatsapp),
+            _ => Err(Error::validation("invalidMethod", "method must be \"email\", \"sms\", \"voice\" or \"whatsapp\"")),
+        }
+    }
+    pub fn parse_phone(s: &str) -> Result<Self, Error> {
+        match Self::parse(s) {
+            Ok(DeliveryMethod::Email) | Err(_) => {
+                Err(Error::validation("invalidMethod", "method must be \"sms\", \"voice\" or \"whatsapp\""))
+            }
+            ok => ok,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryMethod::Email => "email",
+            DeliveryMethod::Sms => "sms",
+            DeliveryMethod::Voice => "voice",
+            DeliveryMethod::Whatsapp => "whatsapp",
+        }
+    }
+}
+
+/// Longest login id we send, in UTF-8 bytes (F38: one unit for every length check).
+pub const MAX_LOGIN_ID_BYTES: usize = 1024;
+/// Largest `customClaims` / `templateOptions` JSON we send.
+pub const MAX_OPTIONS_JSON_BYTES: usize = 16 * 1024;
+
+/// Login ids are sent byte for byte (no trimming or normalisation); only empty and oversized ones
+/// are refused.
+pub fn validate_login_id(id: &str) -> Result<(), Error> {
+    if id.is_empty() {
+        return Err(Error::validation("emptyLoginId", "loginId must not be empty"));
+    }
+    if id.len() > MAX_LOGIN_ID_BYTES {
+        return Err(Error::validation("invalidLoginId", "loginId is longer than 1024 bytes"));
+    }
+    Ok(())
+}
+
+fn email_local_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&b)
+}
+
+/// core-js's email rule: `^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*$`.
+pub fn is_valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && local.bytes().all(email_local_char)
+        && domain.split('.').all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
+/// core-js's phone rule: `^\+[1-9]{1}[0-9]{3,14}$`.
+pub fn is_valid_phone(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('+') else { return false };
+    let b = rest.as_bytes();
+    (4..=15).contains(&b.len())
+        && b.first().is_some_and(|c| (b'1'..=b'9').contains(c))
+        && b.iter().all(u8::is_ascii_digit)
+}
+
+/// `LoginOptions` as read from JS. `custom_claims` and `template_options` are JSON texts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoginOptions {
+    pub stepup: bool,
+    pub mfa: bool,
+    pub custom_claims: Option<String>,
+    pub template_options: Option<String>,
+}
+
+impl LoginOptions {
+    /// Step-up and MFA sign-ins send the refresh JWT and need a session.
+    pub fn needs_session(&self) -> bool {
+        self.stepup || self.mfa
+    }
+}
+
+/// `templateOptions` must be an object of strings; `customClaims` any object.
+fn check_options_json(text: &str, strings_only: bool, name: &str) -> Result<(), Error> {
+    let bad = || {
+        let mut d = String::from(name);
+        d.push_str(if strings_only { " must be an object of strings" } else { " must be a JSON object" });
+        Error::validation("invalidOptions", &d)
+    };
+    if text.len() > MAX_OPTIONS_JSON_BYTES {
+        return Err(bad());
+    }
+    let v = json::parse(text).map_err(|_| bad())?;
+    let obj = v.as_object().ok_or_else(bad)?;
+    if strings_only && !obj.iter().all(|(_, v)| matches!(v, Value::String(_))) {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// Sign-up's `user` object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignUpUser {
+    pub name: Option<String>,
+    pub given_name: Option<String>,
+    pub middle_name: Option<String>,
+    pub family_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Update options, spread at the top level of update bodies (§2.0).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UpdateOptions {
+    pub add_to_login_ids: Option<bool>,
+    pub on_merge_use_existing: Option<bool>,
+    pub template_options: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OptsFlavor {
+    SignUp,
+    SignIn,
+}
+
+fn write_login_options(w: &mut ObjectWriter, o: &LoginOptions, flavor: OptsFlavor) -> Result<(), Error> {
+    if let Some(c) = &o.custom_claims {
+        check_options_json(c, false, "customClaims")?;
+    }
+    if let Some(t) = &o.template_options {
+        check_options_json(t, true, "templateOptions")?;
+    }
+    let signin = flavor == OptsFlavor::SignIn;
+    if !(signin && (o.stepup || o.mfa)) && o.custom_claims.is_none() && o.template_options.is_none() {
+        return Ok(());
+    }
+    let mut lo = ObjectWriter::new();
+    if signin && o.stepup {
+        lo.bool("stepup", true);
+    }
+    if signin && o.mfa {
+        lo.bool("mfa", true);
+    }
+    if let Some(c) = &o.custom_claims {
+        lo.raw("customClaims", c);
+    }
+    if let Some(t) = &o.template_options {
+        lo.raw("templateOptions", t);
+    }
+    w.raw("loginOptions", &lo.finish());
+    Ok(())
+}
+
+fn post(path: String, body: String, auth: Auth) -> Request {
+    Request { method: Method::Post, path, body: Some(body), auth }
+}
+
+fn otp_path(op: &str, method: &str) -> String {
+    let mut p = String::from("/v1/auth/otp/");
+    p.push_str(op);
+    p.push('/');
+    p.push_str(method);
+    p
+}
+
+/// `POST /v1/auth/otp/signup/{M}`. Sign-up sends only `customClaims`/`templateOptions` in
+/// `loginOptions` (§2.0); `stepup`/`mfa` are ignored there.
+pub fn otp_sign_up(method: DeliveryMethod, login_id: &str, user: Option<&SignUpUser>, opts: &LoginOptions) -> Result<Request, Error> {
+    validate_login_id(login_id)?;
+    let mut w = ObjectWriter::new();
+    w.string("loginId", login_id);
+    if let Some(u) = user {
+        if let Some(e) = u.email.as_deref().filter(|e| !e.is_empty()) {
+            if !is_valid_email(e) {
+                return Err(Error::validation("invalidEmail", "user.email is not a valid email address"));
+            }
+        }
+        if let Some(p) = u.phone.as_deref().filter(|p| !p.is_empty()) {
+            if !is_valid_phone(p) {
+                return Err(Error::validation("invalidPhone", "user.phone must look like +15551234567"));
+            }
+        }
+        let mut uw = ObjectWriter::new();
+        uw.opt_string("name", u.name.as_deref())
+            .opt_string("givenName", u.given_name.as_deref())
+            .opt_string("middleName", u.middle_name.as_deref())
+            .opt_string("familyName", u.family_name.as_deref())
+            .opt_string("email", u.email.as_deref())
+            .opt_string("phone", u.phone.as_deref());
+        w.raw("user", &uw.finish());
+    }
+    write_login_options(&mut w, opts, OptsFlavor::SignUp)?;
+    Ok(post(otp_path("signup", method.as_str()), w.finish(), Auth::Project))
+}
+
+fn otp_sign_in_like(op: &str, method: DeliveryMethod, login_id: &str, opts: &LoginOptions) -> Result<Request, Error> {
+    validate_login_id(login_id)?;
+    let mut w = ObjectWriter::new();
+    w.string("loginId", login_id);
+    write_login_options(&mut w, opts, OptsFlavor::SignIn)?;
+    let auth = if opts.needs_session() { Auth::Refresh } else { Auth::Project };
+    Ok(post(otp_path(op, method.as_str()), w.finish(), auth))
+}
+
+/// `POST /v1/auth/otp/signin/{M}`; step-up/MFA send the refresh JWT.
+pub fn otp_sign_in(method: DeliveryMethod, login_id: &str, opts: &LoginOptions) -> Result<Request, Error> {
+    otp_sign_in_like("signin", method, login_id, opts)
+}
+
+/// `POST /v1/auth/otp/signup-in/{M}`; step-up/MFA send the refresh JWT.
+pub fn otp_sign_up_or_in(method: DeliveryMethod, login_id: &str, opts: &LoginOptions) -> Result<Request, Error> {
+    otp_sign_in_like("signup-in", method, login_id, opts)
+}
+
+/// `POST /v1/auth/otp/verify/{M}` with `{loginId, code}`.
+pub fn otp_verify(method: DeliveryMethod, login_id: &str, code: &str) -> Result<Request, Error> {
+    validate_login_id(login_id)?;
+    if code.is_empty() || code.len() > 64 {
+        return Err(Error::validation("invalidCode", "code must be a non-empty string"));
+    }
+    let mut w = ObjectWriter::new();
+    w.string("loginId", login_id).string("code", code);
+    Ok(post(otp_path("verify", method.as_str()), w.finish(), Auth::Project))
+}
+
+fn write_update_options(w: &mut ObjectWriter, o: &UpdateOptions) -> Result<(), Error> {
+    if let Some(b) = o.add_to_login_ids {
+        w.bool("addToLoginIDs", b);
+    }
+    if let Some(b) = o.on_merge_use_existing {
+        w.bool("onMergeUseExisting", b);
+    }
+    if let Some(t) = &o.template_options {
+        check_options_json(t, true, "templateOptions")?;
+        w.raw("templateOptions", t);
+    }
+    Ok(())
+}
+
+/// `POST /v1/auth/otp/update/email` (needs a session).
+pub fn otp_update_email(login_id: &str, email: &str, opts: &UpdateOptions) -> Result<Request, Error> {
+    validate_login_id(login_id)?;
+    if !is_valid_email(email) {
+        return Err(Error::validation("invalidEmail", "email is not a valid email address"));
+    }
+    let mut w = ObjectWriter::new();
+    w.string("loginId", login_id).string("email", email);
+    write_update_options(&mut w, opts)?;
+    Ok(post("/v1/auth/otp/update/email".to_string(), w.finish(), Auth::Refresh))
+}
+
+/// `POST /v1/auth/otp/update/phone/{P}` (needs a session).
+pub fn otp_update_phone(method: DeliveryMethod, login_id: &str, phone: &str, opts: &UpdateOptions) -> Result<Request, Error> {
+    if method == DeliveryMethod::Email {
+        return Err(Error::validation("invalidMethod", "method must be \"sms\", \"voice\" or \"whatsapp\""));
+    }
+    validate_login_id(login_id)?;
+    if !is_valid_phone(phone) {
+        return Err(Error::validation("invalidPhone", "phone must look like +15551234567"));
+    }
+    let mut w = ObjectWriter::new();
+    w.string("loginId", login_id).string("phone", phone);
+    write_update_options(&mut w, opts)?;
+    let mut path = String::from("/v1/auth/otp/update/phone/");
+    path.push_str(method.as_str());
+    Ok(post(path, w.finish(), Auth::Refresh))
+}
+
+/// `POST /v1/auth/refresh` with `{}`.
+pub fn refresh() -> Request {
+    post("/v1/auth/refresh".to_string(), "{}".to_string(), Auth::Refresh)
+}
+
+/// `POST /v1/auth/logout` with `{}`.
+pub fn logout() -> Request {
+    post("/v1/auth/logout".to_string(), "{}".to_string(), Auth::Refresh)
+}
+
+/// `POST /v1/auth/logoutall` with `{}`.
+pub fn logout_all() -> Request {
+    post("/v1/auth/logoutall".to_string(), "{}".to_string(), Auth::Refresh)
+}
+
+/// `GET /v1/auth/me`.
+pub fn me() -> Request {
+    Request { method: Method::Get, path: "/v1/auth/me".to_string(), body: None, auth: Auth::Refresh }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn body(r: &Request) -> Value {
+        json::parse(r.body.as_deref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn otp_routes_and_bodies() {
+        let r = otp_sign_in(DeliveryMethod::Email, "a@b.co", &LoginOptions::default()).unwrap();
+        assert_eq!((r.method, r.path.as_str(), r.auth), (Method::Post, "/v1/auth/otp/signin/email", Auth::Project));
+        assert_eq!(r.body.as_deref(), Some(r#"{"loginId":"a@b.co"}"#));
+        let r = otp_sign_up_or_in(DeliveryMethod::Sms, "+15551234567", &LoginOptions::default()).unwrap();
+        assert_eq!(r.path, "/v1/auth/otp/signup-in/sms");
+        let r = otp_verify(DeliveryMethod::Whatsapp, "x", "123456").unwrap();
+        assert_eq!(r.path, "/v1/auth/otp/verify/whatsapp");
+        let b = body(&r);
+        assert_eq!(b.get("code").and_then(Value::as_str), Some("123456"));
+        let user = SignUpUser { name: Some("N \"q\"".into()), email: Some("a@b.co".into()), ..Default::default() };
+        let r = otp_sign_up(DeliveryMethod::Voice, "x", Some(&user), &LoginOptions { stepup: true, ..Default::default() }).unwrap();
+        assert_eq!(r.path, "/v1/auth/otp/signup/voice");
+        assert_eq!(r.auth, Auth::Project);
+        let b = body(&r);
+        assert_eq!(b.get("user").and_then(|u| u.get("name")).and_then(Value::as_str), Some("N \"q\""));
+        assert!(b.get("loginOptions").is_none());
+    }
+
+    #[test]
+    fn stepup_and_mfa_need_the_refresh_token() {
+        let o = LoginOptions { stepup: true, custom_claims: Some(r#"{"k":1}"#.into()), ..Default::default() };
+        let r = otp_sign_in(DeliveryMethod::Email, "x", &o).unwrap();
+        assert_eq!(r.auth, Auth::Refresh);
+        let lo = body(&r).get("loginOptions").cloned().unwrap();
+        assert_eq!(lo.get("stepup").and_then(Value::as_bool), Some(true));
+        assert_eq!(lo.get("customClaims").and_then(|c| c.get("k")).and_then(Value::as_i64), Some(1));
+        let r = otp_sign_in(DeliveryMethod::Email, "x", &LoginOptions { mfa: true, ..Default::default() }).unwrap();
+        assert_eq!(r.auth, Auth::Refresh);
+    }
+
+    #[test]
+    fn validation_before_network() {
+        let e = otp_sign_in(DeliveryMethod::Email, "", &LoginOptions::default()).unwrap_err();
+        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Validation, "emptyLoginId"));
+        assert_eq!(DeliveryMethod::parse("fax").unwrap_err().kind, ErrorKind::Validation);
+        assert_eq!(DeliveryMethod::parse_phone("email").unwrap_err().kind, ErrorKind::Validation);
+        assert!(otp_update_email("x", "not-an-email", &UpdateOptions::default()).is_err());
+        assert!(otp_update_phone(DeliveryMethod::Sms, "x", "5551234", &UpdateOptions::default()).is_err());
+        assert!(otp_update_phone(DeliveryMethod::Email, "x", "+15551234567", &UpdateOptions::default()).is_err());
+        assert!(otp_verify(DeliveryMethod::Email, "x", "").is_err());
+        let o = LoginOptions { custom_claims: Some("[1]".into()), ..Default::default() };
+        assert_eq!(otp_sign_in(DeliveryMethod::Email, "x", &o).unwrap_err().code, "invalidOptions");
+        let o = LoginOptions { template_options: Some(r#"{"a":1}"#.into()), ..Default::default() };
+        assert!(otp_sign_in(DeliveryMethod::Email, "x", &o).is_err());
+        let long = "a".repeat(1025);
+        assert!(otp_sign_in(DeliveryMethod::Email, &long, &LoginOptions::default()).is_err());
+    }
+
+    #[test]
+    fn f38_unicode_login_ids_sent_byte_for_byte() {
+        for id in [" lead", "e\u{301}", "\u{202e}x", "\u{1f600}@x.io", "a\u{200b}b"] {
+            let r = otp_sign_in(DeliveryMethod::Email, id, &LoginOptions::default()).unwrap();
+            assert_eq!(body(&r).get("loginId").and_then(Value::as_str), Some(id));
+        }
+    }
+
+    #[test]
+    fn update_bodies() {
+        let o = UpdateOptions { add_to_login_ids: Some(true), template_options: Some(r#"{"a":"b"}"#.into()), ..Default::default() };
+        let r = otp_update_email("x", "a.b+c@d-e.io", &o).unwrap();
+        assert_eq!((r.path.as_str(), r.auth), ("/v1/auth/otp/update/email", Auth::Refresh));
+        let b = body(&r);
+        assert_eq!(b.get("addToLoginIDs").and_then(Value::as_bool), Some(true));
+        let r = otp_update_phone(DeliveryMethod::Whatsapp, "x", "+972501234567", &UpdateOptions::default()).unwrap();
+        assert_eq!(r.path, "/v1/auth/otp/update/phone/whatsapp");
+    }
+
+    #[test]
+    fn email_and_phone_rules() {
+        assert!(is_valid_email("a@b"));
+        assert!(is_valid_email("a.b!#@x-y.z"));
+        for bad in ["", "@b", "a@", "a@b.", "a@.b", "a b@c", "a@b@c", "a@b_c"] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+        assert!(is_valid_phone("+1555"));
+        for bad in ["", "+", "+0555", "+123", "1555123", "+1234567890123456", "+1-555-1234"] {
+            assert!(!is_valid_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn session_routes() {
+        assert_eq!(refresh().path, "/v1/auth/refresh");
+        assert_eq!(logout().path, "/v1/auth/logout");
+        assert_eq!(logout_all().path, "/v1/auth/logoutall");
+        let m = me();
+        assert_eq!((m.method, m.body, m.auth), (Method::Get, None, Auth::Refresh));
+        assert_eq!(authorization("P1", Some("t")), "Bearer P1:t");
+        assert_eq!(authorization("P1", None), "Bearer P1");
+    }
+}

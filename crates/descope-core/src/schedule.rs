@@ -1,0 +1,135 @@
+//! When to refresh: lifetime-based lead (immune to clock skew, F26), timer clamping (F27) and
+//! backoff after failures (F20, F22, F15). Every result is a whole number of ms within bounds, so
+//! no NaN or zero-delay timer can reach JS.
+
+use crate::error::{Error, ErrorKind};
+
+/// Largest delay `setTimeout` honours; longer ones are armed in steps and re-armed (F27).
+pub const MAX_TIMER_MS: u64 = 2_147_483_647;
+/// No scheduled refresh runs sooner than this.
+pub const MIN_DELAY_MS: u64 = 1_000;
+/// After a failure that is not a network error, at most one attempt per minute.
+pub const FAILURE_DELAY_MS: u64 = 60_000;
+/// Backoff cap for network errors.
+pub const MAX_BACKOFF_MS: u64 = 60_000;
+/// Used when the session lifetime is unknown (F04: a check every 60 s at most).
+pub const UNKNOWN_LIFETIME_DELAY_MS: u64 = 60_000;
+
+/// How long before expiry to refresh: a fifth of the lifetime, between 1 s and 60 s.
+pub fn lead_ms(lifetime_ms: u64) -> u64 {
+    (lifetime_ms / 5).clamp(1_000, 60_000)
+}
+
+/// Delay until the next scheduled refresh of a session expiring at `expires_at_ms` (client clock,
+/// skew-corrected). `last_refresh_at_ms` guards against a storm when tokens arrive already close to
+/// expiry: then at least half a lifetime (1 s–60 s) passes between refreshes.
+pub fn refresh_delay_ms(now_ms: u64, expires_at_ms: u64, lifetime_ms: Option<u64>, last_refresh_at_ms: Option<u64>) -> u64 {
+    let Some(lifetime) = lifetime_ms.filter(|l| *l > 0) else {
+        return UNKNOWN_LIFETIME_DELAY_MS;
+    };
+    let due = expires_at_ms.saturating_sub(lead_ms(lifetime));
+    let mut delay = due.saturating_sub(now_ms).max(MIN_DELAY_MS);
+    if let Some(last) = last_refresh_at_ms {
+        let floor = (lifetime / 2).clamp(MIN_DELAY_MS, 60_000);
+        let since = now_ms.saturating_sub(last);
+        if since < floor {
+            delay = delay.max(floor - since);
+        }
+    }
+    delay
+}
+
+/// The delay to arm a timer with: at most `MAX_TIMER_MS`; the caller re-arms until the due time.
+pub fn timer_ms(delay_ms: u64) -> u32 {
+    delay_ms.clamp(1, MAX_TIMER_MS) as u32
+}
+
+/// Equal-jitter backoff for network errors: half the cap plus a random half.
+/// `attempt` counts consecutive failures from 0; `rand` is any random u32.
+pub fn network_backoff_ms(attempt: u32, rand: u32) -> u64 {
+    let cap = (2_000u64 << attempt.min(5)).min(MAX_BACKOFF_MS);
+    let half = cap / 2;
+    half + (rand as u64) % (half + 1)
+}
+
+/// Delay before retrying a failed scheduled refresh.
+pub fn failure_delay_ms(err: &Error, attempt: u32, rand: u32) -> u64 {
+    match err.kind {
+        ErrorKind::Network | ErrorKind::Timeout => network_backoff_ms(attempt, rand),
+        ErrorKind::RateLimited => err.retry_after_ms.unwrap_or(FAILURE_DELAY_MS + (rand as u64) % 10_000),
+        _ => FAILURE_DELAY_MS + (rand as u64) % 10_000,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn lifetime_based_lead() {
+        // 10-minute session: refresh a minute before expiry.
+        assert_eq!(refresh_delay_ms(0, 600_000, Some(600_000), None), 540_000);
+        // 30-second session: 6 s before.
+        assert_eq!(refresh_delay_ms(0, 30_000, Some(30_000), None), 24_000);
+    }
+
+    #[test]
+    fn f04_unknown_lifetime_checks_once_a_minute() {
+        assert_eq!(refresh_delay_ms(0, 0, None, None), 60_000);
+    }
+
+    #[test]
+    fn f26_already_expired_does_not_storm() {
+        // A token that looks expired on arrival (clock jumped): refreshed, but not in a loop.
+        assert_eq!(refresh_delay_ms(1_000_000, 0, Some(600_000), None), MIN_DELAY_MS);
+        assert_eq!(refresh_delay_ms(1_000_000, 0, Some(600_000), Some(1_000_000)), 60_000);
+    }
+
+    #[test]
+    fn f27_far_future_exp_is_clamped() {
+        let d = refresh_delay_ms(0, 30 * 24 * 3_600_000, Some(30 * 24 * 3_600_000), None);
+        assert!(d > MAX_TIMER_MS);
+        assert_eq!(timer_ms(d), MAX_TIMER_MS as u32);
+        assert_eq!(timer_ms(0), 1);
+    }
+
+    #[test]
+    fn backoff_bounds() {
+        assert!((1_000..=2_000).contains(&network_backoff_ms(0, 0)));
+        assert!(network_backoff_ms(0, u32::MAX) <= 2_000);
+        assert!(network_backoff_ms(40, u32::MAX) <= MAX_BACKOFF_MS);
+        let e = Error::new(ErrorKind::Api, "serverError", "x");
+        assert!(failure_delay_ms(&e, 0, 0) >= 60_000);
+        let mut r = Error::new(ErrorKind::RateLimited, "E130429", "x");
+        r.retry_after_ms = Some(120_000);
+        assert_eq!(failure_delay_ms(&r, 0, 0), 120_000);
+    }
+
+    proptest! {
+        #[test]
+        fn f26_prop_delay_never_in_the_past_nor_after_exp_minus_lead(now in 0u64..4_000_000_000_000, exp_off in -10_000_000i64..10_000_000_000, life in 1u64..31_622_400_000) {
+            let exp = (now as i64 + exp_off).max(0) as u64;
+            let d = refresh_delay_ms(now, exp, Some(life), None);
+            prop_assert!(d >= MIN_DELAY_MS);
+            let due = exp.saturating_sub(lead_ms(life));
+            if due > now + MIN_DELAY_MS { prop_assert_eq!(now + d, due); }
+            let t = timer_ms(d);
+            prop_assert!(t >= 1 && (t as u64) <= MAX_TIMER_MS);
+        }
+
+        #[test]
+        fn prop_backoff_within_cap(attempt in 0u32..1000, rand in any::<u32>()) {
+            let d = network_backoff_ms(attempt, rand);
+            prop_assert!((1_000..=MAX_BACKOFF_MS).contains(&d));
+        }
+
+        #[test]
+        fn f26_prop_at_most_one_refresh_per_half_lifetime(now in 0u64..4_000_000_000_000, life in 1u64..31_622_400_000, ago in 0u64..120_000) {
+            let last = now.saturating_sub(ago);
+            let d = refresh_delay_ms(now, 0, Some(life), Some(last));
+            let floor = (life / 2).clamp(MIN_DELAY_MS, 60_000);
+            prop_assert!(now + d >= last + floor.min(ago.max(floor)));
+        }
+    }
+}

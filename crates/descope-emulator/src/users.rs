@@ -222,7 +222,9 @@ mod tests {
         assert!(is_phone("+15551234567"));
         assert!(!is_phone("+05551234567"));
         assert!(!is_phone("15551234567"));
-        assert!(!is_phone("+1555"));
+        assert!(is_phone("+1555"));
+        assert!(!is_phone("+155"));
+        assert!(!is_phone("+1555x"));
         assert_eq!(mask_phone("+15551234567"), "+1******4567");
         assert_eq!(mask_email("jane@example.com"), "j***@example.com");
         assert!(is_email("a@b.co"));

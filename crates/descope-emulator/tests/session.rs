@@ -130,13 +130,14 @@ async fn rotation_issues_a_new_refresh_jwt_and_revokes_the_old() {
     assert_eq!((r.status, r.code()), (401, "E064001".into()));
     let r = c.post_tok("/v1/auth/refresh", &rt2, json!({})).await;
     assert_eq!(r.status, 200);
+    let rt3 = s(&r.json()["refreshJwt"]);
     // Turned off at run time through the control API.
     let r = c.control("POST", "/emulator/config", Some(json!({"rotation": false}))).await;
     assert_eq!(r.json()["rotation"], false);
-    let r = c.post_tok("/v1/auth/refresh", &rt2, json!({})).await;
+    let r = c.post_tok("/v1/auth/refresh", &rt3, json!({})).await;
     assert_eq!(r.status, 200);
     assert!(r.json().get("refreshJwt").is_none());
-    assert_eq!(c.post_tok("/v1/auth/refresh", &rt2, json!({})).await.status, 200);
+    assert_eq!(c.post_tok("/v1/auth/refresh", &rt3, json!({})).await.status, 200);
 }
 
 #[tokio::test]

@@ -20,7 +20,8 @@ pub async fn outbox(State(app): State<App>, Query(q): Query<HashMap<String, Stri
     let messages: Vec<Value> = data
         .outbox
         .iter()
-        .filter(|m| q.get("loginId").is_none_or(|l| *l == m.login_id))
+        // An unencoded `+` in a phone login id arrives as a space; accept both.
+        .filter(|m| q.get("loginId").is_none_or(|l| *l == m.login_id || l.replace(' ', "+") == m.login_id))
         .map(|m| {
             let mut v = json!({"loginId": m.login_id, "channel": m.channel, "kind": m.kind, "at": m.at_ms});
             if let (Some(code), Some(o)) = (&m.code, v.as_object_mut()) {

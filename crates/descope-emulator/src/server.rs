@@ -92,6 +92,10 @@ pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request
                 tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
             }
             if f.drop {
+                if api {
+                    let entry = log_entry(&app, &method, &path, &parts, &bytes, None);
+                    app.data.lock().requests.push(entry);
+                }
                 log_line(&app, &method, &path, None, started);
                 return Err(Dropped);
             }
@@ -111,19 +115,24 @@ pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request
 
     let status = resp.status();
     if api && method != Method::OPTIONS {
-        let entry = json!({
-            "method": method.as_str(),
-            "path": path,
-            "query": reqlog::query_json(parts.uri.query()),
-            "headers": reqlog::headers_json(&headers),
-            "body": reqlog::body_json(&bytes),
-            "status": status.as_u16(),
-            "at": app.now_ms(),
-        });
+        let entry = log_entry(&app, &method, &path, &parts, &bytes, Some(status));
         app.data.lock().requests.push(entry);
     }
     log_line(&app, &method, &path, Some(status), started);
     Ok(resp)
+}
+
+/// One request-log entry; `status` is null for a dropped connection.
+fn log_entry(app: &App, method: &Method, path: &str, parts: &axum::http::request::Parts, bytes: &[u8], status: Option<StatusCode>) -> serde_json::Value {
+    json!({
+        "method": method.as_str(),
+        "path": path,
+        "query": reqlog::query_json(parts.uri.query()),
+        "headers": reqlog::headers_json(&parts.headers),
+        "body": reqlog::body_json(bytes),
+        "status": status.map(|s| s.as_u16()),
+        "at": app.now_ms(),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -65,6 +65,8 @@ async fn phone_methods_mask_and_require_a_phone() {
         assert_eq!(claims(b["sessionJwt"].as_str().unwrap_or_default())["amr"], json!([m]));
     }
     let out = c.control("GET", "/emulator/outbox?loginId=%2B15551234567", None).await.json();
+    // An unencoded `+` (decoded as a space) finds the same messages.
+    assert_eq!(c.control("GET", "/emulator/outbox?loginId=+15551234567", None).await.json(), out);
     let channels: Vec<_> = out["messages"].as_array().unwrap_or(&vec![]).iter().map(|m| m["channel"].clone()).collect();
     assert_eq!(channels, vec![json!("sms"), json!("voice"), json!("whatsapp")]);
     assert_eq!(out["messages"][0]["kind"], "otp");

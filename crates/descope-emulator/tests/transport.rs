@@ -138,6 +138,9 @@ async fn faults_delay_and_drop() {
     let auth = format!("Bearer {PID}");
     let r = raw(&emu.addr, "POST", "/v1/auth/try-refresh", &[("Authorization", &auth)], Some("{}")).await;
     assert!(r.is_err(), "dropped connection gives no answer");
+    let log = c.control("GET", "/emulator/requests", None).await.json();
+    let last = log.as_array().and_then(|a| a.last()).cloned().unwrap_or_default();
+    assert_eq!((last["path"].clone(), last["status"].clone()), (json!("/v1/auth/try-refresh"), json!(null)));
     assert_eq!(c.post("/v1/auth/try-refresh", json!({})).await.status, 200);
     // Delay + status.
     c.control("POST", "/emulator/faults", Some(json!({"path": "/v1/auth/me", "delayMs": 200, "status": 500, "times": 1}))).await;

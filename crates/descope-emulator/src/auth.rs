@@ -5,7 +5,10 @@ use axum::http::HeaderMap;
 /// Project id and optional token from `Authorization`. `None` when absent or not Bearer.
 pub fn bearer(headers: &HeaderMap) -> Option<(String, Option<String>)> {
     let v = headers.get("authorization")?.to_str().ok()?;
-    let rest = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer "))?.trim();
+    let rest = v
+        .strip_prefix("Bearer ")
+        .or_else(|| v.strip_prefix("bearer "))?
+        .trim();
     if rest.is_empty() {
         return None;
     }

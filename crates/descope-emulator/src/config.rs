@@ -43,7 +43,8 @@ impl Default for Config {
     }
 }
 
-pub const USAGE: &str = "usage: descope-emulator [--addr 127.0.0.1:4317] [--project-id P2emu0000000000000000000000]
+pub const USAGE: &str =
+    "usage: descope-emulator [--addr 127.0.0.1:4317] [--project-id P2emu0000000000000000000000]
                         [--serve DIR] [--session-ttl 600] [--refresh-ttl 2419200] [--rotation]
                         [--seed users.json] [--key private-key.pem] [--rate-limit 600] [--quiet]";
 
@@ -63,13 +64,17 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
         let mut value = |name: &str| -> Result<String, String> {
             match inline.clone() {
                 Some(v) => Ok(v),
-                None => it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}")),
+                None => it
+                    .next()
+                    .ok_or_else(|| format!("{name} needs a value\n{USAGE}")),
             }
         };
         match flag.as_str() {
             "--addr" => {
                 let v = value("--addr")?;
-                cfg.addr = v.parse().map_err(|_| format!("--addr: not an address: {v}"))?;
+                cfg.addr = v
+                    .parse()
+                    .map_err(|_| format!("--addr: not an address: {v}"))?;
             }
             "--project-id" => {
                 let v = value("--project-id")?;
@@ -79,14 +84,19 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
                 cfg.project_id = v;
             }
             "--serve" => cfg.serve = Some(PathBuf::from(value("--serve")?)),
-            "--session-ttl" => cfg.session_ttl = parse_num(&value("--session-ttl")?, "--session-ttl")?,
-            "--refresh-ttl" => cfg.refresh_ttl = parse_num(&value("--refresh-ttl")?, "--refresh-ttl")?,
+            "--session-ttl" => {
+                cfg.session_ttl = parse_num(&value("--session-ttl")?, "--session-ttl")?
+            }
+            "--refresh-ttl" => {
+                cfg.refresh_ttl = parse_num(&value("--refresh-ttl")?, "--refresh-ttl")?
+            }
             "--rate-limit" => cfg.rate_limit = parse_num(&value("--rate-limit")?, "--rate-limit")?,
             "--rotation" => cfg.rotation = true,
             "--quiet" => cfg.log_requests = false,
             "--seed" => {
                 let path = value("--seed")?;
-                let text = std::fs::read_to_string(&path).map_err(|e| format!("--seed {path}: {e}"))?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| format!("--seed {path}: {e}"))?;
                 let v: serde_json::Value =
                     serde_json::from_str(&text).map_err(|e| format!("--seed {path}: {e}"))?;
                 if !v.is_array() {
@@ -96,8 +106,12 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
             }
             "--key" => {
                 let path = value("--key")?;
-                let pem = std::fs::read_to_string(&path).map_err(|e| format!("--key {path}: {e}"))?;
-                cfg.key = Some(crate::keys::parse_private_key_pem(&pem).map_err(|e| format!("--key {path}: {e}"))?);
+                let pem =
+                    std::fs::read_to_string(&path).map_err(|e| format!("--key {path}: {e}"))?;
+                cfg.key = Some(
+                    crate::keys::parse_private_key_pem(&pem)
+                        .map_err(|e| format!("--key {path}: {e}"))?,
+                );
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument: {other}\n{USAGE}")),
@@ -110,5 +124,6 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
 }
 
 fn parse_num(v: &str, name: &str) -> Result<u64, String> {
-    v.parse().map_err(|_| format!("{name}: not a non-negative integer: {v}"))
+    v.parse()
+        .map_err(|_| format!("{name}: not a non-negative integer: {v}"))
 }

@@ -15,15 +15,22 @@ use crate::state::{App, Runtime};
 use crate::users::user_from_control;
 
 /// `GET /emulator/outbox?loginId=X` → `{messages:[…]}` newest last (all when no loginId).
-pub async fn outbox(State(app): State<App>, Query(q): Query<HashMap<String, String>>) -> Json<Value> {
+pub async fn outbox(
+    State(app): State<App>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Json<Value> {
     let data = app.data.lock();
     let messages: Vec<Value> = data
         .outbox
         .iter()
         // An unencoded `+` in a phone login id arrives as a space; accept both.
-        .filter(|m| q.get("loginId").is_none_or(|l| *l == m.login_id || l.replace(' ', "+") == m.login_id))
+        .filter(|m| {
+            q.get("loginId")
+                .is_none_or(|l| *l == m.login_id || l.replace(' ', "+") == m.login_id)
+        })
         .map(|m| {
-            let mut v = json!({"loginId": m.login_id, "channel": m.channel, "kind": m.kind, "at": m.at_ms});
+            let mut v =
+                json!({"loginId": m.login_id, "channel": m.channel, "kind": m.kind, "at": m.at_ms});
             if let (Some(code), Some(o)) = (&m.code, v.as_object_mut()) {
                 o.insert("code".into(), json!(code));
             }
@@ -39,13 +46,24 @@ pub async fn totp(Path(_login_id): Path<String>) -> ApiError {
 }
 
 /// `POST /emulator/users`: create a verified user; 409 `E062107` if the login id exists.
-pub async fn create_user(State(app): State<App>, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn create_user(
+    State(app): State<App>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     let obj = object(&body)?;
     let now = app.now();
     let mut data = app.data.lock();
     let user = user_from_control(&data, &Value::Object(obj), now)?;
-    if user.login_ids.iter().any(|l| data.login_index.contains_key(l)) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "E062107", "User already exists"));
+    if user
+        .login_ids
+        .iter()
+        .any(|l| data.login_index.contains_key(l))
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "E062107",
+            "User already exists",
+        ));
     }
     let out = user.to_json();
     data.insert_user(user);
@@ -86,7 +104,10 @@ pub async fn set_config(State(app): State<App>, body: axum::body::Bytes) -> ApiR
     let num = |k: &str| -> ApiResult<Option<u64>> {
         match obj.get(k) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => v.as_u64().map(Some).ok_or_else(|| ApiError::invalid(format!("{k} must be a non-negative integer"))),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| ApiError::invalid(format!("{k} must be a non-negative integer"))),
         }
     };
     let session = num("sessionTtlSeconds")?;
@@ -123,7 +144,9 @@ pub async fn set_clock(State(app): State<App>, body: axum::body::Bytes) -> ApiRe
     let obj = object(&body)?;
     let off = match obj.get("offsetSeconds") {
         None | Some(Value::Null) => return Err(ApiError::missing("offsetSeconds")),
-        Some(v) => v.as_i64().ok_or_else(|| ApiError::invalid("offsetSeconds must be an integer"))?,
+        Some(v) => v
+            .as_i64()
+            .ok_or_else(|| ApiError::invalid("offsetSeconds must be an integer"))?,
     };
     app.runtime.lock().offset_seconds = off;
     Ok(Json(json!({"offsetSeconds": off, "now": app.now()})))

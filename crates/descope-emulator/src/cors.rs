@@ -5,11 +5,20 @@ use axum::response::{IntoResponse, Response};
 
 /// Adds the CORS headers for a request with these headers.
 pub fn decorate(req: &HeaderMap, resp: &mut Response) {
-    let origin = req.get("origin").cloned().unwrap_or_else(|| HeaderValue::from_static("*"));
+    let origin = req
+        .get("origin")
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static("*"));
     let h = resp.headers_mut();
     h.insert("access-control-allow-origin", origin);
-    h.insert("access-control-allow-credentials", HeaderValue::from_static("true"));
-    h.insert("access-control-expose-headers", HeaderValue::from_static("Retry-After, X-Descope-Flow-Nonce"));
+    h.insert(
+        "access-control-allow-credentials",
+        HeaderValue::from_static("true"),
+    );
+    h.insert(
+        "access-control-expose-headers",
+        HeaderValue::from_static("Retry-After, X-Descope-Flow-Nonce"),
+    );
     h.insert("vary", HeaderValue::from_static("Origin"));
 }
 
@@ -17,7 +26,10 @@ pub fn decorate(req: &HeaderMap, resp: &mut Response) {
 pub fn preflight(req: &HeaderMap) -> Response {
     let mut resp = StatusCode::NO_CONTENT.into_response();
     let h = resp.headers_mut();
-    h.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST, OPTIONS"));
+    h.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
     let allow = req
         .get("access-control-request-headers")
         .cloned()

@@ -14,7 +14,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
-        Self { status, code, description: description.into() }
+        Self {
+            status,
+            code,
+            description: description.into(),
+        }
     }
     /// 400 `E011001`: the body is not JSON (or not a JSON object).
     pub fn malformed() -> Self {
@@ -22,7 +26,11 @@ impl ApiError {
     }
     /// 400 `E011002`: a required argument is missing or empty.
     pub fn missing(field: &str) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "E011002", format!("The {field} argument is missing"))
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "E011002",
+            format!("The {field} argument is missing"),
+        )
     }
     /// 400 `E011003`: the request failed validation.
     pub fn invalid(what: impl Into<String>) -> Self {
@@ -39,7 +47,11 @@ impl ApiError {
     /// 401 `E061301`: no refresh token, or one that is malformed, badly signed, expired or unknown.
     /// (The catalogue has no code for this case; E061301 is our choice, used consistently.)
     pub fn invalid_refresh() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "E061301", "Refresh token is missing, invalid or expired")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "E061301",
+            "Refresh token is missing, invalid or expired",
+        )
     }
     /// 401 `E064001`: the refresh token was revoked by logout / logout-all (catalogue code).
     pub fn logged_out() -> Self {

@@ -25,13 +25,17 @@ impl Fault {
         let obj = v.as_object().ok_or_else(ApiError::malformed)?;
         let path = match obj.get("path") {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
-            Some(Value::String(_)) | None | Some(Value::Null) => return Err(ApiError::missing("path")),
+            Some(Value::String(_)) | None | Some(Value::Null) => {
+                return Err(ApiError::missing("path"))
+            }
             Some(_) => return Err(ApiError::invalid("path must be a string")),
         };
         let num = |k: &str| -> ApiResult<Option<u64>> {
             match obj.get(k) {
                 None | Some(Value::Null) => Ok(None),
-                Some(v) => v.as_u64().map(Some).ok_or_else(|| ApiError::invalid(format!("{k} must be a non-negative integer"))),
+                Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+                    ApiError::invalid(format!("{k} must be a non-negative integer"))
+                }),
             }
         };
         let status = match num("status")? {
@@ -51,7 +55,8 @@ impl Fault {
             Some(_) => return Err(ApiError::invalid("retryAfter must be a string or number")),
         };
         if let Some(r) = &retry_after {
-            HeaderValue::from_str(r).map_err(|_| ApiError::invalid("retryAfter is not a valid header value"))?;
+            HeaderValue::from_str(r)
+                .map_err(|_| ApiError::invalid("retryAfter is not a valid header value"))?;
         }
         Ok(Fault {
             path,
@@ -77,17 +82,30 @@ impl Fault {
         if self.status.is_none() && self.body.is_none() {
             return None;
         }
-        let status = StatusCode::from_u16(self.status.unwrap_or(500)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.status.unwrap_or(500))
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = match &self.body {
             // A JSON string is sent as-is (e.g. an HTML error page from a proxy).
             Some(Value::String(raw)) => {
-                let ct = if raw.trim_start().starts_with('<') { "text/html; charset=utf-8" } else { "text/plain; charset=utf-8" };
+                let ct = if raw.trim_start().starts_with('<') {
+                    "text/html; charset=utf-8"
+                } else {
+                    "text/plain; charset=utf-8"
+                };
                 (status, [("content-type", ct)], raw.clone()).into_response()
             }
             Some(v) => (status, axum::Json(v.clone())).into_response(),
             None => {
-                let code = if status == StatusCode::TOO_MANY_REQUESTS { "E130429" } else { "E999999" };
-                let e = ApiError::new(status, code, format!("Injected fault (HTTP {})", status.as_u16()));
+                let code = if status == StatusCode::TOO_MANY_REQUESTS {
+                    "E130429"
+                } else {
+                    "E999999"
+                };
+                let e = ApiError::new(
+                    status,
+                    code,
+                    format!("Injected fault (HTTP {})", status.as_u16()),
+                );
                 (status, axum::Json(e.body())).into_response()
             }
         };
@@ -96,7 +114,11 @@ impl Fault {
     }
 
     pub fn add_retry_after(&self, resp: &mut Response) {
-        if let Some(v) = self.retry_after.as_deref().and_then(|r| HeaderValue::from_str(r).ok()) {
+        if let Some(v) = self
+            .retry_after
+            .as_deref()
+            .and_then(|r| HeaderValue::from_str(r).ok())
+        {
             resp.headers_mut().insert("retry-after", v);
         }
     }

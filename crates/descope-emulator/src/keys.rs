@@ -27,7 +27,8 @@ pub fn parse_private_key_pem(pem: &str) -> Result<RsaPrivateKey, String> {
 /// # Errors
 /// Only if the RNG fails.
 pub fn generate_key() -> Result<RsaPrivateKey, String> {
-    RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).map_err(|e| format!("key generation failed: {e}"))
+    RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+        .map_err(|e| format!("key generation failed: {e}"))
 }
 
 /// The signing key with its derived `kid`.

@@ -52,7 +52,9 @@ impl Emulator {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let key = match config.key {
             Some(k) => k,
-            None => tokio::task::spawn_blocking(keys::generate_key).await.map_err(|e| e.to_string())??,
+            None => tokio::task::spawn_blocking(keys::generate_key)
+                .await
+                .map_err(|e| e.to_string())??,
         };
         let shared = state::Shared {
             project_id: config.project_id,

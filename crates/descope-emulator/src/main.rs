@@ -1,4 +1,5 @@
-//! `descope-emulator`: see `descope_emulator::config::USAGE`.
+//! `descope-emulator`: see `descope_emulator::config::USAGE` and README.md.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 

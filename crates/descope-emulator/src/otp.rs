@@ -24,13 +24,19 @@ fn check_method(method: &str) -> ApiResult<()> {
     if METHODS.contains(&method) {
         Ok(())
     } else {
-        Err(ApiError::invalid(format!("Unsupported delivery method: {method}")))
+        Err(ApiError::invalid(format!(
+            "Unsupported delivery method: {method}"
+        )))
     }
 }
 
 /// Validates `loginOptions.customClaims`: ≤ 100 keys, key ≤ 60 chars, JSON value ≤ 500 chars.
 pub fn custom_claims(opts: Option<&Map<String, Value>>) -> ApiResult<Option<Map<String, Value>>> {
-    let Some(cc) = opts.map(|o| opt_obj(o, "customClaims")).transpose()?.flatten() else {
+    let Some(cc) = opts
+        .map(|o| opt_obj(o, "customClaims"))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(None);
     };
     if cc.len() > 100 {
@@ -38,10 +44,14 @@ pub fn custom_claims(opts: Option<&Map<String, Value>>) -> ApiResult<Option<Map<
     }
     for (k, v) in cc {
         if k.chars().count() > 60 {
-            return Err(ApiError::invalid("customClaims keys may be at most 60 characters"));
+            return Err(ApiError::invalid(
+                "customClaims keys may be at most 60 characters",
+            ));
         }
         if v.to_string().chars().count() > 500 {
-            return Err(ApiError::invalid("customClaims values may be at most 500 characters"));
+            return Err(ApiError::invalid(
+                "customClaims values may be at most 500 characters",
+            ));
         }
     }
     Ok(Some(cc.clone()))
@@ -60,7 +70,10 @@ pub async fn send(
     opt_str(&obj, "providerId")?;
     let user_obj = opt_obj(&obj, "user")?;
     let lo = opt_obj(&obj, "loginOptions")?;
-    let stepup = lo.map(|o| opt_bool(o, "stepup")).transpose()?.unwrap_or(false);
+    let stepup = lo
+        .map(|o| opt_bool(o, "stepup"))
+        .transpose()?
+        .unwrap_or(false);
     let mfa = lo.map(|o| opt_bool(o, "mfa")).transpose()?.unwrap_or(false);
     let claims = custom_claims(lo)?;
 
@@ -69,16 +82,31 @@ pub async fn send(
     let existing = data.user_by_login(&login_id).cloned();
     match (op.as_str(), &existing) {
         ("signup", Some(_)) => {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, "E062107", "User already exists"))
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "E062107",
+                "User already exists",
+            ))
         }
-        ("signin", None) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "E062108", "User not found")),
+        ("signin", None) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "E062108",
+                "User not found",
+            ))
+        }
         ("signup" | "signin" | "signup-in", _) => {}
         _ => return Err(ApiError::not_found("Unknown OTP operation")),
     }
 
     // Step-up and MFA need the refresh JWT of a live session of this same user. Answer 401 with
     // E061301 (no/invalid/expired token, or another user's) or E064001 (logged-out token).
-    let mut options = LoginOptions { stepup, mfa, previous_amr: vec![], custom_claims: claims };
+    let mut options = LoginOptions {
+        stepup,
+        mfa,
+        previous_amr: vec![],
+        custom_claims: claims,
+    };
     if stepup || mfa {
         let live = tokens::check_refresh(&app, &data, auth::refresh_token(&headers).as_deref())?;
         match &existing {
@@ -96,7 +124,12 @@ pub async fn send(
     // The sign-up data, used on verify when the user does not exist yet.
     let signup = if existing.is_none() {
         let u = user_obj;
-        let get = |k: &str| -> ApiResult<String> { Ok(u.map(|o| opt_str(o, k)).transpose()?.flatten().unwrap_or_default()) };
+        let get = |k: &str| -> ApiResult<String> {
+            Ok(u.map(|o| opt_str(o, k))
+                .transpose()?
+                .flatten()
+                .unwrap_or_default())
+        };
         let mut email = get("email")?;
         let mut phone = get("phone")?;
         if email.is_empty() && is_email(&login_id) {
@@ -127,13 +160,21 @@ pub async fn send(
         (None, None) => (String::new(), String::new()),
     };
     let answer = if method == "email" {
-        let to = if is_email(&login_id) { login_id.clone() } else { email };
+        let to = if is_email(&login_id) {
+            login_id.clone()
+        } else {
+            email
+        };
         if to.is_empty() {
             return Err(ApiError::invalid("No email address for this login id"));
         }
         json!({"maskedEmail": mask_email(&to)})
     } else {
-        let to = if is_phone(&login_id) { login_id.clone() } else { phone };
+        let to = if is_phone(&login_id) {
+            login_id.clone()
+        } else {
+            phone
+        };
         if !is_phone(&to) {
             return Err(ApiError::invalid("No phone number for this login id"));
         }
@@ -143,10 +184,22 @@ pub async fn send(
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     data.codes.insert(
         (login_id.clone(), method.clone()),
-        PendingCode { code: code.clone(), expires_at: now + CODE_TTL_SECONDS, failures: 0, signup, options },
+        PendingCode {
+            code: code.clone(),
+            expires_at: now + CODE_TTL_SECONDS,
+            failures: 0,
+            signup,
+            options,
+        },
     );
     let at_ms = app.now_ms();
-    data.outbox.push(OutboxMessage { login_id, channel: method, kind: "otp".into(), code: Some(code), at_ms });
+    data.outbox.push(OutboxMessage {
+        login_id,
+        channel: method,
+        kind: "otp".into(),
+        code: Some(code),
+        at_ms,
+    });
     Ok(Json(answer))
 }
 
@@ -164,9 +217,15 @@ pub async fn verify(
     let mut data = app.data.lock();
     let key = (login_id.clone(), method.clone());
     let wrong = || ApiError::new(StatusCode::BAD_REQUEST, "E061102", "Wrong or expired code");
-    let Some(pending) = data.codes.get_mut(&key) else { return Err(wrong()) };
+    let Some(pending) = data.codes.get_mut(&key) else {
+        return Err(wrong());
+    };
     if pending.failures >= MAX_FAILURES {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "E061103", "Too many wrong attempts; send a new code"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "E061103",
+            "Too many wrong attempts; send a new code",
+        ));
     }
     if pending.expires_at <= now {
         data.codes.remove(&key);
@@ -176,12 +235,20 @@ pub async fn verify(
         pending.failures += 1;
         return Err(wrong());
     }
-    let Some(pending) = data.codes.remove(&key) else { return Err(wrong()) };
+    let Some(pending) = data.codes.remove(&key) else {
+        return Err(wrong());
+    };
 
     let (mut user, first_seen) = match (data.user_by_login(&login_id).cloned(), pending.signup) {
         (Some(u), _) => (u, false),
         (None, Some(u)) => (u, true),
-        (None, None) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "E062108", "User not found")),
+        (None, None) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "E062108",
+                "User not found",
+            ))
+        }
     };
     if method == "email" {
         if user.email.is_empty() && is_email(&login_id) {
@@ -197,14 +264,32 @@ pub async fn verify(
     data.insert_user(user.clone());
 
     let opts = pending.options;
-    let mut amr = if opts.stepup || opts.mfa { opts.previous_amr } else { vec![] };
-    for f in [Some(method.as_str()), opts.mfa.then_some("mfa")].into_iter().flatten() {
+    let mut amr = if opts.stepup || opts.mfa {
+        opts.previous_amr
+    } else {
+        vec![]
+    };
+    for f in [Some(method.as_str()), opts.mfa.then_some("mfa")]
+        .into_iter()
+        .flatten()
+    {
         if !amr.iter().any(|a| a == f) {
             amr.push(f.to_string());
         }
     }
-    let grant = Grant { amr, su: opts.stepup, nsec: opts.custom_claims };
+    let grant = Grant {
+        amr,
+        su: opts.stepup,
+        nsec: opts.custom_claims,
+    };
     let (rt, rexp) = tokens::new_refresh(&app, &mut data, &user, &grant);
     let st = tokens::session_jwt(&app, &user, &grant);
-    Ok(Json(tokens::jwt_response(&app, &user, st, Some(rt), rexp, first_seen)))
+    Ok(Json(tokens::jwt_response(
+        &app,
+        &user,
+        st,
+        Some(rt),
+        rexp,
+        first_seen,
+    )))
 }

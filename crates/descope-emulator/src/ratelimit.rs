@@ -18,7 +18,10 @@ impl RateLimiter {
             return Ok(());
         }
         let now = Instant::now();
-        let entry = self.windows.entry((ip, project.to_string())).or_insert((now, 0));
+        let entry = self
+            .windows
+            .entry((ip, project.to_string()))
+            .or_insert((now, 0));
         if now.duration_since(entry.0) >= WINDOW {
             *entry = (now, 0);
         }

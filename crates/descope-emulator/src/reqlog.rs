@@ -5,8 +5,17 @@ use serde_json::{json, Map, Value};
 
 const REDACTED: &str = "<redacted>";
 /// Body keys whose values are never stored.
-const SECRET_KEYS: [&str; 9] =
-    ["code", "token", "refreshJwt", "sessionJwt", "password", "newPassword", "oldPassword", "externalToken", "t"];
+const SECRET_KEYS: [&str; 9] = [
+    "code",
+    "token",
+    "refreshJwt",
+    "sessionJwt",
+    "password",
+    "newPassword",
+    "oldPassword",
+    "externalToken",
+    "t",
+];
 
 /// Replaces the values of secret keys anywhere in the JSON tree.
 pub fn redact(v: &mut Value) {
@@ -60,7 +69,11 @@ pub fn query_json(query: Option<&str>) -> Value {
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let k = percent_decode(k);
-        let v = if SECRET_KEYS.contains(&k.as_str()) { REDACTED.to_string() } else { percent_decode(v) };
+        let v = if SECRET_KEYS.contains(&k.as_str()) {
+            REDACTED.to_string()
+        } else {
+            percent_decode(v)
+        };
         out.insert(k, json!(v));
     }
     Value::Object(out)
@@ -85,7 +98,10 @@ pub fn percent_decode(s: &str) -> String {
     while i < b.len() {
         match b.get(i) {
             Some(b'%') => {
-                let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = b
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 if let Some(x) = hex {
                     out.push(x);
                     i += 3;

@@ -35,12 +35,19 @@ pub fn router(app: App) -> Router {
         .route("/emulator/totp/{login_id}", get(control::totp))
         .route("/emulator/users", post(control::create_user))
         .route("/emulator/faults", post(control::add_fault))
-        .route("/emulator/config", get(control::get_config).post(control::set_config))
+        .route(
+            "/emulator/config",
+            get(control::get_config).post(control::set_config),
+        )
         .route("/emulator/clock", post(control::set_clock))
         .route("/emulator/requests", get(control::requests))
         .route("/emulator/reset", post(control::reset))
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "E011405", "Method not allowed")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "E011405",
+                "Method not allowed",
+            )
         })
         .fallback(|| async { ApiError::not_found("Unknown path") })
         .with_state(app)
@@ -64,7 +71,12 @@ fn is_jwks(path: &str) -> bool {
 }
 
 /// Handles one request end to end. `Err(Dropped)` makes hyper close the connection unanswered.
-pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request<hyper::body::Incoming>) -> Result<Response, Dropped> {
+pub async fn handle(
+    app: App,
+    mut router: Router,
+    peer: SocketAddr,
+    req: Request<hyper::body::Incoming>,
+) -> Result<Response, Dropped> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
@@ -76,7 +88,12 @@ pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request
     let bytes = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
         Ok(c) => c.to_bytes(),
         Err(_) => {
-            let mut r = ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "E011001", "Request body too large").into_response();
+            let mut r = ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "E011001",
+                "Request body too large",
+            )
+            .into_response();
             cors::decorate(&headers, &mut r);
             return Ok(r);
         }
@@ -86,7 +103,11 @@ pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request
     let mut resp = if method == Method::OPTIONS {
         cors::preflight(&headers)
     } else {
-        let fault = if control { None } else { faults::take(&mut app.data.lock().faults, &path) };
+        let fault = if control {
+            None
+        } else {
+            faults::take(&mut app.data.lock().faults, &path)
+        };
         if let Some(f) = &fault {
             if f.delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
@@ -104,7 +125,17 @@ pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request
             Some(r) => r,
             None => {
                 fault_extra = fault;
-                pipeline(&app, &mut router, peer, &parts, &path, api, control, bytes.clone()).await
+                pipeline(
+                    &app,
+                    &mut router,
+                    peer,
+                    &parts,
+                    &path,
+                    api,
+                    control,
+                    bytes.clone(),
+                )
+                .await
             }
         }
     };
@@ -123,7 +154,14 @@ pub async fn handle(app: App, mut router: Router, peer: SocketAddr, req: Request
 }
 
 /// One request-log entry; `status` is null for a dropped connection.
-fn log_entry(app: &App, method: &Method, path: &str, parts: &axum::http::request::Parts, bytes: &[u8], status: Option<StatusCode>) -> serde_json::Value {
+fn log_entry(
+    app: &App,
+    method: &Method,
+    path: &str,
+    parts: &axum::http::request::Parts,
+    bytes: &[u8],
+    status: Option<StatusCode>,
+) -> serde_json::Value {
     json!({
         "method": method.as_str(),
         "path": path,
@@ -151,13 +189,19 @@ async fn pipeline(
         let project = bearer.as_ref().map(|b| b.0.clone()).unwrap_or_default();
         let limit = app.runtime.lock().rate_limit;
         if let Err(wait) = app.limiter.lock().hit(peer.ip(), &project, limit) {
-            let mut r = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "E130429", "Rate limit exceeded").into_response();
+            let mut r = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "E130429",
+                "Rate limit exceeded",
+            )
+            .into_response();
             if let Ok(v) = wait.to_string().parse() {
                 r.headers_mut().insert("retry-after", v);
             }
             return r;
         }
-        if !is_jwks(path) && bearer.as_ref().map(|b| b.0.as_str()) != Some(app.project_id.as_str()) {
+        if !is_jwks(path) && bearer.as_ref().map(|b| b.0.as_str()) != Some(app.project_id.as_str())
+        {
             return ApiError::unauthorized_project().into_response();
         }
     } else if !control && parts.method == Method::GET {
@@ -178,7 +222,13 @@ fn log_line(app: &App, method: &Method, path: &str, status: Option<StatusCode>, 
     }
     // Path only: query strings may carry codes or tokens.
     let status = status.map_or_else(|| "dropped".to_string(), |s| s.as_u16().to_string());
-    eprintln!("{} {} {} {}ms", method, path, status, started.elapsed().as_millis());
+    eprintln!(
+        "{} {} {} {}ms",
+        method,
+        path,
+        status,
+        started.elapsed().as_millis()
+    );
 }
 
 /// Accept loop: one hyper HTTP/1 connection task per socket.
@@ -195,7 +245,9 @@ pub async fn serve(listener: tokio::net::TcpListener, app: App) {
         let app = app.clone();
         let router = router.clone();
         tokio::spawn(async move {
-            let svc = hyper::service::service_fn(move |req| handle(app.clone(), router.clone(), peer, req));
+            let svc = hyper::service::service_fn(move |req| {
+                handle(app.clone(), router.clone(), peer, req)
+            });
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)

@@ -18,8 +18,16 @@ fn do_refresh(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<Value> {
     let rotation = app.runtime.lock().rotation;
     let mut data = app.data.lock();
     let live = tokens::check_refresh(app, &data, token.as_deref())?;
-    let user = data.users.get(&live.session.user_id).cloned().ok_or_else(ApiError::invalid_refresh)?;
-    let grant = Grant { amr: live.session.amr.clone(), su: live.session.su, nsec: live.session.nsec.clone() };
+    let user = data
+        .users
+        .get(&live.session.user_id)
+        .cloned()
+        .ok_or_else(ApiError::invalid_refresh)?;
+    let grant = Grant {
+        amr: live.session.amr.clone(),
+        su: live.session.su,
+        nsec: live.session.nsec.clone(),
+    };
     let st = tokens::session_jwt(app, &user, &grant);
     if rotation {
         if let Some(s) = data.sessions.get_mut(&live.jti) {
@@ -29,17 +37,32 @@ fn do_refresh(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<Value> {
         Ok(tokens::jwt_response(app, &user, st, Some(rt), rexp, false))
     } else {
         // Without rotation the refresh JWT is not re-sent; web-js keeps the one it has.
-        Ok(tokens::jwt_response(app, &user, st, None, live.session.expires_at, false))
+        Ok(tokens::jwt_response(
+            app,
+            &user,
+            st,
+            None,
+            live.session.expires_at,
+            false,
+        ))
     }
 }
 
 /// `POST /v1/auth/refresh`: 401 `E061301` (bad token) / `E064001` (logged out) on failure.
-pub async fn refresh(State(app): State<App>, headers: HeaderMap, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn refresh(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     do_refresh(&app, &headers, &body).map(Json)
 }
 
 /// `POST /v1/auth/try-refresh`: like refresh, but `200 {}` when there is no valid refresh token.
-pub async fn try_refresh(State(app): State<App>, headers: HeaderMap, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn try_refresh(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     match do_refresh(&app, &headers, &body) {
         Ok(v) => Ok(Json(v)),
         Err(e) if e.status == StatusCode::UNAUTHORIZED => Ok(Json(json!({}))),
@@ -59,7 +82,11 @@ fn logged_out_body() -> Value {
 }
 
 /// `POST /v1/auth/logout`: revokes the presented refresh JWT.
-pub async fn logout(State(app): State<App>, headers: HeaderMap, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn logout(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     object(&body)?;
     let token = auth::refresh_token(&headers);
     let mut data = app.data.lock();
@@ -71,7 +98,11 @@ pub async fn logout(State(app): State<App>, headers: HeaderMap, body: axum::body
 }
 
 /// `POST /v1/auth/logoutall`: revokes every session of the token's user.
-pub async fn logout_all(State(app): State<App>, headers: HeaderMap, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
+pub async fn logout_all(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
     object(&body)?;
     let token = auth::refresh_token(&headers);
     let mut data = app.data.lock();
@@ -89,7 +120,10 @@ pub async fn me(State(app): State<App>, headers: HeaderMap) -> ApiResult<Json<Va
     let token = auth::refresh_token(&headers);
     let data = app.data.lock();
     let live = tokens::check_refresh(&app, &data, token.as_deref())?;
-    let user = data.users.get(&live.session.user_id).ok_or_else(ApiError::invalid_refresh)?;
+    let user = data
+        .users
+        .get(&live.session.user_id)
+        .ok_or_else(ApiError::invalid_refresh)?;
     Ok(Json(user.to_json()))
 }
 
@@ -97,7 +131,11 @@ fn check_project(app: &App, pid: &str) -> ApiResult<()> {
     if pid == app.project_id {
         Ok(())
     } else {
-        Err(ApiError::new(StatusCode::BAD_REQUEST, "E011003", "Unknown project id"))
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "E011003",
+            "Unknown project id",
+        ))
     }
 }
 

@@ -153,7 +153,9 @@ pub struct Data {
 
 impl Data {
     pub fn user_by_login(&self, login_id: &str) -> Option<&User> {
-        self.login_index.get(login_id).and_then(|id| self.users.get(id))
+        self.login_index
+            .get(login_id)
+            .and_then(|id| self.users.get(id))
     }
     pub fn insert_user(&mut self, user: User) {
         for l in &user.login_ids {
@@ -199,7 +201,9 @@ impl Shared {
 pub fn random_id(len: usize) -> String {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();
-    (0..len).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+    (0..len)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
 }
 
 /// A new user id in Descope's `U…` form.

@@ -44,14 +44,21 @@ pub async fn serve(root: &Path, url_path: &str) -> Response {
         return ApiError::not_found("Not found").into_response();
     };
     // tokio::fs follows symlinks.
-    if tokio::fs::metadata(&path).await.map(|m| m.is_dir()).unwrap_or(false) {
+    if tokio::fs::metadata(&path)
+        .await
+        .map(|m| m.is_dir())
+        .unwrap_or(false)
+    {
         path.push("index.html");
     }
     match tokio::fs::read(&path).await {
         Ok(bytes) => {
             let mut resp = (StatusCode::OK, bytes).into_response();
             let h = resp.headers_mut();
-            h.insert("content-type", HeaderValue::from_static(content_type(&path)));
+            h.insert(
+                "content-type",
+                HeaderValue::from_static(content_type(&path)),
+            );
             h.insert("cache-control", HeaderValue::from_static("no-store"));
             resp
         }

@@ -14,10 +14,20 @@ pub struct Grant {
     pub nsec: Option<Map<String, Value>>,
 }
 
-fn base_claims(shared: &Shared, user: &User, drn: &str, iat: i64, exp: i64, grant: &Grant) -> Map<String, Value> {
+fn base_claims(
+    shared: &Shared,
+    user: &User,
+    drn: &str,
+    iat: i64,
+    exp: i64,
+    grant: &Grant,
+) -> Map<String, Value> {
     let mut tenants = Map::new();
     for t in &user.user_tenants {
-        tenants.insert(t.tenant_id.clone(), json!({"roles": t.role_names, "permissions": t.permissions}));
+        tenants.insert(
+            t.tenant_id.clone(),
+            json!({"roles": t.role_names, "permissions": t.permissions}),
+        );
     }
     let mut c = Map::new();
     c.insert("iss".into(), json!(shared.issuer()));
@@ -103,18 +113,32 @@ pub struct LiveRefresh {
 /// Checks signature, `drn`, expiry on the emulator clock, and that the session is known and not
 /// revoked. Revoked → 401 `E064001`; anything else wrong → 401 `E061301`.
 pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiResult<LiveRefresh> {
-    let token = token.filter(|t| !t.is_empty()).ok_or_else(ApiError::invalid_refresh)?;
-    let claims = shared.keys.verify(token).ok_or_else(ApiError::invalid_refresh)?;
+    let token = token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(ApiError::invalid_refresh)?;
+    let claims = shared
+        .keys
+        .verify(token)
+        .ok_or_else(ApiError::invalid_refresh)?;
     if claims.get("drn").and_then(Value::as_str) != Some("DSR") {
         return Err(ApiError::invalid_refresh());
     }
-    let jti = claims.get("jti").and_then(Value::as_str).ok_or_else(ApiError::invalid_refresh)?;
-    let session = data.sessions.get(jti).ok_or_else(ApiError::invalid_refresh)?;
+    let jti = claims
+        .get("jti")
+        .and_then(Value::as_str)
+        .ok_or_else(ApiError::invalid_refresh)?;
+    let session = data
+        .sessions
+        .get(jti)
+        .ok_or_else(ApiError::invalid_refresh)?;
     if session.revoked {
         return Err(ApiError::logged_out());
     }
     if session.expires_at <= shared.now() || !data.users.contains_key(&session.user_id) {
         return Err(ApiError::invalid_refresh());
     }
-    Ok(LiveRefresh { jti: jti.to_string(), session: session.clone() })
+    Ok(LiveRefresh {
+        jti: jti.to_string(),
+        session: session.clone(),
+    })
 }

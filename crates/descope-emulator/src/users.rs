@@ -68,7 +68,10 @@ pub fn opt_bool(obj: &Map<String, Value>, key: &str) -> ApiResult<bool> {
     }
 }
 
-pub fn opt_obj<'a>(obj: &'a Map<String, Value>, key: &str) -> ApiResult<Option<&'a Map<String, Value>>> {
+pub fn opt_obj<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+) -> ApiResult<Option<&'a Map<String, Value>>> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
@@ -81,9 +84,15 @@ fn str_list(obj: &Map<String, Value>, key: &str) -> ApiResult<Vec<String>> {
         None | Some(Value::Null) => Ok(vec![]),
         Some(Value::Array(a)) => a
             .iter()
-            .map(|v| v.as_str().map(str::to_string).ok_or_else(|| ApiError::invalid(format!("{key} must be strings"))))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| ApiError::invalid(format!("{key} must be strings")))
+            })
             .collect(),
-        Some(_) => Err(ApiError::invalid(format!("{key} must be an array of strings"))),
+        Some(_) => Err(ApiError::invalid(format!(
+            "{key} must be an array of strings"
+        ))),
     }
 }
 
@@ -122,7 +131,9 @@ pub fn user_from_control(data: &Data, v: &Value, now: i64) -> ApiResult<User> {
         None | Some(Value::Null) => {}
         Some(Value::Array(a)) => {
             for t in a {
-                let t = t.as_object().ok_or_else(|| ApiError::invalid("userTenants entries must be objects"))?;
+                let t = t
+                    .as_object()
+                    .ok_or_else(|| ApiError::invalid("userTenants entries must be objects"))?;
                 let tenant_id = opt_str(t, "tenantId")?.unwrap_or_default();
                 if tenant_id.is_empty() {
                     return Err(ApiError::missing("userTenants.tenantId"));
@@ -137,12 +148,19 @@ pub fn user_from_control(data: &Data, v: &Value, now: i64) -> ApiResult<User> {
                 let tenant_name = opt_str(t, "tenantName")?
                     .or_else(|| data.tenants.get(&tenant_id).cloned())
                     .unwrap_or_default();
-                user_tenants.push(UserTenant { tenant_id, tenant_name, role_names: roles, permissions: perms });
+                user_tenants.push(UserTenant {
+                    tenant_id,
+                    tenant_name,
+                    role_names: roles,
+                    permissions: perms,
+                });
             }
         }
         Some(_) => return Err(ApiError::invalid("userTenants must be an array")),
     }
-    let custom_attributes = opt_obj(obj, "customAttributes")?.cloned().unwrap_or_default();
+    let custom_attributes = opt_obj(obj, "customAttributes")?
+        .cloned()
+        .unwrap_or_default();
     let mut permissions = str_list(obj, "permissions")?;
     for p in role_permissions(data, &role_names) {
         if !permissions.contains(&p) {
@@ -181,7 +199,11 @@ pub fn load_seed(data: &mut Data, seed: &Value, now: i64) -> Result<usize, Strin
                     let perms = r
                         .get("permissions")
                         .and_then(Value::as_array)
-                        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|p| p.as_str().map(str::to_string))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     data.roles.insert(name.to_string(), perms);
                 }
@@ -189,8 +211,16 @@ pub fn load_seed(data: &mut Data, seed: &Value, now: i64) -> Result<usize, Strin
         }
         if let Some(tenants) = item.get("tenants").and_then(Value::as_array) {
             for t in tenants {
-                if let Some(id) = t.get("id").or_else(|| t.get("tenantId")).and_then(Value::as_str) {
-                    let name = t.get("name").or_else(|| t.get("tenantName")).and_then(Value::as_str).unwrap_or(id);
+                if let Some(id) = t
+                    .get("id")
+                    .or_else(|| t.get("tenantId"))
+                    .and_then(Value::as_str)
+                {
+                    let name = t
+                        .get("name")
+                        .or_else(|| t.get("tenantName"))
+                        .and_then(Value::as_str)
+                        .unwrap_or(id);
                     data.tenants.insert(id.to_string(), name.to_string());
                 }
             }
@@ -201,7 +231,8 @@ pub fn load_seed(data: &mut Data, seed: &Value, now: i64) -> Result<usize, Strin
         if item.get("loginId").is_none() {
             continue;
         }
-        let user = user_from_control(data, item, now).map_err(|e| format!("seed user: {}", e.description))?;
+        let user = user_from_control(data, item, now)
+            .map_err(|e| format!("seed user: {}", e.description))?;
         if let Some(l) = user.login_ids.first() {
             if data.login_index.contains_key(l) {
                 return Err(format!("seed user: duplicate loginId {l}"));

@@ -26,16 +26,22 @@ async fn tokens_verify_against_the_served_jwks() {
         assert_eq!(h["kid"], jwk["kid"]);
         assert!(verify_with_jwk(&t, jwk), "signature must verify");
         let cl = claims(&t);
-        assert!(cl["iss"].as_str().is_some_and(|i| i.ends_with(&format!("/{PID}"))));
+        assert!(cl["iss"]
+            .as_str()
+            .is_some_and(|i| i.ends_with(&format!("/{PID}"))));
         assert!(cl["iat"].is_i64() && cl["exp"].is_i64());
-        assert!(cl["roles"].is_array() && cl["permissions"].is_array() && cl["tenants"].is_object());
+        assert!(
+            cl["roles"].is_array() && cl["permissions"].is_array() && cl["tenants"].is_object()
+        );
     }
     // A tampered token fails.
     let mut t = s(&b["sessionJwt"]);
     t.push('A');
     assert!(!verify_with_jwk(&t, jwk));
     // v1: bare array, same key; no Authorization needed.
-    let r = raw(&emu.addr, "GET", &format!("/v1/keys/{PID}"), &[], None).await.expect("answer");
+    let r = raw(&emu.addr, "GET", &format!("/v1/keys/{PID}"), &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), json!([jwk]));
     // Wrong project id in the path → JSON error.
@@ -71,7 +77,10 @@ async fn refresh_without_rotation_keeps_the_refresh_jwt() {
     .expect("answer");
     assert_eq!(r.status, 200, "{}", r.body);
     let j = r.json();
-    assert!(j.get("refreshJwt").is_none(), "no rotation → refreshJwt omitted");
+    assert!(
+        j.get("refreshJwt").is_none(),
+        "no rotation → refreshJwt omitted"
+    );
     assert!(j["sessionJwt"].is_string());
     assert_eq!(j["cookieExpiration"], b["cookieExpiration"]);
     assert_eq!(j["user"]["email"], "r@example.com");
@@ -81,13 +90,31 @@ async fn refresh_without_rotation_keeps_the_refresh_jwt() {
     assert_eq!(r.status, 200);
     let cookie = format!("DSR={rt}; other=1");
     let auth = format!("Bearer {PID}");
-    let r = raw(&emu.addr, "POST", "/v1/auth/refresh", &[("Authorization", &auth), ("Cookie", &cookie)], Some("{}")).await.expect("answer");
+    let r = raw(
+        &emu.addr,
+        "POST",
+        "/v1/auth/refresh",
+        &[("Authorization", &auth), ("Cookie", &cookie)],
+        Some("{}"),
+    )
+    .await
+    .expect("answer");
     assert_eq!(r.status, 200);
     // Custom cookie name.
     let cookie = format!("MyRT={rt}");
-    let r = raw(&emu.addr, "POST", "/v1/auth/refresh", &[("Authorization", &auth), ("Cookie", &cookie), ("x-descope-refresh-cookie-name", "MyRT")], None)
-        .await
-        .expect("answer");
+    let r = raw(
+        &emu.addr,
+        "POST",
+        "/v1/auth/refresh",
+        &[
+            ("Authorization", &auth),
+            ("Cookie", &cookie),
+            ("x-descope-refresh-cookie-name", "MyRT"),
+        ],
+        None,
+    )
+    .await
+    .expect("answer");
     assert_eq!(r.status, 200);
 }
 
@@ -101,15 +128,25 @@ async fn bad_refresh_tokens_answer_401_and_try_refresh_answers_empty() {
     assert_eq!((r.status, r.code()), (401, "E061301".into()));
     // A session JWT is not a refresh JWT.
     let b = c.sign_in("bad@example.com", "email").await;
-    let r = c.post_tok("/v1/auth/refresh", &s(&b["sessionJwt"]), json!({})).await;
+    let r = c
+        .post_tok("/v1/auth/refresh", &s(&b["sessionJwt"]), json!({}))
+        .await;
     assert_eq!((r.status, r.code()), (401, "E061301".into()));
     let r = c.post("/v1/auth/try-refresh", json!({})).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), json!({}));
-    let r = c.post_tok("/v1/auth/try-refresh", &s(&b["refreshJwt"]), json!({})).await;
+    let r = c
+        .post_tok("/v1/auth/try-refresh", &s(&b["refreshJwt"]), json!({}))
+        .await;
     assert_eq!(r.status, 200);
     assert!(r.json()["sessionJwt"].is_string());
-    let r = c.post_tok("/v1/auth/refresh", &s(&b["refreshJwt"]), json!({"externalToken": ""})).await;
+    let r = c
+        .post_tok(
+            "/v1/auth/refresh",
+            &s(&b["refreshJwt"]),
+            json!({"externalToken": ""}),
+        )
+        .await;
     assert_eq!(r.status, 200);
 }
 
@@ -132,12 +169,17 @@ async fn rotation_issues_a_new_refresh_jwt_and_revokes_the_old() {
     assert_eq!(r.status, 200);
     let rt3 = s(&r.json()["refreshJwt"]);
     // Turned off at run time through the control API.
-    let r = c.control("POST", "/emulator/config", Some(json!({"rotation": false}))).await;
+    let r = c
+        .control("POST", "/emulator/config", Some(json!({"rotation": false})))
+        .await;
     assert_eq!(r.json()["rotation"], false);
     let r = c.post_tok("/v1/auth/refresh", &rt3, json!({})).await;
     assert_eq!(r.status, 200);
     assert!(r.json().get("refreshJwt").is_none());
-    assert_eq!(c.post_tok("/v1/auth/refresh", &rt3, json!({})).await.status, 200);
+    assert_eq!(
+        c.post_tok("/v1/auth/refresh", &rt3, json!({})).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -155,8 +197,17 @@ async fn logout_revokes_the_token_everywhere() {
     assert_eq!(r.json()["sessionJwt"], "");
     assert_eq!(r.json()["refreshJwt"], "");
     assert_eq!(r.json()["cookieMaxAge"], 0);
-    for (m, p) in [("POST", "/v1/auth/refresh"), ("GET", "/v1/auth/me"), ("POST", "/v1/auth/logout"), ("POST", "/v1/auth/logoutall")] {
-        let r = if m == "GET" { c.get(p, Some(&rt)).await } else { c.post_tok(p, &rt, json!({})).await };
+    for (m, p) in [
+        ("POST", "/v1/auth/refresh"),
+        ("GET", "/v1/auth/me"),
+        ("POST", "/v1/auth/logout"),
+        ("POST", "/v1/auth/logoutall"),
+    ] {
+        let r = if m == "GET" {
+            c.get(p, Some(&rt)).await
+        } else {
+            c.post_tok(p, &rt, json!({})).await
+        };
         assert_eq!((r.status, r.code()), (401, "E064001".into()), "{p}");
     }
     let r = c.post_tok("/v1/auth/try-refresh", &rt, json!({})).await;
@@ -186,26 +237,54 @@ async fn clock_offset_moves_exp_and_expires_refresh_tokens() {
     let c = client(&emu);
     let b = c.sign_in("clock@example.com", "email").await;
     let s1 = claims(&s(&b["sessionJwt"]));
-    assert_eq!(s1["exp"].as_i64().unwrap_or(0) - s1["iat"].as_i64().unwrap_or(0), 600);
-    let r = c.control("POST", "/emulator/clock", Some(json!({"offsetSeconds": 3600}))).await;
+    assert_eq!(
+        s1["exp"].as_i64().unwrap_or(0) - s1["iat"].as_i64().unwrap_or(0),
+        600
+    );
+    let r = c
+        .control(
+            "POST",
+            "/emulator/clock",
+            Some(json!({"offsetSeconds": 3600})),
+        )
+        .await;
     assert_eq!(r.json()["offsetSeconds"], 3600);
     let rt = s(&b["refreshJwt"]);
     let r = c.post_tok("/v1/auth/refresh", &rt, json!({})).await;
     let s2 = claims(&s(&r.json()["sessionJwt"]));
     let moved = s2["exp"].as_i64().unwrap_or(0) - s1["exp"].as_i64().unwrap_or(0);
     assert!((3600..3700).contains(&moved), "exp moved by {moved}");
-    assert_eq!(c.control("GET", "/emulator/config", None).await.json()["offsetSeconds"], 3600);
+    assert_eq!(
+        c.control("GET", "/emulator/config", None).await.json()["offsetSeconds"],
+        3600
+    );
     // Past the refresh TTL the refresh JWT is dead.
-    c.control("POST", "/emulator/clock", Some(json!({"offsetSeconds": 2_419_200 + 10}))).await;
+    c.control(
+        "POST",
+        "/emulator/clock",
+        Some(json!({"offsetSeconds": 2_419_200 + 10})),
+    )
+    .await;
     let r = c.post_tok("/v1/auth/refresh", &rt, json!({})).await;
     assert_eq!((r.status, r.code()), (401, "E061301".into()));
     // TTLs from the control API.
-    c.control("POST", "/emulator/clock", Some(json!({"offsetSeconds": 0}))).await;
-    let cfg = c.control("POST", "/emulator/config", Some(json!({"sessionTtlSeconds": 60, "refreshTtlSeconds": 120}))).await.json();
+    c.control("POST", "/emulator/clock", Some(json!({"offsetSeconds": 0})))
+        .await;
+    let cfg = c
+        .control(
+            "POST",
+            "/emulator/config",
+            Some(json!({"sessionTtlSeconds": 60, "refreshTtlSeconds": 120})),
+        )
+        .await
+        .json();
     assert_eq!(cfg["sessionTtlSeconds"], 60);
     let b = c.sign_in("clock@example.com", "email").await;
     let st = claims(&s(&b["sessionJwt"]));
-    assert_eq!(st["exp"].as_i64().unwrap_or(0) - st["iat"].as_i64().unwrap_or(0), 60);
+    assert_eq!(
+        st["exp"].as_i64().unwrap_or(0) - st["iat"].as_i64().unwrap_or(0),
+        60
+    );
     assert_eq!(b["cookieMaxAge"], 120);
 }
 
@@ -219,14 +298,28 @@ async fn seeded_users_carry_roles_permissions_and_tenants() {
     ]));
     let emu = start_with(cfg).await;
     let c = client(&emu);
-    let r = c.post("/v1/auth/otp/signin/email", json!({"loginId": "boss@example.com"})).await;
+    let r = c
+        .post(
+            "/v1/auth/otp/signin/email",
+            json!({"loginId": "boss@example.com"}),
+        )
+        .await;
     assert_eq!(r.status, 200);
     let code = c.last_code("boss@example.com").await;
-    let b = c.post("/v1/auth/otp/verify/email", json!({"loginId": "boss@example.com", "code": code})).await.json();
+    let b = c
+        .post(
+            "/v1/auth/otp/verify/email",
+            json!({"loginId": "boss@example.com", "code": code}),
+        )
+        .await
+        .json();
     let st = claims(&s(&b["sessionJwt"]));
     assert_eq!(st["roles"], json!(["admin"]));
     assert_eq!(st["permissions"], json!(["users.write"]));
-    assert_eq!(st["tenants"], json!({"T1": {"roles": ["admin"], "permissions": ["users.write"]}}));
+    assert_eq!(
+        st["tenants"],
+        json!({"T1": {"roles": ["admin"], "permissions": ["users.write"]}})
+    );
     assert_eq!(b["user"]["userTenants"][0]["tenantName"], "Acme");
     assert_eq!(b["user"]["customAttributes"], json!({"team": "a"}));
     assert_eq!(b["user"]["name"], "Boss");

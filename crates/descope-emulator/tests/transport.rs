@@ -9,12 +9,36 @@ use serde_json::json;
 #[tokio::test]
 async fn every_api_call_needs_this_project_id() {
     let emu = start().await;
-    let r = raw(&emu.addr, "POST", "/v1/auth/otp/signin/email", &[], Some(r#"{"loginId":"a@b.co"}"#)).await.expect("answer");
+    let r = raw(
+        &emu.addr,
+        "POST",
+        "/v1/auth/otp/signin/email",
+        &[],
+        Some(r#"{"loginId":"a@b.co"}"#),
+    )
+    .await
+    .expect("answer");
     assert_eq!(r.status, 401);
     assert!(r.json()["errorCode"].is_string());
-    let r = raw(&emu.addr, "GET", "/v1/auth/me", &[("Authorization", "Bearer Pother:x")], None).await.expect("answer");
+    let r = raw(
+        &emu.addr,
+        "GET",
+        "/v1/auth/me",
+        &[("Authorization", "Bearer Pother:x")],
+        None,
+    )
+    .await
+    .expect("answer");
     assert_eq!(r.status, 401);
-    let r = raw(&emu.addr, "GET", "/v1/auth/me", &[("Authorization", "Basic abc")], None).await.expect("answer");
+    let r = raw(
+        &emu.addr,
+        "GET",
+        "/v1/auth/me",
+        &[("Authorization", "Basic abc")],
+        None,
+    )
+    .await
+    .expect("answer");
     assert_eq!(r.status, 401);
     // Unknown paths and methods answer JSON.
     let c = client(&emu);
@@ -24,7 +48,9 @@ async fn every_api_call_needs_this_project_id() {
     let r = c.get("/v1/auth/refresh", None).await;
     assert_eq!(r.status, 405);
     assert!(r.json()["errorCode"].is_string());
-    let r = raw(&emu.addr, "GET", "/elsewhere", &[], None).await.expect("answer");
+    let r = raw(&emu.addr, "GET", "/elsewhere", &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.status, 404);
     assert!(r.json()["errorCode"].is_string());
 }
@@ -39,26 +65,52 @@ async fn cors_preflight_and_headers_on_every_answer() {
         &[
             ("Origin", "http://localhost:3000"),
             ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "authorization,content-type,x-descope-sdk-name,x-descope-sdk-session-id"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization,content-type,x-descope-sdk-name,x-descope-sdk-session-id",
+            ),
         ],
         None,
     )
     .await
     .expect("answer");
     assert_eq!(r.status, 204);
-    assert_eq!(r.header("access-control-allow-origin"), Some("http://localhost:3000"));
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("http://localhost:3000")
+    );
     assert_eq!(r.header("access-control-allow-credentials"), Some("true"));
-    assert_eq!(r.header("access-control-allow-headers"), Some("authorization,content-type,x-descope-sdk-name,x-descope-sdk-session-id"));
-    assert!(r.header("access-control-allow-methods").is_some_and(|m| m.contains("POST") && m.contains("GET")));
+    assert_eq!(
+        r.header("access-control-allow-headers"),
+        Some("authorization,content-type,x-descope-sdk-name,x-descope-sdk-session-id")
+    );
+    assert!(r
+        .header("access-control-allow-methods")
+        .is_some_and(|m| m.contains("POST") && m.contains("GET")));
     assert_eq!(r.header("access-control-max-age"), Some("600"));
     // Errors, control answers, and no-Origin requests.
-    for (m, p) in [("POST", "/v1/auth/refresh"), ("GET", "/emulator/config"), ("GET", "/nope")] {
-        let r = raw(&emu.addr, m, p, &[("Origin", "http://app.test")], None).await.expect("answer");
-        assert_eq!(r.header("access-control-allow-origin"), Some("http://app.test"), "{p}");
+    for (m, p) in [
+        ("POST", "/v1/auth/refresh"),
+        ("GET", "/emulator/config"),
+        ("GET", "/nope"),
+    ] {
+        let r = raw(&emu.addr, m, p, &[("Origin", "http://app.test")], None)
+            .await
+            .expect("answer");
+        assert_eq!(
+            r.header("access-control-allow-origin"),
+            Some("http://app.test"),
+            "{p}"
+        );
         assert_eq!(r.header("access-control-allow-credentials"), Some("true"));
-        assert_eq!(r.header("access-control-expose-headers"), Some("Retry-After, X-Descope-Flow-Nonce"));
+        assert_eq!(
+            r.header("access-control-expose-headers"),
+            Some("Retry-After, X-Descope-Flow-Nonce")
+        );
     }
-    let r = raw(&emu.addr, "GET", "/emulator/config", &[], None).await.expect("answer");
+    let r = raw(&emu.addr, "GET", "/emulator/config", &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.header("access-control-allow-origin"), Some("*"));
 }
 
@@ -74,16 +126,37 @@ async fn rate_limit_answers_429_with_retry_after() {
     let r = c.post("/v1/auth/try-refresh", json!({})).await;
     assert_eq!(r.status, 429);
     assert_eq!(r.code(), "E130429");
-    let ra: u64 = r.header("retry-after").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let ra: u64 = r
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     assert!((1..=60).contains(&ra), "retry-after {ra}");
     // Not the control API, not preflights.
     assert_eq!(c.control("GET", "/emulator/config", None).await.status, 200);
-    let r = raw(&emu.addr, "OPTIONS", "/v1/auth/refresh", &[("Origin", "http://x")], None).await.expect("answer");
+    let r = raw(
+        &emu.addr,
+        "OPTIONS",
+        "/v1/auth/refresh",
+        &[("Origin", "http://x")],
+        None,
+    )
+    .await
+    .expect("answer");
     assert_eq!(r.status, 204);
     // Raising the limit at run time, and 0 disables it.
-    c.control("POST", "/emulator/config", Some(json!({"rateLimitPerMinute": 0}))).await;
+    c.control(
+        "POST",
+        "/emulator/config",
+        Some(json!({"rateLimitPerMinute": 0})),
+    )
+    .await;
     assert_eq!(c.post("/v1/auth/try-refresh", json!({})).await.status, 200);
-    c.control("POST", "/emulator/config", Some(json!({"rateLimitPerMinute": 3}))).await;
+    c.control(
+        "POST",
+        "/emulator/config",
+        Some(json!({"rateLimitPerMinute": 3})),
+    )
+    .await;
     assert_eq!(c.post("/v1/auth/try-refresh", json!({})).await.status, 429);
     // Reset clears the counters.
     c.control("POST", "/emulator/reset", None).await;
@@ -112,16 +185,31 @@ async fn faults_answer_status_and_body_then_stop() {
     let r = c.post("/v1/auth/refresh", json!({})).await;
     assert_eq!(r.status, 502);
     assert_eq!(r.body, "<html>Bad gateway</html>");
-    assert!(r.header("content-type").is_some_and(|t| t.starts_with("text/html")));
+    assert!(r
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/html")));
     assert_eq!(r.header("retry-after"), Some("3"));
     // Status only → a JSON error body; 429 uses E130429.
-    c.control("POST", "/emulator/faults", Some(json!({"path": "/v1/auth/me", "status": 429, "times": 1}))).await;
+    c.control(
+        "POST",
+        "/emulator/faults",
+        Some(json!({"path": "/v1/auth/me", "status": 429, "times": 1})),
+    )
+    .await;
     let r = c.get("/v1/auth/me", None).await;
     assert_eq!((r.status, r.code()), (429, "E130429".into()));
     // Bad fault definitions.
-    let r = c.control("POST", "/emulator/faults", Some(json!({"status": 500}))).await;
+    let r = c
+        .control("POST", "/emulator/faults", Some(json!({"status": 500})))
+        .await;
     assert_eq!(r.status, 400);
-    let r = c.control("POST", "/emulator/faults", Some(json!({"path": "/x", "status": 42}))).await;
+    let r = c
+        .control(
+            "POST",
+            "/emulator/faults",
+            Some(json!({"path": "/x", "status": 42})),
+        )
+        .await;
     assert_eq!(r.status, 400);
 }
 
@@ -129,21 +217,50 @@ async fn faults_answer_status_and_body_then_stop() {
 async fn faults_delay_and_drop() {
     let emu = start().await;
     let c = client(&emu);
-    c.control("POST", "/emulator/faults", Some(json!({"path": "/v1/auth/try-refresh", "delayMs": 300, "times": 1}))).await;
+    c.control(
+        "POST",
+        "/emulator/faults",
+        Some(json!({"path": "/v1/auth/try-refresh", "delayMs": 300, "times": 1})),
+    )
+    .await;
     let t = Instant::now();
     let r = c.post("/v1/auth/try-refresh", json!({})).await;
     assert!(t.elapsed() >= Duration::from_millis(300));
     assert_eq!(r.status, 200, "delay only lets the real answer through");
-    c.control("POST", "/emulator/faults", Some(json!({"path": "/v1/auth/try-refresh", "drop": true, "times": 1}))).await;
+    c.control(
+        "POST",
+        "/emulator/faults",
+        Some(json!({"path": "/v1/auth/try-refresh", "drop": true, "times": 1})),
+    )
+    .await;
     let auth = format!("Bearer {PID}");
-    let r = raw(&emu.addr, "POST", "/v1/auth/try-refresh", &[("Authorization", &auth)], Some("{}")).await;
+    let r = raw(
+        &emu.addr,
+        "POST",
+        "/v1/auth/try-refresh",
+        &[("Authorization", &auth)],
+        Some("{}"),
+    )
+    .await;
     assert!(r.is_err(), "dropped connection gives no answer");
     let log = c.control("GET", "/emulator/requests", None).await.json();
-    let last = log.as_array().and_then(|a| a.last()).cloned().unwrap_or_default();
-    assert_eq!((last["path"].clone(), last["status"].clone()), (json!("/v1/auth/try-refresh"), json!(null)));
+    let last = log
+        .as_array()
+        .and_then(|a| a.last())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (last["path"].clone(), last["status"].clone()),
+        (json!("/v1/auth/try-refresh"), json!(null))
+    );
     assert_eq!(c.post("/v1/auth/try-refresh", json!({})).await.status, 200);
     // Delay + status.
-    c.control("POST", "/emulator/faults", Some(json!({"path": "/v1/auth/me", "delayMs": 200, "status": 500, "times": 1}))).await;
+    c.control(
+        "POST",
+        "/emulator/faults",
+        Some(json!({"path": "/v1/auth/me", "delayMs": 200, "status": 500, "times": 1})),
+    )
+    .await;
     let t = Instant::now();
     let r = c.get("/v1/auth/me", None).await;
     assert!(t.elapsed() >= Duration::from_millis(200));
@@ -159,9 +276,19 @@ async fn request_log_redacts_secrets() {
     let rt = b["refreshJwt"].as_str().unwrap_or_default().to_string();
     let auth = format!("Bearer {PID}:{rt}");
     let cookie = format!("DSR={rt}");
-    raw(&emu.addr, "POST", "/v1/auth/refresh?dcs=t&dcr=f", &[("Authorization", &auth), ("Cookie", &cookie), ("X-Descope-SDK-Name", "web-js")], Some(r#"{"externalToken":"ext"}"#))
-        .await
-        .expect("answer");
+    raw(
+        &emu.addr,
+        "POST",
+        "/v1/auth/refresh?dcs=t&dcr=f",
+        &[
+            ("Authorization", &auth),
+            ("Cookie", &cookie),
+            ("X-Descope-SDK-Name", "web-js"),
+        ],
+        Some(r#"{"externalToken":"ext"}"#),
+    )
+    .await
+    .expect("answer");
     let r = c.control("GET", "/emulator/requests", None).await;
     assert_eq!(r.status, 200);
     let log = r.json();
@@ -178,7 +305,10 @@ async fn request_log_redacts_secrets() {
     assert_eq!(verify["method"], "POST");
     assert_eq!(verify["headers"]["authorization"], format!("Bearer {PID}"));
     let refresh = &entries[2];
-    assert_eq!(refresh["headers"]["authorization"], format!("Bearer {PID}:<redacted>"));
+    assert_eq!(
+        refresh["headers"]["authorization"],
+        format!("Bearer {PID}:<redacted>")
+    );
     assert_eq!(refresh["headers"]["cookie"], "DSR=<redacted>");
     assert_eq!(refresh["headers"]["x-descope-sdk-name"], "web-js");
     assert_eq!(refresh["query"], json!({"dcs": "t", "dcr": "f"}));
@@ -200,32 +330,78 @@ async fn control_users_config_and_reset() {
     let r = c.create_user(json!({"name": "x"})).await;
     assert_eq!(r.status, 400);
     // Existing user signs in (not up).
-    let r = c.post("/v1/auth/otp/signin/email", json!({"loginId": "ctl@example.com"})).await;
+    let r = c
+        .post(
+            "/v1/auth/otp/signin/email",
+            json!({"loginId": "ctl@example.com"}),
+        )
+        .await;
     assert_eq!(r.status, 200);
     let code = c.last_code("ctl@example.com").await;
-    let b = c.post("/v1/auth/otp/verify/email", json!({"loginId": "ctl@example.com", "code": code})).await.json();
+    let b = c
+        .post(
+            "/v1/auth/otp/verify/email",
+            json!({"loginId": "ctl@example.com", "code": code}),
+        )
+        .await
+        .json();
     assert_eq!(b["firstSeen"], false);
-    assert_eq!(claims(b["sessionJwt"].as_str().unwrap_or_default())["tenants"], json!({"T9": {"roles": ["tr"], "permissions": []}}));
+    assert_eq!(
+        claims(b["sessionJwt"].as_str().unwrap_or_default())["tenants"],
+        json!({"T9": {"roles": ["tr"], "permissions": []}})
+    );
     let cfg = c.control("GET", "/emulator/config", None).await.json();
     assert_eq!(
         cfg,
         json!({"projectId": PID, "sessionTtlSeconds": 600, "refreshTtlSeconds": 2419200, "rotation": false, "rateLimitPerMinute": 600, "offsetSeconds": 0})
     );
-    let r = c.control("POST", "/emulator/config", Some(json!({"rotation": "yes"}))).await;
+    let r = c
+        .control("POST", "/emulator/config", Some(json!({"rotation": "yes"})))
+        .await;
     assert_eq!(r.status, 400);
     let all = c.control("GET", "/emulator/outbox", None).await.json();
     assert_eq!(all["messages"].as_array().map(Vec::len), Some(1));
-    assert_eq!(c.control("GET", "/emulator/totp/ctl@example.com", None).await.status, 404);
-    c.control("POST", "/emulator/clock", Some(json!({"offsetSeconds": 50}))).await;
+    assert_eq!(
+        c.control("GET", "/emulator/totp/ctl@example.com", None)
+            .await
+            .status,
+        404
+    );
+    c.control(
+        "POST",
+        "/emulator/clock",
+        Some(json!({"offsetSeconds": 50})),
+    )
+    .await;
     let r = c.control("POST", "/emulator/reset", None).await;
     assert_eq!((r.status, r.json()), (200, json!({})));
-    assert_eq!(c.control("GET", "/emulator/outbox", None).await.json(), json!({"messages": []}));
-    assert_eq!(c.control("GET", "/emulator/requests", None).await.json(), json!([]));
-    assert_eq!(c.control("GET", "/emulator/config", None).await.json()["offsetSeconds"], 0);
-    let r = c.post("/v1/auth/otp/signin/email", json!({"loginId": "ctl@example.com"})).await;
+    assert_eq!(
+        c.control("GET", "/emulator/outbox", None).await.json(),
+        json!({"messages": []})
+    );
+    assert_eq!(
+        c.control("GET", "/emulator/requests", None).await.json(),
+        json!([])
+    );
+    assert_eq!(
+        c.control("GET", "/emulator/config", None).await.json()["offsetSeconds"],
+        0
+    );
+    let r = c
+        .post(
+            "/v1/auth/otp/signin/email",
+            json!({"loginId": "ctl@example.com"}),
+        )
+        .await;
     assert_eq!(r.code(), "E062108");
     // Sessions are forgotten too.
-    let r = c.post_tok("/v1/auth/refresh", b["refreshJwt"].as_str().unwrap_or_default(), json!({})).await;
+    let r = c
+        .post_tok(
+            "/v1/auth/refresh",
+            b["refreshJwt"].as_str().unwrap_or_default(),
+            json!({}),
+        )
+        .await;
     assert_eq!(r.status, 401);
 }
 
@@ -246,21 +422,41 @@ async fn static_files_are_served_from_the_same_origin() {
     let emu = start_with(cfg).await;
     let r = raw(&emu.addr, "GET", "/", &[], None).await.expect("answer");
     assert_eq!((r.status, r.body.as_str()), (200, "<h1>demo</h1>"));
-    assert!(r.header("content-type").is_some_and(|t| t.starts_with("text/html")));
-    let r = raw(&emu.addr, "GET", "/pkg/descope_wasm.js", &[], None).await.expect("answer");
+    assert!(r
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/html")));
+    let r = raw(&emu.addr, "GET", "/pkg/descope_wasm.js", &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.status, 200);
-    assert!(r.header("content-type").is_some_and(|t| t.starts_with("text/javascript")));
-    let r = raw(&emu.addr, "GET", "/pkg/descope_wasm_bg.wasm", &[], None).await.expect("answer");
+    assert!(r
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/javascript")));
+    let r = raw(&emu.addr, "GET", "/pkg/descope_wasm_bg.wasm", &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.header("content-type"), Some("application/wasm"));
-    let r = raw(&emu.addr, "GET", "/missing.js", &[], None).await.expect("answer");
+    let r = raw(&emu.addr, "GET", "/missing.js", &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.status, 404);
     assert!(r.json()["errorCode"].is_string());
-    let r = raw(&emu.addr, "GET", "/../etc/passwd", &[], None).await.expect("answer");
+    let r = raw(&emu.addr, "GET", "/../etc/passwd", &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.status, 404);
-    let r = raw(&emu.addr, "GET", "/%2e%2e/etc/passwd", &[], None).await.expect("answer");
+    let r = raw(&emu.addr, "GET", "/%2e%2e/etc/passwd", &[], None)
+        .await
+        .expect("answer");
     assert_eq!(r.status, 404);
     // The API and control API still answer.
-    assert_eq!(raw(&emu.addr, "GET", "/emulator/config", &[], None).await.expect("answer").status, 200);
+    assert_eq!(
+        raw(&emu.addr, "GET", "/emulator/config", &[], None)
+            .await
+            .expect("answer")
+            .status,
+        200
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&real);
 }
@@ -271,12 +467,31 @@ fn command_line_flags_parse() {
     let c = args(&[]).expect("defaults");
     assert_eq!(c.addr.to_string(), "127.0.0.1:4317");
     assert_eq!(c.project_id, PID);
-    assert_eq!((c.session_ttl, c.refresh_ttl, c.rotation, c.rate_limit), (600, 2_419_200, false, 600));
-    let c = args(&["--addr", "127.0.0.1:0", "--project-id", "Pabc", "--session-ttl=30", "--refresh-ttl", "90", "--rotation", "--rate-limit", "0", "--serve", "/tmp"])
-        .expect("flags");
+    assert_eq!(
+        (c.session_ttl, c.refresh_ttl, c.rotation, c.rate_limit),
+        (600, 2_419_200, false, 600)
+    );
+    let c = args(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--project-id",
+        "Pabc",
+        "--session-ttl=30",
+        "--refresh-ttl",
+        "90",
+        "--rotation",
+        "--rate-limit",
+        "0",
+        "--serve",
+        "/tmp",
+    ])
+    .expect("flags");
     assert_eq!(c.addr.port(), 0);
     assert_eq!(c.project_id, "Pabc");
-    assert_eq!((c.session_ttl, c.refresh_ttl, c.rotation, c.rate_limit), (30, 90, true, 0));
+    assert_eq!(
+        (c.session_ttl, c.refresh_ttl, c.rotation, c.rate_limit),
+        (30, 90, true, 0)
+    );
     assert!(args(&["--bogus"]).is_err());
     assert!(args(&["--addr"]).is_err());
     assert!(args(&["--session-ttl", "x"]).is_err());
@@ -289,9 +504,15 @@ async fn binary_prints_its_address_and_uses_key_and_seed_files() {
     use tokio::io::AsyncBufReadExt;
     let dir = std::env::temp_dir().join(format!("emu-bin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let pem = test_key().to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).expect("pem");
+    let pem = test_key()
+        .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
+        .expect("pem");
     std::fs::write(dir.join("key.pem"), pem.as_bytes()).expect("write");
-    std::fs::write(dir.join("users.json"), r#"[{"loginId":"seed@example.com","name":"Seed"}]"#).expect("write");
+    std::fs::write(
+        dir.join("users.json"),
+        r#"[{"loginId":"seed@example.com","name":"Seed"}]"#,
+    )
+    .expect("write");
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_descope-emulator"))
         .args(["--addr", "127.0.0.1:0", "--key"])
         .arg(dir.join("key.pem"))
@@ -304,19 +525,43 @@ async fn binary_prints_its_address_and_uses_key_and_seed_files() {
         .expect("spawn");
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
-    tokio::time::timeout(Duration::from_secs(20), tokio::io::BufReader::new(stdout).read_line(&mut line))
-        .await
-        .expect("in time")
-        .expect("line");
-    let addr = line.trim().strip_prefix("listening on http://").expect("exact line").to_string();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::io::BufReader::new(stdout).read_line(&mut line),
+    )
+    .await
+    .expect("in time")
+    .expect("line");
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .expect("exact line")
+        .to_string();
     assert!(addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"));
-    let c = Client { addr: addr.clone(), pid: PID.to_string() };
-    let r = c.post("/v1/auth/otp/signin/email", json!({"loginId": "seed@example.com"})).await;
+    let c = Client {
+        addr: addr.clone(),
+        pid: PID.to_string(),
+    };
+    let r = c
+        .post(
+            "/v1/auth/otp/signin/email",
+            json!({"loginId": "seed@example.com"}),
+        )
+        .await;
     assert_eq!(r.status, 200);
     let code = c.last_code("seed@example.com").await;
-    let b = c.post("/v1/auth/otp/verify/email", json!({"loginId": "seed@example.com", "code": code.clone()})).await.json();
+    let b = c
+        .post(
+            "/v1/auth/otp/verify/email",
+            json!({"loginId": "seed@example.com", "code": code.clone()}),
+        )
+        .await
+        .json();
     let jwks = c.get(&format!("/v2/keys/{PID}"), None).await.json();
-    assert!(verify_with_jwk(b["sessionJwt"].as_str().unwrap_or_default(), &jwks["keys"][0]));
+    assert!(verify_with_jwk(
+        b["sessionJwt"].as_str().unwrap_or_default(),
+        &jwks["keys"][0]
+    ));
     // The stderr log has one line per request, with no code or token in it.
     child.start_kill().expect("kill");
     let out = child.wait_with_output().await.expect("output");

@@ -37,12 +37,17 @@ console.log(out.join(' '));
 
 #[tokio::test]
 async fn descope_web_js_sdk_signs_in_refreshes_and_logs_out() {
-    let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/@descope/web-js-sdk/dist/index.esm.js");
+    let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../node_modules/@descope/web-js-sdk/dist/index.esm.js");
     let Ok(sdk) = sdk.canonicalize() else {
         eprintln!("skipped: @descope/web-js-sdk is not installed");
         return;
     };
-    if std::process::Command::new("node").arg("--version").output().is_err() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: node is not installed");
         return;
     }
@@ -60,7 +65,11 @@ async fn descope_web_js_sdk_signs_in_refreshes_and_logs_out() {
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let line = stdout.lines().last().unwrap_or_default();
     assert!(!line.contains("FAIL"), "{line}");
     assert_eq!(line.matches(":ok").count(), 9, "{line}");

@@ -15,7 +15,8 @@ pub const PID: &str = descope_emulator::DEFAULT_PROJECT_ID;
 /// One RSA key for every test (generating 2048-bit keys per test would be slow).
 pub fn test_key() -> rsa::RsaPrivateKey {
     static KEY: OnceLock<rsa::RsaPrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| descope_emulator::keys::generate_key().expect("key")).clone()
+    KEY.get_or_init(|| descope_emulator::keys::generate_key().expect("key"))
+        .clone()
 }
 
 pub fn test_config() -> Config {
@@ -33,7 +34,10 @@ pub async fn start() -> Emu {
 
 pub async fn start_with(cfg: Config) -> Emu {
     let emu = Emulator::start(cfg).await.expect("start");
-    Emu { addr: emu.addr().to_string(), _emu: emu }
+    Emu {
+        addr: emu.addr().to_string(),
+        _emu: emu,
+    }
 }
 
 pub struct Emu {
@@ -50,10 +54,14 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): status {}", self.status))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): status {}", self.status))
     }
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn code(&self) -> String {
         self.json()["errorCode"].as_str().unwrap_or("").to_string()
@@ -61,7 +69,13 @@ impl Resp {
 }
 
 /// Sends one request; `Err` when the server closed the connection without an answer.
-pub async fn raw(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> std::io::Result<Resp> {
+pub async fn raw(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> std::io::Result<Resp> {
     let mut s = tokio::net::TcpStream::connect(addr).await?;
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
@@ -78,18 +92,41 @@ pub async fn raw(addr: &str, method: &str, path: &str, headers: &[(&str, &str)],
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await?;
     if buf.is_empty() {
-        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no answer"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "no answer",
+        ));
     }
     let text = String::from_utf8_lossy(&buf).into_owned();
     let (head, rest) = text.split_once("\r\n\r\n").expect("header end");
     let mut lines = head.split("\r\n");
-    let status: u16 = lines.next().expect("status line").split(' ').nth(1).expect("code").parse().expect("num");
+    let status: u16 = lines
+        .next()
+        .expect("status line")
+        .split(' ')
+        .nth(1)
+        .expect("code")
+        .parse()
+        .expect("num");
     let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        })
         .collect();
-    let chunked = headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
-    let body = if chunked { dechunk(rest) } else { rest.to_string() };
-    Ok(Resp { status, headers, body })
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    Ok(Resp {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn dechunk(mut s: &str) -> String {
@@ -111,7 +148,10 @@ pub struct Client {
 }
 
 pub fn client(emu: &Emu) -> Client {
-    Client { addr: emu.addr.clone(), pid: PID.to_string() }
+    Client {
+        addr: emu.addr.clone(),
+        pid: PID.to_string(),
+    }
 }
 
 impl Client {
@@ -129,31 +169,69 @@ impl Client {
     }
     pub async fn post_with(&self, path: &str, token: Option<&str>, body: &str) -> Resp {
         let auth = self.auth(token);
-        raw(&self.addr, "POST", path, &[("Authorization", &auth), ("Content-Type", "application/json")], Some(body))
-            .await
-            .expect("answer")
+        raw(
+            &self.addr,
+            "POST",
+            path,
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            Some(body),
+        )
+        .await
+        .expect("answer")
     }
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
         let auth = self.auth(token);
-        raw(&self.addr, "GET", path, &[("Authorization", &auth)], None).await.expect("answer")
+        raw(&self.addr, "GET", path, &[("Authorization", &auth)], None)
+            .await
+            .expect("answer")
     }
     /// Control API call (no Authorization).
     pub async fn control(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
         let b = body.map(|b| b.to_string());
-        raw(&self.addr, method, path, &[("Content-Type", "application/json")], b.as_deref()).await.expect("answer")
+        raw(
+            &self.addr,
+            method,
+            path,
+            &[("Content-Type", "application/json")],
+            b.as_deref(),
+        )
+        .await
+        .expect("answer")
     }
     /// The newest OTP code sent to `login_id`.
     pub async fn last_code(&self, login_id: &str) -> String {
-        let r = self.control("GET", &format!("/emulator/outbox?loginId={}", enc(login_id)), None).await;
+        let r = self
+            .control(
+                "GET",
+                &format!("/emulator/outbox?loginId={}", enc(login_id)),
+                None,
+            )
+            .await;
         let msgs = r.json()["messages"].as_array().expect("messages").clone();
-        msgs.last().expect("a message")["code"].as_str().expect("code").to_string()
+        msgs.last().expect("a message")["code"]
+            .as_str()
+            .expect("code")
+            .to_string()
     }
     /// sign-up-or-in + verify over `method`; returns the JWTResponse.
     pub async fn sign_in(&self, login_id: &str, method: &str) -> Value {
-        let r = self.post(&format!("/v1/auth/otp/signup-in/{method}"), json!({"loginId": login_id})).await;
+        let r = self
+            .post(
+                &format!("/v1/auth/otp/signup-in/{method}"),
+                json!({"loginId": login_id}),
+            )
+            .await;
         assert_eq!(r.status, 200, "{}", r.body);
         let code = self.last_code(login_id).await;
-        let r = self.post(&format!("/v1/auth/otp/verify/{method}"), json!({"loginId": login_id, "code": code})).await;
+        let r = self
+            .post(
+                &format!("/v1/auth/otp/verify/{method}"),
+                json!({"loginId": login_id, "code": code}),
+            )
+            .await;
         assert_eq!(r.status, 200);
         r.json()
     }
@@ -186,6 +264,8 @@ pub fn verify_with_jwk(jwt: &str, jwk: &Value) -> bool {
     let key = rsa::RsaPublicKey::new(n, e).expect("public key");
     let vk = VerifyingKey::<sha2::Sha256>::new(key);
     let (input, sig) = jwt.rsplit_once('.').expect("sig");
-    let Ok(sig) = Signature::try_from(B64.decode(sig).expect("sig b64").as_slice()) else { return false };
+    let Ok(sig) = Signature::try_from(B64.decode(sig).expect("sig b64").as_slice()) else {
+        return false;
+    };
     vk.verify(input.as_bytes(), &sig).is_ok()
 }

@@ -1,0 +1,673 @@
+//! The `Descope` class. All state lives in an `Rc<Inner>` shared with `Otp` objects, timers and
+//! in-flight promises; methods take `&self` and return promises built from cloned `Rc`s, and no
+//! `RefCell` borrow is held across an `.await` (so concurrent calls and a `dispose()` in between are
+//! safe, and a listener may call back into the SDK, F33).
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use descope_core::config::{self, Config, ConfigInput};
+use descope_core::request::{self, Auth, Request};
+use descope_core::response::{self, AuthInfo};
+use descope_core::schedule;
+use descope_core::session::{Event, EventType, Reason, SessionData, State};
+use descope_core::storage as core_storage;
+use descope_core::{clock, Error, ErrorKind};
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+
+use crate::error::{set, to_js};
+use crate::otp::Otp;
+use crate::session::Session;
+use crate::storage::Store;
+use crate::timer::Timer;
+use crate::transport::{self, HttpResponse};
+use crate::types::{DescopeConfigJs, SessionListenerJs};
+
+pub(crate) fn now_ms() -> u64 {
+    let n = js_sys::Date::now();
+    if n.is_finite() && n > 0.0 {
+        n as u64
+    } else {
+        0
+    }
+}
+
+pub(crate) fn rand_u32() -> u32 {
+    (js_sys::Math::random() * 4_294_967_296.0) as u32
+}
+
+/// A token is refreshed before being handed out when it has less than this left.
+const HANDOUT_MARGIN_MS: u64 = 5_000;
+
+pub(crate) struct Inner {
+    pub cfg: Config,
+    logger: Option<Function>,
+    store: Store,
+    persistence_fallback: bool,
+    refresh_key: String,
+    session_key: String,
+    state: RefCell<State>,
+    listeners: RefCell<Vec<(u32, Function)>>,
+    next_listener: Cell<u32>,
+    inflight: RefCell<Option<Promise>>,
+    timer: RefCell<Option<Timer>>,
+    timer_due: Cell<u64>,
+    disposed: Cell<bool>,
+    refresh_count: Cell<u32>,
+    last_refresh_at: Cell<Option<u64>>,
+    failures: Cell<u32>,
+    sdk_session_id: String,
+}
+
+fn js_str(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+/// Reads an optional string field; a present non-string is a config error.
+fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
+    let v = Reflect::get(obj, &js_str(key)).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| {
+        let mut d = String::from(key);
+        d.push_str(" must be a string");
+        Error::config(&d)
+    })
+}
+
+impl Inner {
+    fn new(config: &JsValue) -> Result<Rc<Inner>, Error> {
+        if !config.is_object() {
+            return Err(Error::config("the config must be an object with a projectId"));
+        }
+        let project_id = opt_string(config, "projectId")?;
+        let base_url = opt_string(config, "baseUrl")?;
+        let persistence = opt_string(config, "persistence")?;
+        let storage_prefix = opt_string(config, "storagePrefix")?;
+        let get = |k: &str| Reflect::get(config, &js_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let auto_refresh = match get("autoRefresh") {
+            v if v.is_undefined() => None,
+            v => Some(v.as_bool().ok_or_else(|| Error::config("autoRefresh must be a boolean"))?),
+        };
+        let timeout_ms = match get("timeoutMs") {
+            v if v.is_undefined() => None,
+            v => Some(v.as_f64().ok_or_else(|| Error::config("timeoutMs must be a number"))?),
+        };
+        let logger = match get("logger") {
+            v if v.is_undefined() => None,
+            v => Some(v.dyn_into::<Function>().map_err(|_| Error::config("logger must be a function"))?),
+        };
+        let cfg = config::validate(&ConfigInput {
+            project_id: project_id.as_deref(),
+            base_url: base_url.as_deref(),
+            persistence: persistence.as_deref(),
+            storage_prefix: storage_prefix.as_deref(),
+            auto_refresh,
+            timeout_ms,
+        })?;
+        let (store, fallback) = Store::open(cfg.persistence);
+        let inner = Rc::new(Inner {
+            refresh_key: core_storage::refresh_key(&cfg.storage_prefix),
+            session_key: core_storage::session_key(&cfg.storage_prefix),
+            cfg,
+            logger,
+            store,
+            persistence_fallback: fallback,
+            state: RefCell::new(State::default()),
+            listeners: RefCell::new(Vec::new()),
+            next_listener: Cell::new(1),
+            inflight: RefCell::new(None),
+            timer: RefCell::new(None),
+            timer_due: Cell::new(0),
+            disposed: Cell::new(false),
+            refresh_count: Cell::new(0),
+            last_refresh_at: Cell::new(None),
+            failures: Cell::new(0),
+            sdk_session_id: clock::sdk_session_id(now_ms(), rand_u32()),
+        });
+        if fallback {
+            inner.log("warn", "storageFallback", &[("requested", js_str(inner.cfg.persistence.as_str())), ("using", js_str("memory"))]);
+        }
+        inner.restore_from_storage();
+        Ok(inner)
+    }
+
+    /// Reads storage (not network I/O) and queues the outcome as an event delivered in a microtask,
+    /// so listeners added right after the constructor hear `restored` (or `signedOut` with
+    /// `corruptStorage`/`expired`). Listeners added later read `session` instead.
+    fn restore_from_storage(self: &Rc<Self>) {
+        let dsr = self.store.get(&self.refresh_key);
+        let ds = self.store.get(&self.session_key);
+        let out = core_storage::restore(dsr.as_deref(), ds.as_deref(), &self.cfg.project_id, now_ms());
+        if out.remove_refresh {
+            self.store.remove(&self.refresh_key);
+        }
+        if out.remove_session {
+            self.store.remove(&self.session_key);
+        }
+        let event = match (&out.session, out.dropped) {
+            (Some(_), _) => Some(Event { kind: EventType::Restored, reason: None }),
+            (None, Some(r)) => Some(Event { kind: EventType::SignedOut, reason: Some(r) }),
+            _ => None,
+        };
+        if let Some(r) = out.dropped {
+            self.log("warn", "storageDropped", &[("reason", js_str(r.as_str()))]);
+        }
+        self.state.borrow_mut().restore(out.session, out.dormant);
+        self.schedule();
+        if let Some(ev) = event {
+            let weak = Rc::downgrade(self);
+            spawn_local(async move {
+                if let Some(inner) = weak.upgrade() {
+                    let current = inner.state.borrow().current();
+                    inner.emit(ev, current);
+                }
+            });
+        }
+    }
+
+    pub fn log(&self, level: &str, event: &str, fields: &[(&str, JsValue)]) {
+        let Some(logger) = &self.logger else { return };
+        let obj = Object::new();
+        for (k, v) in fields {
+            set(&obj, k, v);
+        }
+        let _ = logger.call3(&JsValue::NULL, &js_str(level), &js_str(event), &obj);
+    }
+
+    pub fn current(&self) -> Option<Rc<SessionData>> {
+        self.state.borrow().current()
+    }
+
+    fn emit(&self, ev: Event, session: Option<Rc<SessionData>>) {
+        if self.disposed.get() {
+            return;
+        }
+        let obj = Object::new();
+        set(&obj, "type", &js_str(ev.kind.as_str()));
+        let s = match session {
+            Some(s) if ev.kind != EventType::SignedOut => JsValue::from(Session::new(s)),
+            _ => JsValue::UNDEFINED,
+        };
+        set(&obj, "session", &s);
+        if let Some(r) = ev.reason {
+            set(&obj, "reason", &js_str(r.as_str()));
+        }
+        self.log("info", "sessionChange", &[("type", js_str(ev.kind.as_str()))]);
+        // Snapshot first: a listener may subscribe, unsubscribe or call the SDK (F33).
+        let listeners: Vec<Function> = self.listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
+        for f in listeners {
+            if f.call1(&JsValue::NULL, &obj).is_err() {
+                self.log("warn", "listenerThrew", &[]);
+            }
+        }
+    }
+
+    fn check_alive(&self) -> Result<(), Error> {
+        if self.disposed.get() {
+            Err(Error::disposed())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sends a request with the SDK headers; a non-2xx answer becomes a typed error.
+    pub async fn call(self: &Rc<Self>, req: &Request, token: Option<&str>) -> Result<HttpResponse, Error> {
+        self.check_alive()?;
+        if req.auth == Auth::Refresh && token.is_none() {
+            return Err(Error::no_session());
+        }
+        let url = config::join_url(&self.cfg.base_url, &req.path, &[]);
+        let auth = request::authorization(&self.cfg.project_id, if req.auth == Auth::Refresh { token } else { None });
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("Authorization", &auth),
+            ("x-descope-sdk-name", "descope-wasm"),
+            ("x-descope-sdk-version", env!("CARGO_PKG_VERSION")),
+            ("x-descope-sdk-session-id", &self.sdk_session_id),
+            ("x-descope-project-id", &self.cfg.project_id),
+        ];
+        if req.body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        let method = req.method.as_str();
+        self.log("debug", "requestSent", &[("method", js_str(method)), ("path", js_str(&req.path))]);
+        let res = transport::send(&url, method, &headers, req.body.as_deref(), self.cfg.timeout_ms).await;
+        match &res {
+            Ok(r) => self.log(
+                if (200..300).contains(&r.status) { "debug" } else { "warn" },
+                "responseReceived",
+                &[("method", js_str(method)), ("path", js_str(&req.path)), ("status", JsValue::from(r.status))],
+            ),
+            Err(e) => self.log("warn", "requestFailed", &[("path", js_str(&req.path)), ("kind", js_str(e.kind.as_str()))]),
+        }
+        let r = res?;
+        if !(200..300).contains(&r.status) {
+            return Err(response::error_from_response(r.status, &r.body, r.retry_after.as_deref(), now_ms()));
+        }
+        Ok(r)
+    }
+
+    /// Sends `req`, attaching the refresh JWT when the route needs one (rejecting with
+    /// `unauthenticated` before any I/O when there is no session).
+    pub async fn call_with_session(self: &Rc<Self>, req: &Request) -> Result<HttpResponse, Error> {
+        self.check_alive()?;
+        let token = match req.auth {
+            Auth::Refresh => Some(self.state.borrow().refresh_token().ok_or_else(Error::no_session)?),
+            Auth::Project => None,
+        };
+        self.call(req, token.as_deref()).await
+    }
+
+    /// Makes a fresh server session current, persists it and emits `kind`.
+    pub fn adopt(self: &Rc<Self>, info: AuthInfo, kind: EventType) -> Rc<SessionData> {
+        let prev = self.state.borrow().refresh_pair();
+        let data = SessionData::from_auth(info, prev, now_ms());
+        let (rc, ev) = self.state.borrow_mut().adopt(data, kind);
+        self.persist(&rc);
+        self.failures.set(0);
+        self.schedule();
+        self.emit(ev, Some(rc.clone()));
+        rc
+    }
+
+    fn persist(&self, s: &SessionData) {
+        let mut ok = true;
+        if let Some(r) = &s.refresh_jwt {
+            ok &= self.store.set(&self.refresh_key, r);
+        }
+        ok &= self.store.set(&self.session_key, &s.session_jwt);
+        if !ok {
+            self.log("warn", "storageWriteFailed", &[]);
+        }
+    }
+
+    /// Ends the session. `Logout` clears our keys unconditionally; other reasons compare-and-delete
+    /// so that a newer token written by another tab survives (F17).
+    pub fn sign_out(self: &Rc<Self>, reason: Reason) {
+        let (refresh, session) = {
+            let st = self.state.borrow();
+            (st.refresh_token(), st.current().map(|s| s.session_jwt.clone()))
+        };
+        let ev = self.state.borrow_mut().sign_out(reason);
+        if reason == Reason::Logout {
+            self.store.remove(&self.refresh_key);
+            self.store.remove(&self.session_key);
+        } else {
+            if let Some(r) = &refresh {
+                self.store.remove_if(&self.refresh_key, r);
+            }
+            if let Some(s) = &session {
+                self.store.remove_if(&self.session_key, s);
+            }
+        }
+        self.timer.borrow_mut().take();
+        if let Some(ev) = ev {
+            self.emit(ev, None);
+        }
+    }
+
+    /// The one refresh in flight, started if there is none (F28: however many callers).
+    pub fn refresh_shared(self: &Rc<Self>) -> Promise {
+        if let Some(p) = self.inflight.borrow().as_ref() {
+            return p.clone();
+        }
+        let inner = self.clone();
+        let p = future_to_promise(async move {
+            let r = inner.do_refresh().await;
+            inner.inflight.borrow_mut().take();
+            match r {
+                Ok(s) => Ok(JsValue::from(Session::new(s))),
+                Err(e) => Err(to_js(&e)),
+            }
+        });
+        *self.inflight.borrow_mut() = Some(p.clone());
+        p
+    }
+
+    async fn do_refresh(self: &Rc<Self>) -> Result<Rc<SessionData>, Error> {
+        self.check_alive()?;
+        let mut retried_other_tab = false;
+        loop {
+            let (pair, generation) = {
+                let st = self.state.borrow();
+                (st.refresh_pair(), st.generation())
+            };
+            let Some((token, rjwt)) = pair else {
+                return Err(Error::no_session());
+            };
+            // F04: an expired refresh token cannot be refreshed; end without a network call.
+            if rjwt.is_expired_at(now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS)) {
+                self.sign_out(Reason::Expired);
+                return Err(Error::unauthenticated("refreshExpired", "the refresh token has expired"));
+            }
+            let res = self.call(&request::refresh(), Some(&token)).await;
+            if self.state.borrow().generation() != generation {
+                // Signed out or replaced while in flight (F31): the late answer is thrown away.
+                return self.current().ok_or_else(Error::no_session);
+            }
+            let err = match res.and_then(|r| response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)) {
+                Ok(info) => {
+                    self.refresh_count.set(self.refresh_count.get() + 1);
+                    self.last_refresh_at.set(Some(now_ms()));
+                    return Ok(self.adopt(info, EventType::Refreshed));
+                }
+                Err(e) => e,
+            };
+            if err.kind == ErrorKind::Unauthenticated {
+                // F16: another tab may have rotated the token; adopt a newer stored one, retry once.
+                if !retried_other_tab {
+                    retried_other_tab = true;
+                    let stored = self.store.get(&self.refresh_key);
+                    if stored.as_deref().is_some_and(|s| s != token) {
+                        let ds = self.store.get(&self.session_key);
+                        let out = core_storage::restore(stored.as_deref(), ds.as_deref(), &self.cfg.project_id, now_ms());
+                        if out.session.is_some() || out.dormant.is_some() {
+                            self.state.borrow_mut().restore(out.session, out.dormant);
+                            continue;
+                        }
+                    }
+                }
+                // F17: revoked or expired on the server.
+                self.log("warn", "refreshRejected", &[("status", err.status.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))]);
+                self.sign_out(Reason::Revoked);
+                return Err(err);
+            }
+            self.schedule_retry(&err);
+            return Err(err);
+        }
+    }
+
+    fn schedule_retry(self: &Rc<Self>, err: &Error) {
+        let n = self.failures.get();
+        self.failures.set(n.saturating_add(1));
+        if self.state.borrow().has_credentials() {
+            self.arm(schedule::failure_delay_ms(err, n, rand_u32()));
+        }
+    }
+
+    /// (Re)arms the auto-refresh timer from the current session.
+    pub fn schedule(self: &Rc<Self>) {
+        self.timer.borrow_mut().take();
+        if !self.cfg.auto_refresh || self.disposed.get() {
+            return;
+        }
+        let delay = {
+            let st = self.state.borrow();
+            match st.current() {
+                Some(s) => schedule::refresh_delay_ms(now_ms(), s.expires_at_ms(), s.lifetime_ms(), self.last_refresh_at.get()),
+                None if st.has_credentials() => schedule::MIN_DELAY_MS,
+                None => return,
+            }
+        };
+        self.arm(delay);
+    }
+
+    fn arm(self: &Rc<Self>, delay_ms: u64) {
+        if !self.cfg.auto_refresh || self.disposed.get() {
+            return;
+        }
+        let due = now_ms().saturating_add(delay_ms);
+        self.timer_due.set(due);
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        // The work runs in a microtask, outside the timer callback that owns the closure.
+        let t = Timer::new(schedule::timer_ms(delay_ms), move || {
+            if let Some(inner) = weak.upgrade() {
+                spawn_local(async move { inner.on_timer().await });
+            }
+        });
+        *self.timer.borrow_mut() = Some(t);
+        self.log("debug", "refreshScheduled", &[("delayMs", JsValue::from(delay_ms as f64))]);
+    }
+
+    async fn on_timer(self: Rc<Self>) {
+        self.timer.borrow_mut().take();
+        if self.disposed.get() {
+            return;
+        }
+        let now = now_ms();
+        let due = self.timer_due.get();
+        if now + 50 < due {
+            // A clamped long delay (F27): re-arm for the rest.
+            self.arm(due - now);
+            return;
+        }
+        let _ = JsFuture::from(self.refresh_shared()).await;
+    }
+
+    /// A session token valid for a few more seconds, refreshing first when needed.
+    pub async fn session_token(self: &Rc<Self>) -> Result<Option<String>, Error> {
+        self.check_alive()?;
+        let (current, has) = {
+            let st = self.state.borrow();
+            (st.current(), st.has_credentials())
+        };
+        if let Some(s) = &current {
+            if s.expires_at_ms() > now_ms().saturating_add(HANDOUT_MARGIN_MS) {
+                return Ok(Some(s.session_jwt.clone()));
+            }
+        }
+        if !has {
+            return Ok(None);
+        }
+        match JsFuture::from(self.refresh_shared()).await {
+            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt")).ok().and_then(|t| t.as_string())),
+            Err(e) => Err(js_error_back(&e)),
+        }
+    }
+
+    pub fn diagnostics(&self) -> JsValue {
+        let o = Object::new();
+        let st = self.state.borrow();
+        let cur = st.current();
+        set(&o, "persistence", &js_str(self.store.in_use.as_str()));
+        set(&o, "persistenceFallback", &JsValue::from_bool(self.persistence_fallback));
+        set(&o, "signedIn", &JsValue::from_bool(cur.is_some()));
+        set(&o, "refreshCount", &JsValue::from(self.refresh_count.get()));
+        let opt = |v: Option<u64>| v.map(|x| JsValue::from(x as f64)).unwrap_or(JsValue::UNDEFINED);
+        set(&o, "lastRefreshAt", &opt(self.last_refresh_at.get()));
+        let next = if self.timer.borrow().is_some() { Some(self.timer_due.get()) } else { None };
+        set(&o, "nextRefreshAt", &opt(next));
+        set(&o, "clockSkewMs", &JsValue::from(cur.as_ref().map(|s| s.skew_ms as f64).unwrap_or(0.0)));
+        set(&o, "consecutiveFailures", &JsValue::from(self.failures.get()));
+        set(&o, "refreshInFlight", &JsValue::from_bool(self.inflight.borrow().is_some()));
+        set(&o, "listenerCount", &JsValue::from(self.listeners.borrow().len() as u32));
+        set(&o, "disposed", &JsValue::from_bool(self.disposed.get()));
+        o.into()
+    }
+}
+
+/// Turns a rejection of one of our promises back into a core error (for `getSessionToken`, which
+/// shares the refresh promise's outcome).
+fn js_error_back(v: &JsValue) -> Error {
+    let get = |k: &str| Reflect::get(v, &js_str(k)).ok();
+    let kind = match get("kind").and_then(|k| k.as_string()).as_deref() {
+        Some("api") => ErrorKind::Api,
+        Some("network") => ErrorKind::Network,
+        Some("timeout") => ErrorKind::Timeout,
+        Some("rateLimited") => ErrorKind::RateLimited,
+        Some("unauthenticated") => ErrorKind::Unauthenticated,
+        Some("validation") => ErrorKind::Validation,
+        Some("config") => ErrorKind::Config,
+        Some("storage") => ErrorKind::Storage,
+        _ => ErrorKind::Protocol,
+    };
+    let code = get("code").and_then(|c| c.as_string()).unwrap_or_else(|| "unknown".to_string());
+    let desc = get("description").and_then(|c| c.as_string()).unwrap_or_default();
+    let mut e = Error::new(kind, &code, &desc);
+    e.status = get("status").and_then(|s| s.as_f64()).map(|s| s as u16);
+    e.retry_after_ms = get("retryAfterMs").and_then(|s| s.as_f64()).map(|s| s as u64);
+    e.retryable = get("retryable").and_then(|s| s.as_bool()).unwrap_or(false);
+    e
+}
+
+/// Runs `fut` as a JS promise whose rejection is a `DescopeError`.
+pub(crate) fn promise<F, T>(fut: F) -> Promise
+where
+    F: std::future::Future<Output = Result<T, Error>> + 'static,
+    T: Into<JsValue>,
+{
+    future_to_promise(async move { fut.await.map(Into::into).map_err(|e| to_js(&e)) })
+}
+
+/// The Descope client: sign-in methods, the current session, refresh and events.
+#[wasm_bindgen]
+pub struct Descope {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl Descope {
+    /// Validates the config synchronously and restores a stored session. Never does network I/O.
+    ///
+    /// # Errors
+    /// Throws a `DescopeError` of kind `"config"` (code `"invalidConfig"`) on a bad config.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: DescopeConfigJs) -> Result<Descope, JsValue> {
+        Inner::new(&config).map(|inner| Descope { inner }).map_err(|e| to_js(&e))
+    }
+
+    /// The project id this client was configured with.
+    #[wasm_bindgen(getter, js_name = projectId)]
+    pub fn project_id(&self) -> String {
+        self.inner.cfg.project_id.clone()
+    }
+
+    /// The API base URL in use (configured, or derived from the project id).
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.inner.cfg.base_url.clone()
+    }
+
+    /// The current session, or `undefined` when signed out.
+    #[wasm_bindgen(getter)]
+    pub fn session(&self) -> Option<Session> {
+        self.inner.current().map(Session::new)
+    }
+
+    /// One-time-password sign-in (email, SMS, voice, WhatsApp).
+    #[wasm_bindgen(getter)]
+    pub fn otp(&self) -> Otp {
+        Otp::new(self.inner.clone())
+    }
+
+    /// A valid session JWT, refreshing first when it has expired or is about to; `undefined` when
+    /// signed out. Concurrent callers share one network refresh.
+    #[wasm_bindgen(js_name = getSessionToken, unchecked_return_type = "Promise<string | undefined>")]
+    pub fn get_session_token(&self) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move { inner.session_token().await.map(|t| t.map(JsValue::from).unwrap_or(JsValue::UNDEFINED)) })
+    }
+
+    /// Refreshes the session now (sharing a refresh already in flight).
+    ///
+    /// # Errors
+    /// Rejects with kind `"unauthenticated"` when there is no session or the refresh token was
+    /// revoked (the session then ends with `signedOut`/`revoked`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+    pub fn refresh(&self) -> Promise {
+        if let Err(e) = self.inner.check_alive() {
+            return Promise::reject(&to_js(&e));
+        }
+        self.inner.refresh_shared()
+    }
+
+    /// The signed-in user's details (`GET /v1/auth/me`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
+    pub fn me(&self) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let r = inner.call_with_session(&request::me()).await?;
+            let text = response::parse_object_text(r.status, &r.body)?;
+            js_sys::JSON::parse(&text).map_err(|_| Error::protocol("invalidResponse", "the user object could not be read"))
+        })
+    }
+
+    /// Signs out: revokes the refresh token on the server and clears the session and storage.
+    /// Storage is cleared even when the server call fails; the promise then rejects with that error.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn logout(&self) -> Promise {
+        self.end(request::logout())
+    }
+
+    /// Signs out of every device of this user (`/v1/auth/logoutall`); like `logout` otherwise.
+    #[wasm_bindgen(js_name = logoutAll, unchecked_return_type = "Promise<void>")]
+    pub fn logout_all(&self) -> Promise {
+        self.end(request::logout_all())
+    }
+
+    fn end(&self, req: Request) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            inner.check_alive()?;
+            let token = inner.state.borrow().refresh_token();
+            let res = match token {
+                Some(t) => inner.call(&req, Some(&t)).await.map(|_| ()),
+                None => Ok(()),
+            };
+            inner.sign_out(Reason::Logout);
+            res.map(|_| JsValue::UNDEFINED)
+        })
+    }
+
+    /// Subscribes to session changes; returns the function that unsubscribes.
+    #[wasm_bindgen(js_name = onSessionChange, unchecked_return_type = "() => void")]
+    pub fn on_session_change(&self, listener: SessionListenerJs) -> Result<JsValue, JsValue> {
+        let f = listener
+            .dyn_into::<Function>()
+            .map_err(|_| to_js(&Error::validation("invalidListener", "listener must be a function")))?;
+        let id = self.inner.next_listener.get();
+        self.inner.next_listener.set(id.wrapping_add(1));
+        self.inner.listeners.borrow_mut().push((id, f));
+        let weak = Rc::downgrade(&self.inner);
+        let unsubscribe = Closure::<dyn Fn()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.listeners.borrow_mut().retain(|(x, _)| *x != id);
+            }
+        });
+        Ok(unsubscribe.into_js_value())
+    }
+
+    /// A snapshot of the client's internals for support and tests. Contains no token.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostics")]
+    pub fn diagnostics(&self) -> JsValue {
+        self.inner.diagnostics()
+    }
+
+    /// Stops timers and listeners; later calls reject with kind `"config"`, code `"disposed"`.
+    pub fn dispose(&self) {
+        self.inner.disposed.set(true);
+        self.inner.timer.borrow_mut().take();
+        self.inner.listeners.borrow_mut().clear();
+    }
+}
+
+/// Sign-in helpers shared by the method families.
+impl Inner {
+    pub async fn masked_call(self: &Rc<Self>, req: Result<Request, Error>) -> Result<JsValue, Error> {
+        self.check_alive()?;
+        let req = req?;
+        let r = self.call_with_session(&req).await?;
+        let m = response::parse_masked(r.status, &r.body)?;
+        let o = Object::new();
+        if let Some(e) = &m.masked_email {
+            set(&o, "maskedEmail", &js_str(e));
+        }
+        if let Some(p) = &m.masked_phone {
+            set(&o, "maskedPhone", &js_str(p));
+        }
+        Ok(o.into())
+    }
+
+    pub async fn session_call(self: &Rc<Self>, req: Result<Request, Error>) -> Result<Session, Error> {
+        self.check_alive()?;
+        let req = req?;
+        let r = self.call_with_session(&req).await?;
+        let info = response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)?;
+        self.check_alive()?;
+        Ok(Session::new(self.adopt(info, EventType::SignedIn)))
+    }
+}

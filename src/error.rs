@@ -1,0 +1,35 @@
+//! Core errors as JS `DescopeError`s: real `Error` objects carrying `code`, `kind`, `description`,
+//! `status`, `retryAfterMs` and `retryable`.
+
+use descope_core::Error;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// Builds the JS `DescopeError` for a core error.
+pub fn to_js(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.description);
+    err.set_name("DescopeError");
+    let o: &JsValue = err.as_ref();
+    set(o, "code", &JsValue::from_str(&e.code));
+    set(o, "kind", &JsValue::from_str(e.kind.as_str()));
+    set(o, "description", &JsValue::from_str(&e.description));
+    if let Some(s) = e.status {
+        set(o, "status", &JsValue::from(s));
+    }
+    if let Some(ms) = e.retry_after_ms {
+        set(o, "retryAfterMs", &JsValue::from(ms as f64));
+    }
+    set(o, "retryable", &JsValue::from_bool(e.retryable));
+    err.into()
+}
+
+/// True for errors made by [`to_js`].
+pub fn is_descope_error(v: &JsValue) -> bool {
+    v.dyn_ref::<js_sys::Error>().is_some_and(|e| e.name() == "DescopeError")
+        && Reflect::get(v, &JsValue::from_str("kind")).ok().is_some_and(|k| k.is_string())
+}

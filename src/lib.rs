@@ -1,0 +1,77 @@
+//! descope-wasm: a browser SDK for Descope's authentication API, in Rust compiled to
+//! WebAssembly. Protocol logic lives in `descope-core`; this crate is the thin glue: JS classes,
+//! promises, `fetch`, storage, timers and `DescopeError`s.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+mod client;
+mod error;
+mod otp;
+mod session;
+mod storage;
+mod timer;
+mod transport;
+mod types;
+
+pub use client::Descope;
+pub use otp::Otp;
+pub use session::Session;
+
+use descope_core::jwt::{self, Jwt};
+use descope_core::Error;
+use wasm_bindgen::prelude::*;
+
+fn decode(token: &JsValue) -> Result<Jwt, JsValue> {
+    let t = token.as_string().filter(|t| !t.is_empty()).ok_or_else(|| {
+        error::to_js(&Error::validation("invalidJwt", "jwt must be a non-empty string"))
+    })?;
+    jwt::decode(&t).map_err(|e| error::to_js(&Error::validation("invalidJwt", e.description())))
+}
+
+/// Decodes a JWT's payload without verifying it.
+///
+/// # Errors
+/// Throws a `DescopeError` of kind `"validation"` on a malformed token.
+#[wasm_bindgen(js_name = decodeJwt, unchecked_return_type = "Record<string, unknown>")]
+pub fn decode_jwt(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<JsValue, JsValue> {
+    let j = decode(&jwt)?;
+    js_sys::JSON::parse(j.payload_json())
+}
+
+/// True when the token's `exp` has passed (or is missing or malformed). No signature check.
+#[wasm_bindgen(js_name = isJwtExpired)]
+pub fn is_jwt_expired(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<bool, JsValue> {
+    Ok(decode(&jwt)?.is_expired_at(client::now_ms()))
+}
+
+/// Project roles of the token, or the roles of `tenant`.
+#[wasm_bindgen(js_name = getJwtRoles)]
+pub fn get_jwt_roles(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue, tenant: Option<String>) -> Result<Vec<String>, JsValue> {
+    Ok(decode(&jwt)?.roles(tenant.as_deref()))
+}
+
+/// Project permissions of the token, or the permissions of `tenant`.
+#[wasm_bindgen(js_name = getJwtPermissions)]
+pub fn get_jwt_permissions(
+    #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
+    tenant: Option<String>,
+) -> Result<Vec<String>, JsValue> {
+    Ok(decode(&jwt)?.permissions(tenant.as_deref()))
+}
+
+/// Tenant ids of the token's `tenants` claim.
+#[wasm_bindgen(js_name = getTenants)]
+pub fn get_tenants(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<Vec<String>, JsValue> {
+    Ok(decode(&jwt)?.tenants())
+}
+
+/// The selected tenant (`dct`), if any.
+#[wasm_bindgen(js_name = getCurrentTenant)]
+pub fn get_current_tenant(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<Option<String>, JsValue> {
+    Ok(decode(&jwt)?.current_tenant().map(str::to_string))
+}
+
+/// True for errors thrown or rejected by this SDK.
+#[wasm_bindgen(js_name = isDescopeError, unchecked_return_type = "e is DescopeError")]
+pub fn is_descope_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: JsValue) -> bool {
+    error::is_descope_error(&e)
+}

@@ -1,0 +1,81 @@
+//! Token storage: `localStorage`, `sessionStorage` or memory. A storage that throws on access
+//! (F34: sandboxed iframe, blocked site data) falls back to memory; failed writes (F35) leave the
+//! in-memory session running and are retried by the next write.
+
+use std::cell::RefCell;
+
+use descope_core::config::Persistence;
+
+enum Backend {
+    Web(web_sys::Storage),
+    Memory(RefCell<Vec<(String, String)>>),
+}
+
+pub struct Store {
+    backend: Backend,
+    pub in_use: Persistence,
+}
+
+fn web_storage(p: Persistence) -> Option<web_sys::Storage> {
+    let w = web_sys::window()?;
+    let s = match p {
+        Persistence::LocalStorage => w.local_storage(),
+        Persistence::SessionStorage => w.session_storage(),
+        Persistence::Memory => return None,
+    };
+    let s = s.ok().flatten()?;
+    // Some browsers hand out the object and throw on first use.
+    s.get_item("DSR").ok()?;
+    Some(s)
+}
+
+impl Store {
+    /// Opens the requested storage; the bool is true when it fell back to memory.
+    pub fn open(p: Persistence) -> (Store, bool) {
+        if p == Persistence::Memory {
+            return (Store { backend: Backend::Memory(RefCell::new(Vec::new())), in_use: p }, false);
+        }
+        match web_storage(p) {
+            Some(s) => (Store { backend: Backend::Web(s), in_use: p }, false),
+            None => (Store { backend: Backend::Memory(RefCell::new(Vec::new())), in_use: Persistence::Memory }, true),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        match &self.backend {
+            Backend::Web(s) => s.get_item(key).ok().flatten(),
+            Backend::Memory(m) => m.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
+        }
+    }
+
+    /// False when the browser refused the write (quota, F35).
+    pub fn set(&self, key: &str, value: &str) -> bool {
+        match &self.backend {
+            Backend::Web(s) => s.set_item(key, value).is_ok(),
+            Backend::Memory(m) => {
+                let mut m = m.borrow_mut();
+                match m.iter_mut().find(|(k, _)| k == key) {
+                    Some(slot) => slot.1 = value.to_string(),
+                    None => m.push((key.to_string(), value.to_string())),
+                }
+                true
+            }
+        }
+    }
+
+    pub fn remove(&self, key: &str) {
+        match &self.backend {
+            Backend::Web(s) => {
+                let _ = s.remove_item(key);
+            }
+            Backend::Memory(m) => m.borrow_mut().retain(|(k, _)| k != key),
+        }
+    }
+
+    /// Removes `key` only if it still holds `expected` (compare-and-delete, F17).
+    pub fn remove_if(&self, key: &str, expected: &str) {
+        if self.get(key).as_deref() == Some(expected) {
+            self.remove(key);
+        }
+    }
+}

@@ -41,6 +41,13 @@ cat >> "$stage/classic/descope_wasm.js" <<'JS'
 })(document.currentScript);
 JS
 
+# wasm-bindgen types the raw ABI exports in `InitOutput` with `any`; `unknown` says the same without
+# opening a hole in a consumer's type checking.
+for dts in "$stage/descope_wasm.d.ts" "$stage/descope_wasm_bg.wasm.d.ts"; do
+  sed -i -e '/^export interface InitOutput/,/^}/s/\bany\b/unknown/g' \
+         -e '/^export const /s/\bany\b/unknown/g' "$dts"
+done
+
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 sed "s/@VERSION@/$version/" pkg-template/package.json > "$stage/package.json"
 cp pkg-template/README.md "$stage/README.md"

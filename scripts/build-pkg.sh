@@ -32,12 +32,19 @@ mv "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
 # The classic loader would look for classic/descope_wasm_bg.wasm next to itself; point it at the shared file.
 cat >> "$stage/classic/descope_wasm.js" <<'JS'
 ;(function (script) {
+  // wasm-bindgen's global is its init function with the exports hung on it, declared with `let` (so not
+  // a property of window). Replace it with a plain object, also on window: `await descopeWasm.init()`
+  // fetches the package's one .wasm (later calls are no-ops), and the exports sit beside it.
+  const bindgenInit = descopeWasm;
   const base = script && script.src;
-  // `await descopeWasm.init()` fetches the package's one .wasm; later calls are no-ops.
-  descopeWasm.init = function (input) {
+  const api = {};
+  for (const name of Object.keys(bindgenInit)) api[name] = bindgenInit[name];
+  api.init = function (input) {
     if (input === undefined && base) input = { module_or_path: new URL("../descope_wasm_bg.wasm", base) };
-    return descopeWasm(input);
+    return bindgenInit(input);
   };
+  descopeWasm = api;
+  globalThis.descopeWasm = api;
 })(document.currentScript);
 JS
 

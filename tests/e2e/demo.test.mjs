@@ -216,4 +216,11 @@ describe("demo page", () => {
     assert.equal(pageErrors.length, 0, `uncaught page errors:\n${redact(pageErrors.join("\n"), codesSeen)}`);
     assert.deepEqual(blocked, [], "the page only contacted the emulator");
   });
+
+  it("secret hygiene: the emulator's own log lines carry no JWT or OTP code", async () => {
+    const lines = suite.emulator.log;
+    assert.ok(lines.some((l) => l.includes("/v1/auth/otp/verify/email")), "the emulator logged the requests");
+    assert.equal(lines.filter((l) => JWT_RE.test(l)).length, 0, "no JWT-shaped string in the emulator log");
+    assert.equal(lines.filter((l) => codesSeen.some((c) => l.includes(c))).length, 0, "no OTP code in the emulator log");
+  });
 });

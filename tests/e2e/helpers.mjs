@@ -74,13 +74,13 @@ export async function checkPrerequisites({ needPkg = true, needClassic = false }
 
 /**
  * Starts `descope-emulator --addr 127.0.0.1:0 --serve <dir>` and resolves once it prints
- * `listening on http://ADDR`. Its request log is kept in memory (not echoed).
+ * `listening on http://ADDR`. Its output (stdout and stderr lines) is kept in `log`, never echoed.
  */
 export async function startEmulator({ serveDir, args = [] } = {}) {
   const argv = ["--addr", "127.0.0.1:0", ...(serveDir ? ["--serve", serveDir] : []), ...args];
   const proc = spawn(emulatorBin, argv, { stdio: ["ignore", "pipe", "pipe"] });
   const log = [];
-  const keep = (line) => { log.push(line); if (log.length > 200) log.shift(); };
+  const keep = (line) => { log.push(line); if (log.length > 20_000) log.shift(); };
   createInterface({ input: proc.stderr }).on("line", keep);
   const stdout = createInterface({ input: proc.stdout });
 

@@ -10,7 +10,7 @@ mod session;
 mod storage;
 mod timer;
 mod transport;
-mod types;
+pub mod types;
 
 pub use client::Descope;
 pub use otp::Otp;

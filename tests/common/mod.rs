@@ -1,0 +1,214 @@
+//! Helpers shared by the wasm-bindgen-test suites: the emulator's control API, config objects,
+//! promise plumbing and event recorders. Never prints a token or a code.
+#![allow(dead_code)]
+
+use descope_wasm::types::{DeliveryMethodJs, DescopeConfigJs, LoginOptionsJs, SessionListenerJs};
+use descope_wasm::Descope;
+use js_sys::{Array, Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+pub const EMU: &str = match option_env!("DESCOPE_EMULATOR_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:4317",
+};
+
+#[wasm_bindgen(inline_js = r#"
+export async function emu_call(base, method, path, body) {
+  const init = { method };
+  if (body !== undefined) { init.headers = { "content-type": "application/json" }; init.body = JSON.stringify(body); }
+  const r = await fetch(base + path, init);
+  const t = await r.text();
+  let b = null; try { b = t ? JSON.parse(t) : null; } catch (_) { b = t; }
+  return { status: r.status, body: b };
+}
+export function uid() { return Math.random().toString(36).slice(2, 10) + Date.now().toString(36); }
+export function digits(n) { let s = ""; for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 10); return s; }
+export function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
+export function recorder() {
+  const events = [];
+  const f = (e) => events.push({ type: e.type, reason: e.reason, hasSession: e.session !== undefined,
+    userId: e.session ? e.session.userId : undefined });
+  f.events = events;
+  return f;
+}
+export function logRecorder() {
+  const lines = [];
+  const f = (level, event, fields) => lines.push(level + " " + event + " " + JSON.stringify(fields));
+  f.lines = lines;
+  return f;
+}
+export function b64url(s) { return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""); }
+export function fakeJwt(payload) {
+  return b64url(JSON.stringify({ alg: "RS256", typ: "JWT" })) + "." + b64url(JSON.stringify(payload)) + ".c2ln";
+}
+export function ls_get(k) { return localStorage.getItem(k); }
+export function ls_set(k, v) { localStorage.setItem(k, v); }
+export function ls_remove(k) { localStorage.removeItem(k); }
+export async function settle(p) { try { return { ok: true, value: await p }; } catch (e) { return { ok: false, error: e }; } }
+export function allSettled(ps) { return Promise.all(ps.map(settle)); }
+"#)]
+extern "C" {
+    fn emu_call(base: &str, method: &str, path: &str, body: JsValue) -> Promise;
+    pub fn uid() -> String;
+    pub fn digits(n: u32) -> String;
+    fn sleep(ms: u32) -> Promise;
+    pub fn recorder() -> Function;
+    #[wasm_bindgen(js_name = logRecorder)]
+    pub fn log_recorder() -> Function;
+    #[wasm_bindgen(js_name = fakeJwt)]
+    pub fn fake_jwt(payload: &JsValue) -> String;
+    pub fn ls_get(k: &str) -> Option<String>;
+    pub fn ls_set(k: &str, v: &str);
+    pub fn ls_remove(k: &str);
+    fn settle(p: &Promise) -> Promise;
+    #[wasm_bindgen(js_name = allSettled)]
+    fn all_settled(ps: &Array) -> Promise;
+}
+
+pub fn get(v: &JsValue, k: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn get_str(v: &JsValue, k: &str) -> Option<String> {
+    get(v, k).as_string()
+}
+
+pub fn json(s: &str) -> JsValue {
+    js_sys::JSON::parse(s).expect("test JSON")
+}
+
+pub async fn pause(ms: u32) {
+    let _ = JsFuture::from(sleep(ms)).await;
+}
+
+/// Calls the emulator; returns `{status, body}`.
+pub async fn emu(method: &str, path: &str, body: Option<&str>) -> JsValue {
+    let b = body.map(json).unwrap_or(JsValue::UNDEFINED);
+    JsFuture::from(emu_call(EMU, method, path, b)).await.expect("emulator reachable")
+}
+
+pub async fn project_id() -> String {
+    let r = emu("GET", "/emulator/config", None).await;
+    get_str(&get(&r, "body"), "projectId").expect("projectId")
+}
+
+/// Queues a fault (`{path, status?, body?, delayMs?, retryAfter?, times}`).
+pub async fn fault(spec: &str) {
+    let r = emu("POST", "/emulator/faults", Some(spec)).await;
+    assert_eq!(get(&r, "status").as_f64(), Some(200.0), "fault queued");
+}
+
+pub async fn set_config(spec: &str) {
+    let r = emu("POST", "/emulator/config", Some(spec)).await;
+    assert_eq!(get(&r, "status").as_f64(), Some(200.0), "config set");
+}
+
+/// The request log as an array.
+pub async fn requests() -> Array {
+    let r = emu("GET", "/emulator/requests", None).await;
+    get(&r, "body").dyn_into::<Array>().expect("request log array")
+}
+
+pub fn count_path(log: &Array, path: &str) -> usize {
+    log.iter().filter(|e| get_str(e, "path").as_deref() == Some(path)).count()
+}
+
+/// The newest OTP code sent to `login_id`.
+pub async fn latest_code(login_id: &str) -> String {
+    let mut enc = String::new();
+    for b in login_id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            enc.push(b as char);
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let r = emu("GET", &format!("/emulator/outbox?loginId={enc}"), None).await;
+    let msgs: Array = get(&get(&r, "body"), "messages").dyn_into().expect("messages");
+    let last = msgs.get(msgs.length().saturating_sub(1));
+    get_str(&last, "code").expect("a code in the outbox")
+}
+
+pub fn unique_email() -> String {
+    format!("u{}@example.com", uid())
+}
+
+pub fn unique_phone() -> String {
+    format!("+1555{}", digits(7))
+}
+
+/// A config object; `extra` is JSON members appended (e.g. `"autoRefresh":false`).
+pub fn config(pid: &str, prefix: &str, extra: &str) -> DescopeConfigJs {
+    let mut s = format!(r#"{{"projectId":"{pid}","baseUrl":"{EMU}","storagePrefix":"{prefix}""#);
+    if !extra.is_empty() {
+        s.push(',');
+        s.push_str(extra);
+    }
+    s.push('}');
+    json(&s).unchecked_into()
+}
+
+pub async fn client(extra: &str) -> (Descope, String) {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    (Descope::new(config(&pid, &prefix, extra)).expect("valid config"), prefix)
+}
+
+pub fn method(m: &str) -> DeliveryMethodJs {
+    JsValue::from_str(m).unchecked_into()
+}
+
+pub fn options(s: &str) -> Option<LoginOptionsJs> {
+    Some(json(s).unchecked_into())
+}
+
+pub fn listener(f: &Function) -> SessionListenerJs {
+    f.clone().unchecked_into()
+}
+
+pub fn events(rec: &Function) -> Array {
+    get(rec, "events").dyn_into().expect("events")
+}
+
+pub fn event_types(rec: &Function) -> Vec<String> {
+    events(rec).iter().map(|e| get_str(&e, "type").unwrap_or_default()).collect()
+}
+
+pub async fn ok(p: Promise) -> JsValue {
+    match JsFuture::from(p).await {
+        Ok(v) => v,
+        Err(e) => panic!("rejected: kind={:?} code={:?}", get_str(&e, "kind"), get_str(&e, "code")),
+    }
+}
+
+pub async fn err(p: Promise) -> JsValue {
+    match JsFuture::from(p).await {
+        Ok(_) => panic!("expected a rejection"),
+        Err(e) => e,
+    }
+}
+
+pub fn assert_descope_error(e: &JsValue, kind: &str, code: Option<&str>) {
+    assert!(e.is_instance_of::<js_sys::Error>(), "a real Error");
+    assert_eq!(get_str(e, "name").as_deref(), Some("DescopeError"));
+    assert_eq!(get_str(e, "kind").as_deref(), Some(kind), "kind (code {:?})", get_str(e, "code"));
+    if let Some(c) = code {
+        assert_eq!(get_str(e, "code").as_deref(), Some(c));
+    }
+    assert!(get(e, "retryable").as_bool().is_some());
+    assert!(descope_wasm::is_descope_error(e.clone()));
+}
+
+/// Signs `login_id` in by email OTP (sign-up-or-in + verify); returns the Session object.
+pub async fn sign_in_email(d: &Descope, login_id: &str) -> JsValue {
+    ok(d.otp().sign_up_or_in(method("email"), JsValue::from_str(login_id), None)).await;
+    let code = latest_code(login_id).await;
+    ok(d.otp().verify(method("email"), JsValue::from_str(login_id), JsValue::from_str(&code))).await
+}
+
+/// True if `s` contains something JWT-shaped (`eyJ` starts every base64url JSON object).
+pub fn has_jwt(s: &str) -> bool {
+    s.contains("eyJ")
+}

@@ -1,0 +1,588 @@
+//! The glue against a running emulator, in headless Chromium. Fault ids (F..) are named in test
+//! names. Tokens and codes are asserted on, never printed.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use descope_wasm::types::SignUpUserJs;
+use descope_wasm::Descope;
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+#[wasm_bindgen_test]
+async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
+    let (d, prefix) = client("").await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let login = unique_email();
+    let user: SignUpUserJs = json(r#"{"name":"Ada Lovelace"}"#).unchecked_into();
+    let masked = ok(d.otp().sign_up(method("email"), s(&login), Some(user), None)).await;
+    assert!(get_str(&masked, "maskedEmail").is_some_and(|m| !m.is_empty() && m != login));
+    let code = latest_code(&login).await;
+    let session = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let jwt = get_str(&session, "sessionJwt").unwrap();
+    assert_eq!(jwt.split('.').count(), 3);
+    assert!(get_str(&session, "refreshJwt").is_some());
+    assert!(get_str(&session, "userId").is_some_and(|u| !u.is_empty()));
+    let amr: Array = get(&session, "amr").dyn_into().unwrap();
+    assert!(amr.includes(&s("email"), 0));
+    assert_eq!(get_str(&get(&session, "user"), "name").as_deref(), Some("Ada Lovelace"));
+    let exp = get(&session, "expiresAt").as_f64().unwrap();
+    assert!(exp > js_sys::Date::now() + 60_000.0);
+    assert_eq!(get(&session, "isExpired").dyn_into::<Function>().unwrap().call0(&session).unwrap().as_bool(), Some(false));
+    // Current, persisted under the prefixed Descope web SDK keys, announced once.
+    assert_eq!(d.session().unwrap().session_jwt(), jwt);
+    assert_eq!(ls_get(&format!("{prefix}DS")).as_deref(), Some(jwt.as_str()));
+    assert_eq!(ls_get(&format!("{prefix}DSR")), get_str(&session, "refreshJwt"));
+    assert_eq!(event_types(&rec), vec!["signedIn"]);
+    assert_eq!(get(&events(&rec).get(0), "hasSession").as_bool(), Some(true));
+    // Sign-up of an existing user fails with the server's code.
+    let e = err(d.otp().sign_up(method("email"), s(&login), None, None)).await;
+    assert_descope_error(&e, "api", Some("E062107"));
+}
+
+#[wasm_bindgen_test]
+async fn otp_sms_sign_up_or_in_then_sign_in() {
+    let (d, _) = client("").await;
+    let phone = unique_phone();
+    let masked = ok(d.otp().sign_up_or_in(method("sms"), s(&phone), None)).await;
+    assert!(get_str(&masked, "maskedPhone").is_some());
+    let code = latest_code(&phone).await;
+    let s1 = ok(d.otp().verify(method("sms"), s(&phone), s(&code))).await;
+    let masked = ok(d.otp().sign_in(method("sms"), s(&phone), None)).await;
+    assert!(get_str(&masked, "maskedPhone").is_some());
+    let code2 = latest_code(&phone).await;
+    let s2 = ok(d.otp().verify(method("sms"), s(&phone), s(&code2))).await;
+    assert_eq!(get_str(&s1, "userId"), get_str(&s2, "userId"));
+    let amr: Array = get(&s2, "amr").dyn_into().unwrap();
+    assert!(amr.includes(&s("sms"), 0));
+}
+
+#[wasm_bindgen_test]
+async fn wrong_code_is_e061102_and_no_session() {
+    let (d, _) = client("").await;
+    let login = unique_email();
+    ok(d.otp().sign_up_or_in(method("email"), s(&login), None)).await;
+    let code = latest_code(&login).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let e = err(d.otp().verify(method("email"), s(&login), s(wrong))).await;
+    assert_descope_error(&e, "api", Some("E061102"));
+    assert_eq!(get(&e, "status").as_f64(), Some(400.0));
+    assert_eq!(get(&e, "retryable").as_bool(), Some(false));
+    assert!(d.session().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn unknown_user_is_e062108() {
+    let (d, _) = client("").await;
+    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    assert_descope_error(&e, "api", Some("E062108"));
+}
+
+#[wasm_bindgen_test]
+async fn validation_errors_happen_before_the_network() {
+    let (d, _) = client("").await;
+    let before = requests().await.length();
+    let e = err(d.otp().sign_in(method("email"), s(""), None)).await;
+    assert_descope_error(&e, "validation", Some("emptyLoginId"));
+    let e = err(d.otp().sign_in(method("fax"), s("a@b.co"), None)).await;
+    assert_descope_error(&e, "validation", Some("invalidMethod"));
+    let e = err(d.otp().sign_in(method("email"), JsValue::from(5), None)).await;
+    assert_descope_error(&e, "validation", None);
+    let e = err(d.otp().update_email(s("a@b.co"), s("not-an-email"), None)).await;
+    assert_descope_error(&e, "validation", Some("invalidEmail"));
+    let e = err(d.otp().update_phone(JsValue::from_str("sms").unchecked_into(), s("x"), s("555"), None)).await;
+    assert_descope_error(&e, "validation", Some("invalidPhone"));
+    let e = err(d.otp().sign_in(method("email"), s("a@b.co"), options(r#"{"customClaims":[1]}"#))).await;
+    assert_descope_error(&e, "validation", None);
+    assert_eq!(requests().await.length(), before, "no request was sent");
+}
+
+#[wasm_bindgen_test]
+async fn f15_rate_limit_surfaces_retry_after_ms() {
+    let (d, _) = client("").await;
+    fault(r#"{"path":"/v1/auth/otp/signin/email","status":429,"retryAfter":"7","times":1}"#).await;
+    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    assert_descope_error(&e, "rateLimited", Some("E130429"));
+    assert_eq!(get(&e, "retryAfterMs").as_f64(), Some(7000.0));
+    assert_eq!(get(&e, "status").as_f64(), Some(429.0));
+    assert_eq!(get(&e, "retryable").as_bool(), Some(true));
+    // The emulator's own limiter, through the config switch, restored afterwards.
+    let cfg = emu("GET", "/emulator/config", None).await;
+    let old = get(&get(&cfg, "body"), "rateLimitPerMinute").as_f64().unwrap_or(600.0) as u64;
+    set_config(r#"{"rateLimitPerMinute":1}"#).await;
+    let mut limited = None;
+    for _ in 0..3 {
+        if let Err(e) = JsFuture::from(d.otp().sign_in(method("email"), s(&unique_email()), None)).await {
+            if get_str(&e, "kind").as_deref() == Some("rateLimited") {
+                limited = Some(e);
+                break;
+            }
+        }
+    }
+    set_config(&format!(r#"{{"rateLimitPerMinute":{old}}}"#)).await;
+    let e = limited.expect("rate limited by the emulator");
+    let ms = get(&e, "retryAfterMs").as_f64().expect("retryAfterMs");
+    assert!((1000.0..=600_000.0).contains(&ms));
+}
+
+#[wasm_bindgen_test]
+async fn storage_is_restored_by_a_new_instance_with_a_restored_event() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let a = Descope::new(config(&pid, &prefix, r#""autoRefresh":false"#)).unwrap();
+    let session = sign_in_email(&a, &unique_email()).await;
+    a.dispose();
+    let b = Descope::new(config(&pid, &prefix, r#""autoRefresh":false"#)).unwrap();
+    let rec = recorder();
+    b.on_session_change(listener(&rec)).unwrap();
+    // Restored synchronously at construction (no network)...
+    let restored = b.session().expect("restored");
+    assert_eq!(restored.session_jwt(), get_str(&session, "sessionJwt").unwrap());
+    assert_eq!(Some(restored.user_id()), get_str(&session, "userId"));
+    // ...and announced in a microtask to listeners added right after the constructor.
+    pause(0).await;
+    assert_eq!(event_types(&rec), vec!["restored"]);
+    let token = ok(b.get_session_token()).await;
+    assert_eq!(token.as_string(), get_str(&session, "sessionJwt"));
+}
+
+#[wasm_bindgen_test]
+async fn logout_clears_storage_and_emits_signed_out() {
+    let (d, prefix) = client("").await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    ok(d.logout()).await;
+    assert!(d.session().is_none());
+    assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    assert_eq!(ls_get(&format!("{prefix}DS")), None);
+    assert_eq!(event_types(&rec), vec!["signedOut"]);
+    assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("logout"));
+    assert_eq!(ok(d.get_session_token()).await, JsValue::UNDEFINED);
+}
+
+#[wasm_bindgen_test]
+async fn logout_clears_storage_even_when_the_server_fails() {
+    let (d, prefix) = client("").await;
+    sign_in_email(&d, &unique_email()).await;
+    fault(r#"{"path":"/v1/auth/logout","status":500,"times":1}"#).await;
+    let e = err(d.logout()).await;
+    assert_descope_error(&e, "api", None);
+    assert_eq!(get(&e, "status").as_f64(), Some(500.0));
+    assert!(d.session().is_none());
+    assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    assert_eq!(ls_get(&format!("{prefix}DS")), None);
+}
+
+#[wasm_bindgen_test]
+async fn f17_logout_all_revokes_other_sessions_signed_out_revoked_once() {
+    let pid = project_id().await;
+    let login = unique_email();
+    let pa = format!("t{}.", uid());
+    let pb = format!("t{}.", uid());
+    let a = Descope::new(config(&pid, &pa, r#""autoRefresh":false"#)).unwrap();
+    let b = Descope::new(config(&pid, &pb, r#""autoRefresh":false"#)).unwrap();
+    sign_in_email(&a, &login).await;
+    sign_in_email(&b, &login).await;
+    ok(a.logout_all()).await;
+    let rec = recorder();
+    b.on_session_change(listener(&rec)).unwrap();
+    let e = err(b.refresh()).await;
+    assert_descope_error(&e, "unauthenticated", None);
+    assert!(b.session().is_none());
+    assert_eq!(ls_get(&format!("{pb}DSR")), None);
+    assert_eq!(event_types(&rec), vec!["signedOut"]);
+    assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("revoked"));
+    // A second attempt makes no further event.
+    let e = err(b.refresh()).await;
+    assert_descope_error(&e, "unauthenticated", Some("noSession"));
+    assert_eq!(events(&rec).length(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn f17_revoked_refresh_via_fault_compare_and_delete() {
+    let (d, prefix) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    fault(r#"{"path":"/v1/auth/refresh","status":401,"body":{"errorCode":"E064001","errorDescription":"revoked"},"times":1}"#).await;
+    let e = err(d.refresh()).await;
+    assert_descope_error(&e, "unauthenticated", Some("E064001"));
+    assert_eq!(event_types(&rec), vec!["signedOut"]);
+    assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("revoked"));
+    assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+}
+
+#[wasm_bindgen_test]
+async fn step_up_and_mfa_and_custom_claims() {
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    let login = unique_email();
+    let first = sign_in_email(&d, &login).await;
+    assert_eq!(get(&first, "stepUp").as_bool(), Some(false));
+    // Step-up: the refresh JWT goes in Authorization.
+    ok(d.otp().sign_in(method("email"), s(&login), options(r#"{"stepup":true,"customClaims":{"team":"blue"}}"#))).await;
+    let log = requests().await;
+    let last = log.get(log.length() - 1);
+    assert_eq!(get_str(&last, "path").as_deref(), Some("/v1/auth/otp/signin/email"));
+    let auth = get_str(&get(&last, "headers"), "authorization").unwrap();
+    assert!(auth.starts_with("Bearer ") && auth.contains(':'), "Bearer pid:refreshJwt");
+    let code = latest_code(&login).await;
+    let stepped = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    assert_eq!(get(&stepped, "stepUp").as_bool(), Some(true));
+    assert_eq!(get_str(&get(&get(&get(&stepped, "claims"), "nsec"), "team"), "team").as_deref(), None);
+    assert_eq!(get_str(&get(&get(&stepped, "claims"), "nsec"), "team").as_deref(), Some("blue"));
+    // MFA: "mfa" joins amr.
+    ok(d.otp().sign_in(method("email"), s(&login), options(r#"{"mfa":true}"#))).await;
+    let code = latest_code(&login).await;
+    let mfa = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let amr: Array = get(&mfa, "amr").dyn_into().unwrap();
+    assert!(amr.includes(&s("mfa"), 0));
+}
+
+#[wasm_bindgen_test]
+async fn step_up_without_session_is_unauthenticated_with_no_request() {
+    let (d, _) = client("").await;
+    let before = requests().await;
+    let n = count_path(&before, "/v1/auth/otp/signin/email");
+    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), options(r#"{"stepup":true}"#))).await;
+    assert_descope_error(&e, "unauthenticated", Some("noSession"));
+    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), options(r#"{"mfa":true}"#))).await;
+    assert_descope_error(&e, "unauthenticated", Some("noSession"));
+    let e = err(d.otp().update_email(s("a@b.co"), s("c@d.co"), None)).await;
+    assert_descope_error(&e, "unauthenticated", Some("noSession"));
+    let after = requests().await;
+    assert_eq!(count_path(&after, "/v1/auth/otp/signin/email"), n);
+    assert_eq!(after.length(), before.length());
+}
+
+#[wasm_bindgen_test]
+async fn f28_fifty_concurrent_get_session_token_one_refresh() {
+    let cfg = emu("GET", "/emulator/config", None).await;
+    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds").as_f64().unwrap_or(600.0) as u64;
+    // A 2-second session is always "about to expire" for getSessionToken.
+    set_config(r#"{"sessionTtlSeconds":2}"#).await;
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    let signed = sign_in_email(&d, &unique_email()).await;
+    set_config(&format!(r#"{{"sessionTtlSeconds":{old_ttl}}}"#)).await;
+    let old_jwt = get_str(&signed, "sessionJwt").unwrap();
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let before = count_path(&requests().await, "/v1/auth/refresh");
+    let ps = Array::new();
+    for _ in 0..50 {
+        ps.push(&d.get_session_token());
+    }
+    let results: Array = JsFuture::from(Promise::all(&ps)).await.expect("all resolve").dyn_into().unwrap();
+    let first = results.get(0).as_string().expect("a token");
+    assert_ne!(first, old_jwt, "a refreshed token");
+    assert!(results.iter().all(|r| r.as_string().as_deref() == Some(first.as_str())), "all 50 got the same token");
+    let after = count_path(&requests().await, "/v1/auth/refresh");
+    assert_eq!(after - before, 1, "exactly one refresh request");
+    assert_eq!(event_types(&rec), vec!["refreshed"]);
+    assert_eq!(get(&d.diagnostics(), "refreshCount").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+async fn f28_concurrent_callers_share_one_error() {
+    let cfg = emu("GET", "/emulator/config", None).await;
+    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds").as_f64().unwrap_or(600.0) as u64;
+    set_config(r#"{"sessionTtlSeconds":2}"#).await;
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    set_config(&format!(r#"{{"sessionTtlSeconds":{old_ttl}}}"#)).await;
+    fault(r#"{"path":"/v1/auth/refresh","status":503,"times":1}"#).await;
+    let before = count_path(&requests().await, "/v1/auth/refresh");
+    let ps = Array::new();
+    for _ in 0..10 {
+        ps.push(&d.get_session_token());
+    }
+    let mut codes = Vec::new();
+    for p in ps.iter() {
+        let e = err(p.unchecked_into()).await;
+        assert_descope_error(&e, "api", None);
+        codes.push(get(&e, "status").as_f64());
+    }
+    assert!(codes.iter().all(|c| *c == Some(503.0)));
+    assert_eq!(count_path(&requests().await, "/v1/auth/refresh") - before, 1);
+    assert!(d.session().is_some(), "session kept after a server error");
+}
+
+#[wasm_bindgen_test]
+async fn f37_invalid_config_throws_kind_config() {
+    let cases = [
+        "{}".to_string(),
+        r#"{"projectId":""}"#.to_string(),
+        r#"{"projectId":"   "}"#.to_string(),
+        r#"{"projectId":"P2a:b"}"#.to_string(),
+        r#"{"projectId":"P2a.b"}"#.to_string(),
+        r#"{"projectId":"P2a/b"}"#.to_string(),
+        r#"{"projectId":"P2a@b"}"#.to_string(),
+        r#"{"projectId":"P2a#b"}"#.to_string(),
+        format!(r#"{{"projectId":"{}"}}"#, "P".repeat(100)),
+        r#"{"projectId":5}"#.to_string(),
+        r#"{"projectId":"P2abc","baseUrl":"http://evil.example"}"#.to_string(),
+        r#"{"projectId":"P2abc","persistence":"cookies"}"#.to_string(),
+        r#"{"projectId":"P2abc","timeoutMs":0}"#.to_string(),
+        r#"{"projectId":"P2abc","logger":"yes"}"#.to_string(),
+        "null".to_string(),
+    ];
+    let before = requests().await.length();
+    for c in cases {
+        let e = match Descope::new(json(&c).unchecked_into()) {
+            Ok(_) => panic!("accepted {c}"),
+            Err(e) => e,
+        };
+        assert_descope_error(&e, "config", Some("invalidConfig"));
+    }
+    assert_eq!(requests().await.length(), before, "zero network calls");
+}
+
+#[wasm_bindgen_test]
+async fn f01_f36_corrupt_storage_is_removed_without_throwing() {
+    let pid = project_id().await;
+    for (dsr, ds) in [("aaa.bbb", "x"), ("a.b.c.d", "y"), ("a..c", ""), ("not json at all", "{}"), ("eyJ.eyJ.", "z")] {
+        let prefix = format!("t{}.", uid());
+        ls_set(&format!("{prefix}DSR"), dsr);
+        ls_set(&format!("{prefix}DS"), ds);
+        ls_set(&format!("{prefix}other"), "keep");
+        let before = requests().await.length();
+        let d = Descope::new(config(&pid, &prefix, "")).expect("never throws on corrupt storage");
+        let rec = recorder();
+        d.on_session_change(listener(&rec)).unwrap();
+        assert!(d.session().is_none());
+        assert_eq!(ls_get(&format!("{prefix}DSR")), None, "our key removed");
+        assert_eq!(ls_get(&format!("{prefix}DS")), None);
+        assert_eq!(ls_get(&format!("{prefix}other")).as_deref(), Some("keep"), "only our keys");
+        pause(0).await;
+        assert_eq!(event_types(&rec), vec!["signedOut"]);
+        assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("corruptStorage"));
+        assert_eq!(requests().await.length(), before, "no network call");
+        ls_remove(&format!("{prefix}other"));
+        d.dispose();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn f07_another_projects_record_is_not_adopted_nor_touched() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let now = (js_sys::Date::now() / 1000.0) as u64;
+    let mk = |drn: &str| {
+        fake_jwt(&json(&format!(
+            r#"{{"iss":"https://api.descope.com/P2someoneelse000000000000000","sub":"U1","drn":"{drn}","iat":{now},"exp":{}}}"#,
+            now + 3600
+        )))
+    };
+    let (r, s) = (mk("DSR"), mk("DS"));
+    ls_set(&format!("{prefix}DSR"), &r);
+    ls_set(&format!("{prefix}DS"), &s);
+    let d = Descope::new(config(&pid, &prefix, "")).unwrap();
+    assert!(d.session().is_none());
+    assert_eq!(ls_get(&format!("{prefix}DSR")).as_deref(), Some(r.as_str()));
+    assert_eq!(ls_get(&format!("{prefix}DS")).as_deref(), Some(s.as_str()));
+    assert_eq!(ok(d.get_session_token()).await, JsValue::UNDEFINED);
+    ls_remove(&format!("{prefix}DSR"));
+    ls_remove(&format!("{prefix}DS"));
+}
+
+#[wasm_bindgen_test]
+async fn f10_html_body_is_a_typed_error_and_the_session_is_kept() {
+    let (d, prefix) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let stored = ls_get(&format!("{prefix}DSR"));
+    fault(r#"{"path":"/v1/auth/refresh","status":200,"body":"<html><body>Captive portal login</body></html>","times":1}"#).await;
+    let e = err(d.refresh()).await;
+    assert_descope_error(&e, "protocol", Some("invalidResponse"));
+    assert_eq!(get(&e, "retryable").as_bool(), Some(true));
+    assert_eq!(get(&e, "status").as_f64(), Some(200.0));
+    let msg = get_str(&e, "message").unwrap_or_default();
+    assert!(!msg.contains("Captive") && !get_str(&e, "description").unwrap().contains("Captive"));
+    fault(r#"{"path":"/v1/auth/refresh","status":502,"body":"<html>Bad gateway</html>","times":1}"#).await;
+    let e = err(d.refresh()).await;
+    assert_descope_error(&e, "api", Some("serverError"));
+    assert_eq!(get(&e, "retryable").as_bool(), Some(true));
+    assert!(d.session().is_some(), "session kept");
+    assert_eq!(ls_get(&format!("{prefix}DSR")), stored);
+    assert!(events(&rec).length() == 0, "no signedOut");
+    // And it still works afterwards.
+    ok(d.refresh()).await;
+}
+
+#[wasm_bindgen_test]
+async fn f14_odd_error_bodies_are_typed() {
+    let (d, _) = client("").await;
+    // `"null"` is a JSON string, which the emulator sends raw: the body text is `null`.
+    for body in [r#""null""#, "[1,2]", r#"{"errorCode":123}"#, r#""""#] {
+        fault(&format!(r#"{{"path":"/v1/auth/otp/signin/email","status":400,"body":{body},"times":1}}"#)).await;
+        let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+        assert_descope_error(&e, "api", Some("httpError"));
+        assert_eq!(get(&e, "status").as_f64(), Some(400.0));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn f22_black_hole_times_out() {
+    let (d, _) = client(r#""timeoutMs":300"#).await;
+    fault(r#"{"path":"/v1/auth/otp/signin/email","delayMs":2000,"times":1}"#).await;
+    let t0 = js_sys::Date::now();
+    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    assert_descope_error(&e, "timeout", Some("timeout"));
+    assert!(js_sys::Date::now() - t0 < 1900.0, "stopped at the deadline");
+}
+
+#[wasm_bindgen_test]
+async fn me_returns_the_user_and_headers_are_sent() {
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    let login = unique_email();
+    let session = sign_in_email(&d, &login).await;
+    let user = ok(d.me()).await;
+    assert_eq!(get_str(&user, "userId"), get_str(&session, "userId"));
+    let ids: Array = get(&user, "loginIds").dyn_into().unwrap();
+    assert!(ids.includes(&s(&login), 0));
+    let log = requests().await;
+    let me = log.iter().rev().find(|e| get_str(e, "path").as_deref() == Some("/v1/auth/me")).unwrap();
+    let h = get(&me, "headers");
+    assert_eq!(get_str(&h, "x-descope-sdk-name").as_deref(), Some("descope-wasm"));
+    assert_eq!(get_str(&h, "x-descope-sdk-version").as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    let sid = get_str(&h, "x-descope-sdk-session-id").unwrap();
+    // YYYY-MM-DD-HH:mm:ss:<ms>-<4 digits>
+    assert_eq!(sid.len(), 28, "session id shape");
+    assert_eq!(&sid[4..5], "-");
+    assert_eq!(&sid[23..24], "-");
+    let auth = get_str(&h, "authorization").unwrap();
+    assert!(auth.starts_with(&format!("Bearer {}:", d.project_id())));
+}
+
+#[wasm_bindgen_test]
+async fn update_email_and_phone_with_a_session() {
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    let login = unique_email();
+    sign_in_email(&d, &login).await;
+    let new_email = unique_email();
+    // The emulator may not serve the update routes yet (404 E011404); either way the request must
+    // have gone to the right path with `Bearer <pid>:<refreshJwt>`.
+    let check = |log: &Array, path: &str| {
+        let e = log.iter().rev().find(|e| get_str(e, "path").as_deref() == Some(path)).expect("request sent");
+        let auth = get_str(&get(&e, "headers"), "authorization").unwrap();
+        assert!(auth.starts_with(&format!("Bearer {}:", d.project_id())));
+        assert_eq!(get_str(&get(&e, "body"), "loginId").as_deref(), Some(login.as_str()));
+    };
+    match JsFuture::from(d.otp().update_email(s(&login), s(&new_email), None)).await {
+        Ok(m) => assert!(get_str(&m, "maskedEmail").is_some()),
+        Err(e) => assert_descope_error(&e, "api", Some("E011404")),
+    }
+    check(&requests().await, "/v1/auth/otp/update/email");
+    let phone = JsValue::from_str("sms").unchecked_into();
+    match JsFuture::from(d.otp().update_phone(phone, s(&login), s(&unique_phone()), None)).await {
+        Ok(m) => assert!(get_str(&m, "maskedPhone").is_some()),
+        Err(e) => assert_descope_error(&e, "api", Some("E011404")),
+    }
+    check(&requests().await, "/v1/auth/otp/update/phone/sms");
+}
+
+#[wasm_bindgen_test]
+async fn refresh_rotates_diagnostics_unsubscribe_and_dispose() {
+    let (d, _) = client("").await;
+    let session = sign_in_email(&d, &unique_email()).await;
+    let diag = d.diagnostics();
+    assert_eq!(get_str(&diag, "persistence").as_deref(), Some("localStorage"));
+    assert_eq!(get(&diag, "signedIn").as_bool(), Some(true));
+    assert!(get(&diag, "nextRefreshAt").as_f64().is_some(), "auto refresh scheduled");
+    let rec = recorder();
+    let unsubscribe: Function = d.on_session_change(listener(&rec)).unwrap().dyn_into().unwrap();
+    let refreshed = ok(d.refresh()).await;
+    assert_eq!(get_str(&refreshed, "userId"), get_str(&session, "userId"));
+    assert_eq!(event_types(&rec), vec!["refreshed"]);
+    assert_eq!(get(&d.diagnostics(), "refreshCount").as_f64(), Some(1.0));
+    assert!(get(&d.diagnostics(), "lastRefreshAt").as_f64().is_some());
+    unsubscribe.call0(&JsValue::NULL).unwrap();
+    unsubscribe.call0(&JsValue::NULL).unwrap();
+    ok(d.refresh()).await;
+    assert_eq!(events(&rec).length(), 1, "unsubscribed");
+    // Two calls in flight and a dispose in between: no "recursive use" trap, later calls reject.
+    let p1 = d.refresh();
+    let p2 = d.get_session_token();
+    d.dispose();
+    let _ = JsFuture::from(p1).await;
+    let _ = JsFuture::from(p2).await;
+    assert_eq!(get(&d.diagnostics(), "disposed").as_bool(), Some(true));
+    assert_eq!(get(&d.diagnostics(), "nextRefreshAt"), JsValue::UNDEFINED);
+    let e = err(d.refresh()).await;
+    assert_descope_error(&e, "config", Some("disposed"));
+    let e = err(d.otp().sign_in(method("email"), s("a@b.co"), None)).await;
+    assert_descope_error(&e, "config", Some("disposed"));
+}
+
+#[wasm_bindgen_test]
+async fn memory_persistence_writes_nothing() {
+    let (d, prefix) = client(r#""persistence":"memory""#).await;
+    sign_in_email(&d, &unique_email()).await;
+    assert_eq!(get_str(&d.diagnostics(), "persistence").as_deref(), Some("memory"));
+    assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    assert!(d.session().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn logger_gets_events_but_never_a_token_or_code() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let log = log_recorder();
+    let cfg = config(&pid, &prefix, "");
+    js_sys::Reflect::set(&cfg, &s("logger"), &log).unwrap();
+    let d = Descope::new(cfg).unwrap();
+    let login = unique_email();
+    ok(d.otp().sign_up_or_in(method("email"), s(&login), None)).await;
+    let code = latest_code(&login).await;
+    ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    ok(d.refresh()).await;
+    let _ = JsFuture::from(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let lines: Array = get(&log, "lines").dyn_into().unwrap();
+    let all: Vec<String> = lines.iter().filter_map(|l| l.as_string()).collect();
+    assert!(all.iter().any(|l| l.contains("requestSent") && l.contains("/v1/auth/otp/verify/email")));
+    assert!(all.iter().any(|l| l.contains("responseReceived") && l.contains("200")));
+    assert!(all.iter().any(|l| l.contains("refreshScheduled")));
+    for l in &all {
+        assert!(!has_jwt(l), "no token in a log line");
+        assert!(!l.contains(&code), "no code in a log line");
+        assert!(!l.contains(&login), "no login id in a log line");
+    }
+    d.dispose();
+}
+
+#[wasm_bindgen_test]
+fn jwt_helpers_have_descope_js_meaning() {
+    let t = fake_jwt(&json(
+        r#"{"sub":"U1","exp":4102444800,"roles":["admin"],"permissions":["read"],
+            "tenants":{"T1":{"roles":["tr"],"permissions":["tp"]},"T2":{}},"dct":"T1"}"#,
+    ));
+    let claims = descope_wasm::decode_jwt(s(&t)).unwrap();
+    assert_eq!(get_str(&claims, "sub").as_deref(), Some("U1"));
+    assert_eq!(descope_wasm::is_jwt_expired(s(&t)).unwrap(), false);
+    assert_eq!(descope_wasm::get_jwt_roles(s(&t), None).unwrap(), vec!["admin"]);
+    assert_eq!(descope_wasm::get_jwt_roles(s(&t), Some("T1".into())).unwrap(), vec!["tr"]);
+    assert_eq!(descope_wasm::get_jwt_permissions(s(&t), Some("T1".into())).unwrap(), vec!["tp"]);
+    assert!(descope_wasm::get_jwt_permissions(s(&t), Some("T2".into())).unwrap().is_empty());
+    assert_eq!(descope_wasm::get_tenants(s(&t)).unwrap(), vec!["T1", "T2"]);
+    assert_eq!(descope_wasm::get_current_tenant(s(&t)).unwrap().as_deref(), Some("T1"));
+    let old = fake_jwt(&json(r#"{"exp":1000000000}"#));
+    assert!(descope_wasm::is_jwt_expired(s(&old)).unwrap());
+    for bad in ["", "a.b", "a.b.c.d", "x.y."] {
+        let e = descope_wasm::decode_jwt(s(bad)).unwrap_err();
+        assert_descope_error(&e, "validation", Some("invalidJwt"));
+    }
+    assert!(!descope_wasm::is_descope_error(js_sys::Error::new("x").into()));
+    assert!(!descope_wasm::is_descope_error(JsValue::NULL));
+}

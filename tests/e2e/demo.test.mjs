@@ -206,6 +206,29 @@ describe("demo page", () => {
     await page.waitForSelector('body[data-state="signedOut"]', WAIT);
   });
 
+  it("voice and WhatsApp: the code goes to the phone by that channel and shows in the dev inbox", async () => {
+    for (const method of ["voice", "whatsapp"]) {
+      const number = uniquePhone();
+      await page.check(`#method-${method}`);
+      assert.equal((await page.locator("#login-id-label").textContent()).trim(), "Phone number (E.164)");
+      await page.fill("#login-id", number);
+      await page.click("#send-code");
+      await page.waitForSelector("#verify-panel:not([hidden])", WAIT);
+      await page.locator("#notice", { hasText: "Code sent" }).waitFor(WAIT);
+      const masked = (await page.locator("#masked").textContent()).trim();
+      assert.ok(masked.length > 0 && masked !== number, `${method}: a masked phone number is shown`);
+      await page.locator('[data-testid="inbox-message"]', { hasText: number }).first().waitFor(WAIT);
+      const head = await page.locator('[data-testid="inbox-message"]').first().textContent();
+      assert.ok(head.startsWith(`${method} ·`), `${method}: the inbox shows the ${method} channel`);
+      const code = (await page.locator('[data-testid="inbox-code"]').first().textContent()).trim();
+      codesSeen.push(code);
+      assert.ok(code === (await suite.emulator.latestCode(number)), `${method}: the inbox shows the sent code`);
+      await page.click("#verify-cancel");
+      await page.waitForSelector("#verify-panel", { ...WAIT, state: "hidden" });
+    }
+    await page.check("#method-email");
+  });
+
   it("secret hygiene: no console message carries a JWT or an OTP code, and nothing left 127.0.0.1", async () => {
     assert.ok(codesSeen.length >= 3, "the flow above saw its codes");
     const jwtHits = consoleLines.filter((l) => JWT_RE.test(l)).length;

@@ -316,14 +316,11 @@ impl Inner {
             return p.clone();
         }
         let inner = self.clone();
-        let p = future_to_promise(async move {
+        let p = boxed_promise(Box::pin(async move {
             let r = inner.do_refresh().await;
             inner.inflight.borrow_mut().take();
-            match r {
-                Ok(s) => Ok(JsValue::from(Session::new(s))),
-                Err(e) => Err(to_js(&e)),
-            }
-        });
+            r.map(|s| JsValue::from(Session::new(s)))
+        }));
         *self.inflight.borrow_mut() = Some(p.clone());
         p
     }
@@ -505,12 +502,21 @@ fn js_error_back(v: &JsValue) -> Error {
 }
 
 /// Runs `fut` as a JS promise whose rejection is a `DescopeError`.
+/// The future is boxed so that `future_to_promise` is instantiated once for the whole SDK (each
+/// instantiation costs about 1 KB of wasm).
 pub(crate) fn promise<F, T>(fut: F) -> Promise
 where
     F: std::future::Future<Output = Result<T, Error>> + 'static,
     T: Into<JsValue>,
 {
-    future_to_promise(async move { fut.await.map(Into::into).map_err(|e| to_js(&e)) })
+    boxed_promise(Box::pin(async move { fut.await.map(Into::into) }))
+}
+
+type BoxedCall = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
+
+#[inline(never)]
+fn boxed_promise(fut: BoxedCall) -> Promise {
+    future_to_promise(async move { fut.await.map_err(|e| to_js(&e)) })
 }
 
 /// The Descope client: sign-in methods, the current session, refresh and events.

@@ -586,3 +586,76 @@ fn jwt_helpers_have_descope_js_meaning() {
     assert!(!descope_wasm::is_descope_error(js_sys::Error::new("x").into()));
     assert!(!descope_wasm::is_descope_error(JsValue::NULL));
 }
+
+#[wasm_bindgen_test]
+async fn f34_throwing_local_storage_falls_back_to_memory_with_one_warning() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let log = log_recorder();
+    let cfg = config(&pid, &prefix, "");
+    js_sys::Reflect::set(&cfg, &s("logger"), &log).unwrap();
+    block_local_storage();
+    let made = Descope::new(cfg);
+    unblock_local_storage();
+    let d = made.expect("constructor succeeds");
+    let diag = d.diagnostics();
+    assert_eq!(get_str(&diag, "persistence").as_deref(), Some("memory"));
+    assert_eq!(get(&diag, "persistenceFallback").as_bool(), Some(true));
+    let lines: Array = get(&log, "lines").dyn_into().unwrap();
+    let warns = lines.iter().filter_map(|l| l.as_string()).filter(|l| l.starts_with("warn storageFallback")).count();
+    assert_eq!(warns, 1);
+    // The in-memory session works.
+    sign_in_email(&d, &unique_email()).await;
+    assert!(d.session().is_some());
+    assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    d.dispose();
+}
+
+#[wasm_bindgen_test]
+async fn auto_refresh_fires_before_expiry_and_dispose_cancels_it() {
+    let cfg = emu("GET", "/emulator/config", None).await;
+    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds").as_f64().unwrap_or(600.0) as u64;
+    set_config(r#"{"sessionTtlSeconds":4}"#).await;
+    let (d, _) = client("").await;
+    let first = sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    // Lead for a 4 s lifetime is 1 s: the refresh comes about 3 s after sign-in.
+    let next = get(&d.diagnostics(), "nextRefreshAt").as_f64().expect("scheduled");
+    let exp = get(&first, "expiresAt").as_f64().unwrap();
+    assert!(next < exp && next > js_sys::Date::now(), "scheduled before expiry");
+    pause(3600).await;
+    set_config(&format!(r#"{{"sessionTtlSeconds":{old_ttl}}}"#)).await;
+    assert!(event_types(&rec).contains(&"refreshed".to_string()), "auto refresh happened");
+    assert!(get(&d.diagnostics(), "refreshCount").as_f64().unwrap() >= 1.0);
+    let n = count_path(&requests().await, "/v1/auth/refresh");
+    d.dispose();
+    assert_eq!(get(&d.diagnostics(), "nextRefreshAt"), JsValue::UNDEFINED);
+    pause(1500).await;
+    assert_eq!(count_path(&requests().await, "/v1/auth/refresh"), n, "no refresh after dispose");
+}
+
+#[wasm_bindgen_test]
+async fn listener_reentering_the_sdk_does_not_deadlock_f33() {
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    // A listener that reads the session and subscribes another listener while being called.
+    let seen = Array::new();
+    let seen2 = seen.clone();
+    let inner_d = std::rc::Rc::new(d);
+    let dd = inner_d.clone();
+    let cb = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+        seen2.push(&get(&e, "type"));
+        // Re-entrant calls: getters, diagnostics and a new promise.
+        let _ = dd.session();
+        let _ = dd.diagnostics();
+        let _ = dd.get_session_token();
+    });
+    let f: Function = cb.as_ref().unchecked_ref::<Function>().clone();
+    inner_d.on_session_change(listener(&f)).unwrap();
+    sign_in_email(&inner_d, &unique_email()).await;
+    ok(inner_d.refresh()).await;
+    ok(inner_d.logout()).await;
+    let types: Vec<String> = seen.iter().filter_map(|v| v.as_string()).collect();
+    assert_eq!(types, vec!["signedIn", "refreshed", "signedOut"]);
+    drop(cb);
+}

@@ -212,3 +212,21 @@ pub async fn sign_in_email(d: &Descope, login_id: &str) -> JsValue {
 pub fn has_jwt(s: &str) -> bool {
     s.contains("eyJ")
 }
+
+#[wasm_bindgen(inline_js = r#"
+let saved = null;
+export function blockLocalStorage() {
+  saved = Object.getOwnPropertyDescriptor(window, "localStorage");
+  Object.defineProperty(window, "localStorage", { configurable: true,
+    get() { throw new DOMException("The document is sandboxed", "SecurityError"); } });
+}
+export function unblockLocalStorage() {
+  if (saved) Object.defineProperty(window, "localStorage", saved); else delete window.localStorage;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = blockLocalStorage)]
+    pub fn block_local_storage();
+    #[wasm_bindgen(js_name = unblockLocalStorage)]
+    pub fn unblock_local_storage();
+}

@@ -570,7 +570,7 @@ fn jwt_helpers_have_descope_js_meaning() {
     ));
     let claims = descope_wasm::decode_jwt(s(&t)).unwrap();
     assert_eq!(get_str(&claims, "sub").as_deref(), Some("U1"));
-    assert_eq!(descope_wasm::is_jwt_expired(s(&t)).unwrap(), false);
+    assert!(!descope_wasm::is_jwt_expired(s(&t)).unwrap());
     assert_eq!(descope_wasm::get_jwt_roles(s(&t), None).unwrap(), vec!["admin"]);
     assert_eq!(descope_wasm::get_jwt_roles(s(&t), Some("T1".into())).unwrap(), vec!["tr"]);
     assert_eq!(descope_wasm::get_jwt_permissions(s(&t), Some("T1".into())).unwrap(), vec!["tp"]);
@@ -658,4 +658,52 @@ async fn listener_reentering_the_sdk_does_not_deadlock_f33() {
     let types: Vec<String> = seen.iter().filter_map(|v| v.as_string()).collect();
     assert_eq!(types, vec!["signedIn", "refreshed", "signedOut"]);
     drop(cb);
+}
+
+#[wasm_bindgen_test]
+async fn f26_server_clock_skew_is_corrected_in_expires_at() {
+    // The server runs an hour ahead: tokens look issued in the future to this browser.
+    let r = emu("POST", "/emulator/clock", Some(r#"{"offsetSeconds":3600}"#)).await;
+    assert_eq!(get(&r, "status").as_f64(), Some(200.0));
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    let login = unique_email();
+    let session = sign_in_email(&d, &login).await;
+    emu("POST", "/emulator/clock", Some(r#"{"offsetSeconds":0}"#)).await;
+    let skew = get(&d.diagnostics(), "clockSkewMs").as_f64().unwrap();
+    assert!((-3_610_000.0..=-3_590_000.0).contains(&skew), "skew about -1 h");
+    let claims = get(&session, "claims");
+    let exp_server = get(&claims, "exp").as_f64().unwrap() * 1000.0;
+    let iat_server = get(&claims, "iat").as_f64().unwrap() * 1000.0;
+    let expires_at = get(&session, "expiresAt").as_f64().unwrap();
+    let now = js_sys::Date::now();
+    let lifetime = exp_server - iat_server;
+    assert!((expires_at - (now + lifetime)).abs() < 5_000.0, "expiresAt is on this device's clock");
+    // Scheduling is lifetime-based: the next refresh is before expiresAt, not an hour later.
+    assert_eq!(get(&d.diagnostics(), "nextRefreshAt"), JsValue::UNDEFINED, "autoRefresh off");
+    let f: Function = get(&session, "isExpired").dyn_into().unwrap();
+    assert_eq!(f.call0(&session).unwrap().as_bool(), Some(false));
+}
+
+#[wasm_bindgen_test]
+async fn f16_token_rotated_by_another_instance_is_adopted_without_logout() {
+    let cfg = emu("GET", "/emulator/config", None).await;
+    let old_rotation = get(&get(&cfg, "body"), "rotation").as_bool().unwrap_or(false);
+    set_config(r#"{"rotation":true}"#).await;
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let a = Descope::new(config(&pid, &prefix, r#""autoRefresh":false"#)).unwrap();
+    sign_in_email(&a, &unique_email()).await;
+    // b restores the same record, then a rotates it.
+    let b = Descope::new(config(&pid, &prefix, r#""autoRefresh":false"#)).unwrap();
+    ok(a.refresh()).await;
+    let rec = recorder();
+    b.on_session_change(listener(&rec)).unwrap();
+    let before = count_path(&requests().await, "/v1/auth/refresh");
+    let res = JsFuture::from(b.refresh()).await;
+    set_config(&format!(r#"{{"rotation":{old_rotation}}}"#)).await;
+    let refreshed = res.expect("b adopted the rotated token and refreshed");
+    assert_eq!(get_str(&refreshed, "userId"), Some(a.session().unwrap().user_id()));
+    assert_eq!(count_path(&requests().await, "/v1/auth/refresh") - before, 2, "one 401, one retry");
+    assert!(!event_types(&rec).contains(&"signedOut".to_string()), "no logout");
+    assert!(b.session().is_some());
 }

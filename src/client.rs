@@ -39,6 +39,11 @@ pub(crate) fn rand_u32() -> u32 {
     (js_sys::Math::random() * 4_294_967_296.0) as u32
 }
 
+thread_local! {
+    /// `x-descope-sdk-session-id`: one per page load, shared by every instance (§1.3).
+    static SDK_SESSION_ID: String = clock::sdk_session_id(now_ms(), rand_u32());
+}
+
 /// A token is refreshed before being handed out when it has less than this left.
 const HANDOUT_MARGIN_MS: u64 = 5_000;
 
@@ -127,7 +132,7 @@ impl Inner {
             refresh_count: Cell::new(0),
             last_refresh_at: Cell::new(None),
             failures: Cell::new(0),
-            sdk_session_id: clock::sdk_session_id(now_ms(), rand_u32()),
+            sdk_session_id: SDK_SESSION_ID.with(Clone::clone),
         });
         if fallback {
             inner.log("warn", "storageFallback", &[("requested", js_str(inner.cfg.persistence.as_str())), ("using", js_str("memory"))]);

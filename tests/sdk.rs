@@ -707,3 +707,37 @@ async fn f16_token_rotated_by_another_instance_is_adopted_without_logout() {
     assert!(!event_types(&rec).contains(&"signedOut".to_string()), "no logout");
     assert!(b.session().is_some());
 }
+
+#[wasm_bindgen_test]
+async fn f31_logout_during_an_in_flight_refresh_wins() {
+    let (d, prefix) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    fault(r#"{"path":"/v1/auth/refresh","delayMs":600,"times":1}"#).await;
+    let refreshing = d.refresh();
+    pause(100).await;
+    ok(d.logout()).await;
+    let e = err(refreshing).await;
+    assert_descope_error(&e, "unauthenticated", Some("noSession"));
+    // The late refresh answer did not bring the session back.
+    pause(50).await;
+    assert!(d.session().is_none());
+    assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    assert_eq!(ls_get(&format!("{prefix}DS")), None);
+    assert_eq!(event_types(&rec), vec!["signedOut"]);
+}
+
+#[wasm_bindgen_test]
+async fn sdk_session_id_is_per_page_load() {
+    let (a, _) = client(r#""autoRefresh":false"#).await;
+    let (b, _) = client(r#""autoRefresh":false"#).await;
+    let _ = JsFuture::from(a.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    let _ = JsFuture::from(b.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    let log = requests().await;
+    let n = log.length();
+    let ids: Vec<Option<String>> =
+        (n - 2..n).map(|i| get_str(&get(&log.get(i), "headers"), "x-descope-sdk-session-id")).collect();
+    assert!(ids[0].is_some());
+    assert_eq!(ids[0], ids[1]);
+}

@@ -10,7 +10,7 @@ use descope_core::config::{self, Config, ConfigInput};
 use descope_core::request::{self, Auth, Request};
 use descope_core::response::{self, AuthInfo};
 use descope_core::schedule;
-use descope_core::session::{Event, EventType, Reason, SessionData, State};
+use descope_core::session::{refresh_event_kind, Event, EventType, Reason, SessionData, State};
 use descope_core::storage as core_storage;
 use descope_core::{clock, Error, ErrorKind};
 use js_sys::{Function, Object, Promise, Reflect};
@@ -355,7 +355,9 @@ impl Inner {
                 Ok(info) => {
                     self.refresh_count.set(self.refresh_count.get() + 1);
                     self.last_refresh_at.set(Some(now_ms()));
-                    return Ok(self.adopt(info, EventType::Refreshed));
+                    let previous = self.current().map(|s| s.user_id().to_string());
+                    let kind = refresh_event_kind(previous.as_deref(), info.session.subject().unwrap_or(""));
+                    return Ok(self.adopt(info, kind));
                 }
                 Err(e) => e,
             };

@@ -52,9 +52,10 @@ impl SessionData {
         let skew_ms = estimate_skew_ms(&info.session, now_ms);
         let (refresh_jwt, refresh) = match (info.refresh_jwt, info.refresh) {
             (Some(t), Some(j)) => (Some(t), Some(j)),
+            // Never pair another user's refresh token with this session (F18).
             _ => match previous_refresh {
-                Some((t, j)) => (Some(t), Some(j)),
-                None => (None, None),
+                Some((t, j)) if j.subject() == info.session.subject() => (Some(t), Some(j)),
+                _ => (None, None),
             },
         };
         SessionData { session_jwt: info.session_jwt, session: info.session, refresh_jwt, refresh, user_json: info.user_json, skew_ms }
@@ -88,6 +89,15 @@ impl SessionData {
             (Some(t), Some(j)) => Some((t.clone(), j.clone())),
             _ => None,
         }
+    }
+}
+
+/// The event of a successful refresh: `refreshed`, or `signedIn` when the server answered for
+/// another user than the current one (an account switch is announced, never merged silently, F18).
+pub fn refresh_event_kind(previous_user: Option<&str>, new_user: &str) -> EventType {
+    match previous_user {
+        Some(p) if p != new_user => EventType::SignedIn,
+        _ => EventType::Refreshed,
     }
 }
 
@@ -236,6 +246,26 @@ mod tests {
         let first = SessionData::from_auth(auth(true, 1_700_000_000), None, 1_700_000_000_000);
         let second = SessionData::from_auth(auth(false, 1_700_000_100), first.refresh_pair(), 1_700_000_100_000);
         assert_eq!(second.refresh_jwt, first.refresh_jwt);
+    }
+
+    #[test]
+    fn f18_previous_refresh_token_of_another_user_is_not_kept() {
+        let first = SessionData::from_auth(auth(true, 1_700_000_000), None, 1_700_000_000_000);
+        let other = token(&format!(
+            r#"{{"iss":"P2abc","sub":"U2","drn":"DS","iat":1700000100,"exp":1700000700}}"#
+        ));
+        let info = parse_auth_response(200, &format!(r#"{{"sessionJwt":"{other}"}}"#), "P2abc").unwrap();
+        let second = SessionData::from_auth(info, first.refresh_pair(), 1_700_000_100_000);
+        assert_eq!(second.refresh_jwt, None);
+        assert_eq!(second.user_id(), "U2");
+    }
+
+    /// Which event a refresh emits: `refreshed` for the same user, `signedIn` for an account switch.
+    #[test]
+    fn f18_refresh_event_kind() {
+        assert_eq!(refresh_event_kind(Some("U1"), "U1"), EventType::Refreshed);
+        assert_eq!(refresh_event_kind(Some("U1"), "U2"), EventType::SignedIn);
+        assert_eq!(refresh_event_kind(None, "U2"), EventType::Refreshed);
     }
 
     #[test]

@@ -251,9 +251,7 @@ mod tests {
     #[test]
     fn f18_previous_refresh_token_of_another_user_is_not_kept() {
         let first = SessionData::from_auth(auth(true, 1_700_000_000), None, 1_700_000_000_000);
-        let other = token(&format!(
-            r#"{{"iss":"P2abc","sub":"U2","drn":"DS","iat":1700000100,"exp":1700000700}}"#
-        ));
+        let other = token(r#"{"iss":"P2abc","sub":"U2","drn":"DS","iat":1700000100,"exp":1700000700}"#);
         let info = parse_auth_response(200, &format!(r#"{{"sessionJwt":"{other}"}}"#), "P2abc").unwrap();
         let second = SessionData::from_auth(info, first.refresh_pair(), 1_700_000_100_000);
         assert_eq!(second.refresh_jwt, None);

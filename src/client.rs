@@ -87,7 +87,9 @@ fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
 impl Inner {
     fn new(config: &JsValue) -> Result<Rc<Inner>, Error> {
         if !config.is_object() {
-            return Err(Error::config("the config must be an object with a projectId"));
+            return Err(Error::config(
+                "the config must be an object with a projectId",
+            ));
         }
         let project_id = opt_string(config, "projectId")?;
         let base_url = opt_string(config, "baseUrl")?;
@@ -96,15 +98,24 @@ impl Inner {
         let get = |k: &str| Reflect::get(config, &js_str(k)).unwrap_or(JsValue::UNDEFINED);
         let auto_refresh = match get("autoRefresh") {
             v if v.is_undefined() => None,
-            v => Some(v.as_bool().ok_or_else(|| Error::config("autoRefresh must be a boolean"))?),
+            v => Some(
+                v.as_bool()
+                    .ok_or_else(|| Error::config("autoRefresh must be a boolean"))?,
+            ),
         };
         let timeout_ms = match get("timeoutMs") {
             v if v.is_undefined() => None,
-            v => Some(v.as_f64().ok_or_else(|| Error::config("timeoutMs must be a number"))?),
+            v => Some(
+                v.as_f64()
+                    .ok_or_else(|| Error::config("timeoutMs must be a number"))?,
+            ),
         };
         let logger = match get("logger") {
             v if v.is_undefined() => None,
-            v => Some(v.dyn_into::<Function>().map_err(|_| Error::config("logger must be a function"))?),
+            v => Some(
+                v.dyn_into::<Function>()
+                    .map_err(|_| Error::config("logger must be a function"))?,
+            ),
         };
         let cfg = config::validate(&ConfigInput {
             project_id: project_id.as_deref(),
@@ -135,7 +146,14 @@ impl Inner {
             sdk_session_id: SDK_SESSION_ID.with(Clone::clone),
         });
         if fallback {
-            inner.log("warn", "storageFallback", &[("requested", js_str(inner.cfg.persistence.as_str())), ("using", js_str("memory"))]);
+            inner.log(
+                "warn",
+                "storageFallback",
+                &[
+                    ("requested", js_str(inner.cfg.persistence.as_str())),
+                    ("using", js_str("memory")),
+                ],
+            );
         }
         inner.restore_from_storage();
         Ok(inner)
@@ -147,7 +165,12 @@ impl Inner {
     fn restore_from_storage(self: &Rc<Self>) {
         let dsr = self.store.get(&self.refresh_key);
         let ds = self.store.get(&self.session_key);
-        let out = core_storage::restore(dsr.as_deref(), ds.as_deref(), &self.cfg.project_id, now_ms());
+        let out = core_storage::restore(
+            dsr.as_deref(),
+            ds.as_deref(),
+            &self.cfg.project_id,
+            now_ms(),
+        );
         if out.remove_refresh {
             self.store.remove(&self.refresh_key);
         }
@@ -155,8 +178,14 @@ impl Inner {
             self.store.remove(&self.session_key);
         }
         let event = match (&out.session, out.dropped) {
-            (Some(_), _) => Some(Event { kind: EventType::Restored, reason: None }),
-            (None, Some(r)) => Some(Event { kind: EventType::SignedOut, reason: Some(r) }),
+            (Some(_), _) => Some(Event {
+                kind: EventType::Restored,
+                reason: None,
+            }),
+            (None, Some(r)) => Some(Event {
+                kind: EventType::SignedOut,
+                reason: Some(r),
+            }),
             _ => None,
         };
         if let Some(r) = out.dropped {
@@ -202,9 +231,18 @@ impl Inner {
         if let Some(r) = ev.reason {
             set(&obj, "reason", &js_str(r.as_str()));
         }
-        self.log("info", "sessionChange", &[("type", js_str(ev.kind.as_str()))]);
+        self.log(
+            "info",
+            "sessionChange",
+            &[("type", js_str(ev.kind.as_str()))],
+        );
         // Snapshot first: a listener may subscribe, unsubscribe or call the SDK (F33).
-        let listeners: Vec<Function> = self.listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
+        let listeners: Vec<Function> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, f)| f.clone())
+            .collect();
         for f in listeners {
             if f.call1(&JsValue::NULL, &obj).is_err() {
                 self.log("warn", "listenerThrew", &[]);
@@ -221,13 +259,24 @@ impl Inner {
     }
 
     /// Sends a request with the SDK headers; a non-2xx answer becomes a typed error.
-    pub async fn call(self: &Rc<Self>, req: &Request, token: Option<&str>) -> Result<HttpResponse, Error> {
+    pub async fn call(
+        self: &Rc<Self>,
+        req: &Request,
+        token: Option<&str>,
+    ) -> Result<HttpResponse, Error> {
         self.check_alive()?;
         if req.auth == Auth::Refresh && token.is_none() {
             return Err(Error::no_session());
         }
         let url = config::join_url(&self.cfg.base_url, &req.path, &[]);
-        let auth = request::authorization(&self.cfg.project_id, if req.auth == Auth::Refresh { token } else { None });
+        let auth = request::authorization(
+            &self.cfg.project_id,
+            if req.auth == Auth::Refresh {
+                token
+            } else {
+                None
+            },
+        );
         let mut headers: Vec<(&str, &str)> = vec![
             ("Authorization", &auth),
             ("x-descope-sdk-name", "descope-wasm"),
@@ -239,19 +288,50 @@ impl Inner {
             headers.push(("Content-Type", "application/json"));
         }
         let method = req.method.as_str();
-        self.log("debug", "requestSent", &[("method", js_str(method)), ("path", js_str(&req.path))]);
-        let res = transport::send(&url, method, &headers, req.body.as_deref(), self.cfg.timeout_ms).await;
+        self.log(
+            "debug",
+            "requestSent",
+            &[("method", js_str(method)), ("path", js_str(&req.path))],
+        );
+        let res = transport::send(
+            &url,
+            method,
+            &headers,
+            req.body.as_deref(),
+            self.cfg.timeout_ms,
+        )
+        .await;
         match &res {
             Ok(r) => self.log(
-                if (200..300).contains(&r.status) { "debug" } else { "warn" },
+                if (200..300).contains(&r.status) {
+                    "debug"
+                } else {
+                    "warn"
+                },
                 "responseReceived",
-                &[("method", js_str(method)), ("path", js_str(&req.path)), ("status", JsValue::from(r.status))],
+                &[
+                    ("method", js_str(method)),
+                    ("path", js_str(&req.path)),
+                    ("status", JsValue::from(r.status)),
+                ],
             ),
-            Err(e) => self.log("warn", "requestFailed", &[("path", js_str(&req.path)), ("kind", js_str(e.kind.as_str()))]),
+            Err(e) => self.log(
+                "warn",
+                "requestFailed",
+                &[
+                    ("path", js_str(&req.path)),
+                    ("kind", js_str(e.kind.as_str())),
+                ],
+            ),
         }
         let r = res?;
         if !(200..300).contains(&r.status) {
-            return Err(response::error_from_response(r.status, &r.body, r.retry_after.as_deref(), now_ms()));
+            return Err(response::error_from_response(
+                r.status,
+                &r.body,
+                r.retry_after.as_deref(),
+                now_ms(),
+            ));
         }
         Ok(r)
     }
@@ -261,7 +341,12 @@ impl Inner {
     pub async fn call_with_session(self: &Rc<Self>, req: &Request) -> Result<HttpResponse, Error> {
         self.check_alive()?;
         let token = match req.auth {
-            Auth::Refresh => Some(self.state.borrow().refresh_token().ok_or_else(Error::no_session)?),
+            Auth::Refresh => Some(
+                self.state
+                    .borrow()
+                    .refresh_token()
+                    .ok_or_else(Error::no_session)?,
+            ),
             Auth::Project => None,
         };
         self.call(req, token.as_deref()).await
@@ -295,7 +380,10 @@ impl Inner {
     pub fn sign_out(self: &Rc<Self>, reason: Reason) {
         let (refresh, session) = {
             let st = self.state.borrow();
-            (st.refresh_token(), st.current().map(|s| s.session_jwt.clone()))
+            (
+                st.refresh_token(),
+                st.current().map(|s| s.session_jwt.clone()),
+            )
         };
         let ev = self.state.borrow_mut().sign_out(reason);
         if reason == Reason::Logout {
@@ -342,21 +430,30 @@ impl Inner {
                 return Err(Error::no_session());
             };
             // F04: an expired refresh token cannot be refreshed; end without a network call.
-            if rjwt.is_expired_at(now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS)) {
+            if rjwt.is_expired_at(now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS))
+            {
                 self.sign_out(Reason::Expired);
-                return Err(Error::unauthenticated("refreshExpired", "the refresh token has expired"));
+                return Err(Error::unauthenticated(
+                    "refreshExpired",
+                    "the refresh token has expired",
+                ));
             }
             let res = self.call(&request::refresh(), Some(&token)).await;
             if self.state.borrow().generation() != generation {
                 // Signed out or replaced while in flight (F31): the late answer is thrown away.
                 return self.current().ok_or_else(Error::no_session);
             }
-            let err = match res.and_then(|r| response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)) {
+            let err = match res.and_then(|r| {
+                response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)
+            }) {
                 Ok(info) => {
                     self.refresh_count.set(self.refresh_count.get() + 1);
                     self.last_refresh_at.set(Some(now_ms()));
                     let previous = self.current().map(|s| s.user_id().to_string());
-                    let kind = refresh_event_kind(previous.as_deref(), info.session.subject().unwrap_or(""));
+                    let kind = refresh_event_kind(
+                        previous.as_deref(),
+                        info.session.subject().unwrap_or(""),
+                    );
                     return Ok(self.adopt(info, kind));
                 }
                 Err(e) => e,
@@ -368,7 +465,12 @@ impl Inner {
                     let stored = self.store.get(&self.refresh_key);
                     if stored.as_deref().is_some_and(|s| s != token) {
                         let ds = self.store.get(&self.session_key);
-                        let out = core_storage::restore(stored.as_deref(), ds.as_deref(), &self.cfg.project_id, now_ms());
+                        let out = core_storage::restore(
+                            stored.as_deref(),
+                            ds.as_deref(),
+                            &self.cfg.project_id,
+                            now_ms(),
+                        );
                         if out.session.is_some() || out.dormant.is_some() {
                             self.state.borrow_mut().restore(out.session, out.dormant);
                             continue;
@@ -376,7 +478,14 @@ impl Inner {
                     }
                 }
                 // F17: revoked or expired on the server.
-                self.log("warn", "refreshRejected", &[("status", err.status.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))]);
+                self.log(
+                    "warn",
+                    "refreshRejected",
+                    &[(
+                        "status",
+                        err.status.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+                    )],
+                );
                 self.sign_out(Reason::Revoked);
                 return Err(err);
             }
@@ -402,7 +511,12 @@ impl Inner {
         let delay = {
             let st = self.state.borrow();
             match st.current() {
-                Some(s) => schedule::refresh_delay_ms(now_ms(), s.expires_at_ms(), s.lifetime_ms(), self.last_refresh_at.get()),
+                Some(s) => schedule::refresh_delay_ms(
+                    now_ms(),
+                    s.expires_at_ms(),
+                    s.lifetime_ms(),
+                    self.last_refresh_at.get(),
+                ),
                 None if st.has_credentials() => schedule::MIN_DELAY_MS,
                 None => return,
             }
@@ -424,7 +538,11 @@ impl Inner {
             }
         });
         *self.timer.borrow_mut() = Some(t);
-        self.log("debug", "refreshScheduled", &[("delayMs", JsValue::from(delay_ms as f64))]);
+        self.log(
+            "debug",
+            "refreshScheduled",
+            &[("delayMs", JsValue::from(delay_ms as f64))],
+        );
     }
 
     async fn on_timer(self: Rc<Self>) {
@@ -458,7 +576,9 @@ impl Inner {
             return Ok(None);
         }
         match JsFuture::from(self.refresh_shared()).await {
-            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt")).ok().and_then(|t| t.as_string())),
+            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt"))
+                .ok()
+                .and_then(|t| t.as_string())),
             Err(e) => Err(js_error_back(&e)),
         }
     }
@@ -468,17 +588,44 @@ impl Inner {
         let st = self.state.borrow();
         let cur = st.current();
         set(&o, "persistence", &js_str(self.store.in_use.as_str()));
-        set(&o, "persistenceFallback", &JsValue::from_bool(self.persistence_fallback));
+        set(
+            &o,
+            "persistenceFallback",
+            &JsValue::from_bool(self.persistence_fallback),
+        );
         set(&o, "signedIn", &JsValue::from_bool(cur.is_some()));
         set(&o, "refreshCount", &JsValue::from(self.refresh_count.get()));
-        let opt = |v: Option<u64>| v.map(|x| JsValue::from(x as f64)).unwrap_or(JsValue::UNDEFINED);
+        let opt = |v: Option<u64>| {
+            v.map(|x| JsValue::from(x as f64))
+                .unwrap_or(JsValue::UNDEFINED)
+        };
         set(&o, "lastRefreshAt", &opt(self.last_refresh_at.get()));
-        let next = if self.timer.borrow().is_some() { Some(self.timer_due.get()) } else { None };
+        let next = if self.timer.borrow().is_some() {
+            Some(self.timer_due.get())
+        } else {
+            None
+        };
         set(&o, "nextRefreshAt", &opt(next));
-        set(&o, "clockSkewMs", &JsValue::from(cur.as_ref().map(|s| s.skew_ms as f64).unwrap_or(0.0)));
-        set(&o, "consecutiveFailures", &JsValue::from(self.failures.get()));
-        set(&o, "refreshInFlight", &JsValue::from_bool(self.inflight.borrow().is_some()));
-        set(&o, "listenerCount", &JsValue::from(self.listeners.borrow().len() as u32));
+        set(
+            &o,
+            "clockSkewMs",
+            &JsValue::from(cur.as_ref().map(|s| s.skew_ms as f64).unwrap_or(0.0)),
+        );
+        set(
+            &o,
+            "consecutiveFailures",
+            &JsValue::from(self.failures.get()),
+        );
+        set(
+            &o,
+            "refreshInFlight",
+            &JsValue::from_bool(self.inflight.borrow().is_some()),
+        );
+        set(
+            &o,
+            "listenerCount",
+            &JsValue::from(self.listeners.borrow().len() as u32),
+        );
         set(&o, "disposed", &JsValue::from_bool(self.disposed.get()));
         o.into()
     }
@@ -499,11 +646,17 @@ fn js_error_back(v: &JsValue) -> Error {
         Some("storage") => ErrorKind::Storage,
         _ => ErrorKind::Protocol,
     };
-    let code = get("code").and_then(|c| c.as_string()).unwrap_or_else(|| "unknown".to_string());
-    let desc = get("description").and_then(|c| c.as_string()).unwrap_or_default();
+    let code = get("code")
+        .and_then(|c| c.as_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    let desc = get("description")
+        .and_then(|c| c.as_string())
+        .unwrap_or_default();
     let mut e = Error::new(kind, &code, &desc);
     e.status = get("status").and_then(|s| s.as_f64()).map(|s| s as u16);
-    e.retry_after_ms = get("retryAfterMs").and_then(|s| s.as_f64()).map(|s| s as u64);
+    e.retry_after_ms = get("retryAfterMs")
+        .and_then(|s| s.as_f64())
+        .map(|s| s as u64);
     e.retryable = get("retryable").and_then(|s| s.as_bool()).unwrap_or(false);
     e
 }
@@ -540,7 +693,9 @@ impl Descope {
     /// Throws a `DescopeError` of kind `"config"` (code `"invalidConfig"`) on a bad config.
     #[wasm_bindgen(constructor)]
     pub fn new(config: DescopeConfigJs) -> Result<Descope, JsValue> {
-        Inner::new(&config).map(|inner| Descope { inner }).map_err(|e| to_js(&e))
+        Inner::new(&config)
+            .map(|inner| Descope { inner })
+            .map_err(|e| to_js(&e))
     }
 
     /// The project id this client was configured with.
@@ -572,7 +727,12 @@ impl Descope {
     #[wasm_bindgen(js_name = getSessionToken, unchecked_return_type = "Promise<string | undefined>")]
     pub fn get_session_token(&self) -> Promise {
         let inner = self.inner.clone();
-        promise(async move { inner.session_token().await.map(|t| t.map(JsValue::from).unwrap_or(JsValue::UNDEFINED)) })
+        promise(async move {
+            inner
+                .session_token()
+                .await
+                .map(|t| t.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))
+        })
     }
 
     /// Refreshes the session now (sharing a refresh already in flight).
@@ -595,7 +755,9 @@ impl Descope {
         promise(async move {
             let r = inner.call_with_session(&request::me()).await?;
             let text = response::parse_object_text(r.status, &r.body)?;
-            js_sys::JSON::parse(&text).map_err(|_| Error::protocol("invalidResponse", "the user object could not be read"))
+            js_sys::JSON::parse(&text).map_err(|_| {
+                Error::protocol("invalidResponse", "the user object could not be read")
+            })
         })
     }
 
@@ -629,9 +791,12 @@ impl Descope {
     /// Subscribes to session changes; returns the function that unsubscribes.
     #[wasm_bindgen(js_name = onSessionChange, unchecked_return_type = "() => void")]
     pub fn on_session_change(&self, listener: SessionListenerJs) -> Result<JsValue, JsValue> {
-        let f = listener
-            .dyn_into::<Function>()
-            .map_err(|_| to_js(&Error::validation("invalidListener", "listener must be a function")))?;
+        let f = listener.dyn_into::<Function>().map_err(|_| {
+            to_js(&Error::validation(
+                "invalidListener",
+                "listener must be a function",
+            ))
+        })?;
         let id = self.inner.next_listener.get();
         self.inner.next_listener.set(id.wrapping_add(1));
         self.inner.listeners.borrow_mut().push((id, f));
@@ -660,7 +825,10 @@ impl Descope {
 
 /// Sign-in helpers shared by the method families.
 impl Inner {
-    pub async fn masked_call(self: &Rc<Self>, req: Result<Request, Error>) -> Result<JsValue, Error> {
+    pub async fn masked_call(
+        self: &Rc<Self>,
+        req: Result<Request, Error>,
+    ) -> Result<JsValue, Error> {
         self.check_alive()?;
         let req = req?;
         let r = self.call_with_session(&req).await?;
@@ -675,7 +843,10 @@ impl Inner {
         Ok(o.into())
     }
 
-    pub async fn session_call(self: &Rc<Self>, req: Result<Request, Error>) -> Result<Session, Error> {
+    pub async fn session_call(
+        self: &Rc<Self>,
+        req: Result<Request, Error>,
+    ) -> Result<Session, Error> {
         self.check_alive()?;
         let req = req?;
         let r = self.call_with_session(&req).await?;

@@ -30,6 +30,9 @@ pub fn to_js(e: &Error) -> JsValue {
 
 /// True for errors made by [`to_js`].
 pub fn is_descope_error(v: &JsValue) -> bool {
-    v.dyn_ref::<js_sys::Error>().is_some_and(|e| e.name() == "DescopeError")
-        && Reflect::get(v, &JsValue::from_str("kind")).ok().is_some_and(|k| k.is_string())
+    v.dyn_ref::<js_sys::Error>()
+        .is_some_and(|e| e.name() == "DescopeError")
+        && Reflect::get(v, &JsValue::from_str("kind"))
+            .ok()
+            .is_some_and(|k| k.is_string())
 }

@@ -1,7 +1,15 @@
 //! descope-wasm: a browser SDK for Descope's authentication API, in Rust compiled to
 //! WebAssembly. Protocol logic lives in `descope-core`; this crate is the thin glue: JS classes,
 //! promises, `fetch`, storage, timers and `DescopeError`s.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod client;
 mod error;
@@ -22,7 +30,10 @@ use wasm_bindgen::prelude::*;
 
 fn decode(token: &JsValue) -> Result<Jwt, JsValue> {
     let t = token.as_string().filter(|t| !t.is_empty()).ok_or_else(|| {
-        error::to_js(&Error::validation("invalidJwt", "jwt must be a non-empty string"))
+        error::to_js(&Error::validation(
+            "invalidJwt",
+            "jwt must be a non-empty string",
+        ))
     })?;
     jwt::decode(&t).map_err(|e| error::to_js(&Error::validation("invalidJwt", e.description())))
 }
@@ -32,20 +43,27 @@ fn decode(token: &JsValue) -> Result<Jwt, JsValue> {
 /// # Errors
 /// Throws a `DescopeError` of kind `"validation"` on a malformed token.
 #[wasm_bindgen(js_name = decodeJwt, unchecked_return_type = "Record<string, unknown>")]
-pub fn decode_jwt(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<JsValue, JsValue> {
+pub fn decode_jwt(
+    #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
+) -> Result<JsValue, JsValue> {
     let j = decode(&jwt)?;
     js_sys::JSON::parse(j.payload_json())
 }
 
 /// True when the token's `exp` has passed (or is missing or malformed). No signature check.
 #[wasm_bindgen(js_name = isJwtExpired)]
-pub fn is_jwt_expired(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<bool, JsValue> {
+pub fn is_jwt_expired(
+    #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
+) -> Result<bool, JsValue> {
     Ok(decode(&jwt)?.is_expired_at(client::now_ms()))
 }
 
 /// Project roles of the token, or the roles of `tenant`.
 #[wasm_bindgen(js_name = getJwtRoles)]
-pub fn get_jwt_roles(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue, tenant: Option<String>) -> Result<Vec<String>, JsValue> {
+pub fn get_jwt_roles(
+    #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
+    tenant: Option<String>,
+) -> Result<Vec<String>, JsValue> {
     Ok(decode(&jwt)?.roles(tenant.as_deref()))
 }
 
@@ -60,13 +78,17 @@ pub fn get_jwt_permissions(
 
 /// Tenant ids of the token's `tenants` claim.
 #[wasm_bindgen(js_name = getTenants)]
-pub fn get_tenants(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<Vec<String>, JsValue> {
+pub fn get_tenants(
+    #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
+) -> Result<Vec<String>, JsValue> {
     Ok(decode(&jwt)?.tenants())
 }
 
 /// The selected tenant (`dct`), if any.
 #[wasm_bindgen(js_name = getCurrentTenant)]
-pub fn get_current_tenant(#[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue) -> Result<Option<String>, JsValue> {
+pub fn get_current_tenant(
+    #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
+) -> Result<Option<String>, JsValue> {
     Ok(decode(&jwt)?.current_tenant().map(str::to_string))
 }
 

@@ -8,7 +8,9 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::client::{promise, Inner};
-use crate::types::{DeliveryMethodJs, LoginOptionsJs, PhoneMethodJs, SignUpUserJs, UpdateOptionsJs};
+use crate::types::{
+    DeliveryMethodJs, LoginOptionsJs, PhoneMethodJs, SignUpUserJs, UpdateOptionsJs,
+};
 
 fn field(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -21,7 +23,8 @@ fn invalid(name: &str, what: &str) -> Error {
 }
 
 pub(crate) fn str_arg(v: &JsValue, name: &str) -> Result<String, Error> {
-    v.as_string().ok_or_else(|| invalid(name, " must be a string"))
+    v.as_string()
+        .ok_or_else(|| invalid(name, " must be a string"))
 }
 
 fn opt_str_field(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
@@ -37,7 +40,9 @@ fn opt_bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, Error> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    v.as_bool().map(Some).ok_or_else(|| invalid(key, " must be a boolean"))
+    v.as_bool()
+        .map(Some)
+        .ok_or_else(|| invalid(key, " must be a boolean"))
 }
 
 fn object_arg<'a>(v: Option<&'a JsValue>, name: &str) -> Result<Option<&'a JsValue>, Error> {
@@ -64,7 +69,9 @@ fn json_field(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
 }
 
 pub(crate) fn login_options(v: Option<&JsValue>) -> Result<LoginOptions, Error> {
-    let Some(o) = object_arg(v, "options")? else { return Ok(LoginOptions::default()) };
+    let Some(o) = object_arg(v, "options")? else {
+        return Ok(LoginOptions::default());
+    };
     Ok(LoginOptions {
         stepup: opt_bool_field(o, "stepup")?.unwrap_or(false),
         mfa: opt_bool_field(o, "mfa")?.unwrap_or(false),
@@ -74,7 +81,9 @@ pub(crate) fn login_options(v: Option<&JsValue>) -> Result<LoginOptions, Error> 
 }
 
 fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Error> {
-    let Some(o) = object_arg(v, "user")? else { return Ok(None) };
+    let Some(o) = object_arg(v, "user")? else {
+        return Ok(None);
+    };
     Ok(Some(SignUpUser {
         name: opt_str_field(o, "name")?,
         given_name: opt_str_field(o, "givenName")?,
@@ -86,7 +95,9 @@ fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Error> {
 }
 
 fn update_options(v: Option<&JsValue>) -> Result<UpdateOptions, Error> {
-    let Some(o) = object_arg(v, "options")? else { return Ok(UpdateOptions::default()) };
+    let Some(o) = object_arg(v, "options")? else {
+        return Ok(UpdateOptions::default());
+    };
     Ok(UpdateOptions {
         add_to_login_ids: opt_bool_field(o, "addToLoginIDs")?,
         on_merge_use_existing: opt_bool_field(o, "onMergeUseExisting")?,

@@ -33,18 +33,40 @@ impl Store {
     /// Opens the requested storage; the bool is true when it fell back to memory.
     pub fn open(p: Persistence) -> (Store, bool) {
         if p == Persistence::Memory {
-            return (Store { backend: Backend::Memory(RefCell::new(Vec::new())), in_use: p }, false);
+            return (
+                Store {
+                    backend: Backend::Memory(RefCell::new(Vec::new())),
+                    in_use: p,
+                },
+                false,
+            );
         }
         match web_storage(p) {
-            Some(s) => (Store { backend: Backend::Web(s), in_use: p }, false),
-            None => (Store { backend: Backend::Memory(RefCell::new(Vec::new())), in_use: Persistence::Memory }, true),
+            Some(s) => (
+                Store {
+                    backend: Backend::Web(s),
+                    in_use: p,
+                },
+                false,
+            ),
+            None => (
+                Store {
+                    backend: Backend::Memory(RefCell::new(Vec::new())),
+                    in_use: Persistence::Memory,
+                },
+                true,
+            ),
         }
     }
 
     pub fn get(&self, key: &str) -> Option<String> {
         match &self.backend {
             Backend::Web(s) => s.get_item(key).ok().flatten(),
-            Backend::Memory(m) => m.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
+            Backend::Memory(m) => m
+                .borrow()
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone()),
         }
     }
 

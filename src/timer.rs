@@ -28,7 +28,10 @@ impl Timer {
             }
         });
         let id = set_timeout(closure.as_ref().unchecked_ref(), ms);
-        Timer { id, _closure: closure }
+        Timer {
+            id,
+            _closure: closure,
+        }
     }
 }
 

@@ -56,9 +56,17 @@ pub async fn send(
         flag.set(true);
         ctl.abort();
     });
-    let fail = |timed_out: &Rc<Cell<bool>>| if timed_out.get() { Error::timeout() } else { Error::network() };
+    let fail = |timed_out: &Rc<Cell<bool>>| {
+        if timed_out.get() {
+            Error::timeout()
+        } else {
+            Error::network()
+        }
+    };
 
-    let resp = JsFuture::from(global_fetch(&req)).await.map_err(|_| fail(&timed_out))?;
+    let resp = JsFuture::from(global_fetch(&req))
+        .await
+        .map_err(|_| fail(&timed_out))?;
     let resp: Response = resp.dyn_into().map_err(|_| Error::network())?;
     let status = resp.status();
     let retry_after = resp.headers().get("retry-after").ok().flatten();
@@ -67,5 +75,9 @@ pub async fn send(
     if timed_out.get() {
         return Err(Error::timeout());
     }
-    Ok(HttpResponse { status, body: text.as_string().unwrap_or_default(), retry_after })
+    Ok(HttpResponse {
+        status,
+        body: text.as_string().unwrap_or_default(),
+        retry_after,
+    })
 }

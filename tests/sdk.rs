@@ -26,7 +26,10 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
     d.on_session_change(listener(&rec)).unwrap();
     let login = unique_email();
     let user: SignUpUserJs = json(r#"{"name":"Ada Lovelace"}"#).unchecked_into();
-    let masked = ok(d.otp().sign_up(method("email"), s(&login), Some(user), None)).await;
+    let masked = ok(d
+        .otp()
+        .sign_up(method("email"), s(&login), Some(user), None))
+    .await;
     assert!(get_str(&masked, "maskedEmail").is_some_and(|m| !m.is_empty() && m != login));
     let code = latest_code(&login).await;
     let session = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
@@ -36,16 +39,36 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
     assert!(get_str(&session, "userId").is_some_and(|u| !u.is_empty()));
     let amr: Array = get(&session, "amr").dyn_into().unwrap();
     assert!(amr.includes(&s("email"), 0));
-    assert_eq!(get_str(&get(&session, "user"), "name").as_deref(), Some("Ada Lovelace"));
+    assert_eq!(
+        get_str(&get(&session, "user"), "name").as_deref(),
+        Some("Ada Lovelace")
+    );
     let exp = get(&session, "expiresAt").as_f64().unwrap();
     assert!(exp > js_sys::Date::now() + 60_000.0);
-    assert_eq!(get(&session, "isExpired").dyn_into::<Function>().unwrap().call0(&session).unwrap().as_bool(), Some(false));
+    assert_eq!(
+        get(&session, "isExpired")
+            .dyn_into::<Function>()
+            .unwrap()
+            .call0(&session)
+            .unwrap()
+            .as_bool(),
+        Some(false)
+    );
     // Current, persisted under the prefixed Descope web SDK keys, announced once.
     assert_eq!(d.session().unwrap().session_jwt(), jwt);
-    assert_eq!(ls_get(&format!("{prefix}DS")).as_deref(), Some(jwt.as_str()));
-    assert_eq!(ls_get(&format!("{prefix}DSR")), get_str(&session, "refreshJwt"));
+    assert_eq!(
+        ls_get(&format!("{prefix}DS")).as_deref(),
+        Some(jwt.as_str())
+    );
+    assert_eq!(
+        ls_get(&format!("{prefix}DSR")),
+        get_str(&session, "refreshJwt")
+    );
     assert_eq!(event_types(&rec), vec!["signedIn"]);
-    assert_eq!(get(&events(&rec).get(0), "hasSession").as_bool(), Some(true));
+    assert_eq!(
+        get(&events(&rec).get(0), "hasSession").as_bool(),
+        Some(true)
+    );
     // Sign-up of an existing user fails with the server's code.
     let e = err(d.otp().sign_up(method("email"), s(&login), None, None)).await;
     assert_descope_error(&e, "api", Some("E062107"));
@@ -101,9 +124,20 @@ async fn validation_errors_happen_before_the_network() {
     assert_descope_error(&e, "validation", None);
     let e = err(d.otp().update_email(s("a@b.co"), s("not-an-email"), None)).await;
     assert_descope_error(&e, "validation", Some("invalidEmail"));
-    let e = err(d.otp().update_phone(JsValue::from_str("sms").unchecked_into(), s("x"), s("555"), None)).await;
+    let e = err(d.otp().update_phone(
+        JsValue::from_str("sms").unchecked_into(),
+        s("x"),
+        s("555"),
+        None,
+    ))
+    .await;
     assert_descope_error(&e, "validation", Some("invalidPhone"));
-    let e = err(d.otp().sign_in(method("email"), s("a@b.co"), options(r#"{"customClaims":[1]}"#))).await;
+    let e = err(d.otp().sign_in(
+        method("email"),
+        s("a@b.co"),
+        options(r#"{"customClaims":[1]}"#),
+    ))
+    .await;
     assert_descope_error(&e, "validation", None);
     assert_eq!(requests().await.length(), before, "no request was sent");
 }
@@ -119,11 +153,15 @@ async fn f15_rate_limit_surfaces_retry_after_ms() {
     assert_eq!(get(&e, "retryable").as_bool(), Some(true));
     // The emulator's own limiter, through the config switch, restored afterwards.
     let cfg = emu("GET", "/emulator/config", None).await;
-    let old = get(&get(&cfg, "body"), "rateLimitPerMinute").as_f64().unwrap_or(600.0) as u64;
+    let old = get(&get(&cfg, "body"), "rateLimitPerMinute")
+        .as_f64()
+        .unwrap_or(600.0) as u64;
     set_config(r#"{"rateLimitPerMinute":1}"#).await;
     let mut limited = None;
     for _ in 0..3 {
-        if let Err(e) = JsFuture::from(d.otp().sign_in(method("email"), s(&unique_email()), None)).await {
+        if let Err(e) =
+            JsFuture::from(d.otp().sign_in(method("email"), s(&unique_email()), None)).await
+        {
             if get_str(&e, "kind").as_deref() == Some("rateLimited") {
                 limited = Some(e);
                 break;
@@ -148,7 +186,10 @@ async fn storage_is_restored_by_a_new_instance_with_a_restored_event() {
     b.on_session_change(listener(&rec)).unwrap();
     // Restored synchronously at construction (no network)...
     let restored = b.session().expect("restored");
-    assert_eq!(restored.session_jwt(), get_str(&session, "sessionJwt").unwrap());
+    assert_eq!(
+        restored.session_jwt(),
+        get_str(&session, "sessionJwt").unwrap()
+    );
     assert_eq!(Some(restored.user_id()), get_str(&session, "userId"));
     // ...and announced in a microtask to listeners added right after the constructor.
     pause(0).await;
@@ -168,7 +209,10 @@ async fn logout_clears_storage_and_emits_signed_out() {
     assert_eq!(ls_get(&format!("{prefix}DSR")), None);
     assert_eq!(ls_get(&format!("{prefix}DS")), None);
     assert_eq!(event_types(&rec), vec!["signedOut"]);
-    assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("logout"));
+    assert_eq!(
+        get_str(&events(&rec).get(0), "reason").as_deref(),
+        Some("logout")
+    );
     assert_eq!(ok(d.get_session_token()).await, JsValue::UNDEFINED);
 }
 
@@ -203,7 +247,10 @@ async fn f17_logout_all_revokes_other_sessions_signed_out_revoked_once() {
     assert!(b.session().is_none());
     assert_eq!(ls_get(&format!("{pb}DSR")), None);
     assert_eq!(event_types(&rec), vec!["signedOut"]);
-    assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("revoked"));
+    assert_eq!(
+        get_str(&events(&rec).get(0), "reason").as_deref(),
+        Some("revoked")
+    );
     // A second attempt makes no further event.
     let e = err(b.refresh()).await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
@@ -220,7 +267,10 @@ async fn f17_revoked_refresh_via_fault_compare_and_delete() {
     let e = err(d.refresh()).await;
     assert_descope_error(&e, "unauthenticated", Some("E064001"));
     assert_eq!(event_types(&rec), vec!["signedOut"]);
-    assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("revoked"));
+    assert_eq!(
+        get_str(&events(&rec).get(0), "reason").as_deref(),
+        Some("revoked")
+    );
     assert_eq!(ls_get(&format!("{prefix}DSR")), None);
 }
 
@@ -231,19 +281,38 @@ async fn step_up_and_mfa_and_custom_claims() {
     let first = sign_in_email(&d, &login).await;
     assert_eq!(get(&first, "stepUp").as_bool(), Some(false));
     // Step-up: the refresh JWT goes in Authorization.
-    ok(d.otp().sign_in(method("email"), s(&login), options(r#"{"stepup":true,"customClaims":{"team":"blue"}}"#))).await;
+    ok(d.otp().sign_in(
+        method("email"),
+        s(&login),
+        options(r#"{"stepup":true,"customClaims":{"team":"blue"}}"#),
+    ))
+    .await;
     let log = requests().await;
     let last = log.get(log.length() - 1);
-    assert_eq!(get_str(&last, "path").as_deref(), Some("/v1/auth/otp/signin/email"));
+    assert_eq!(
+        get_str(&last, "path").as_deref(),
+        Some("/v1/auth/otp/signin/email")
+    );
     let auth = get_str(&get(&last, "headers"), "authorization").unwrap();
-    assert!(auth.starts_with("Bearer ") && auth.contains(':'), "Bearer pid:refreshJwt");
+    assert!(
+        auth.starts_with("Bearer ") && auth.contains(':'),
+        "Bearer pid:refreshJwt"
+    );
     let code = latest_code(&login).await;
     let stepped = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
     assert_eq!(get(&stepped, "stepUp").as_bool(), Some(true));
-    assert_eq!(get_str(&get(&get(&get(&stepped, "claims"), "nsec"), "team"), "team").as_deref(), None);
-    assert_eq!(get_str(&get(&get(&stepped, "claims"), "nsec"), "team").as_deref(), Some("blue"));
+    assert_eq!(
+        get_str(&get(&get(&get(&stepped, "claims"), "nsec"), "team"), "team").as_deref(),
+        None
+    );
+    assert_eq!(
+        get_str(&get(&get(&stepped, "claims"), "nsec"), "team").as_deref(),
+        Some("blue")
+    );
     // MFA: "mfa" joins amr.
-    ok(d.otp().sign_in(method("email"), s(&login), options(r#"{"mfa":true}"#))).await;
+    ok(d.otp()
+        .sign_in(method("email"), s(&login), options(r#"{"mfa":true}"#)))
+    .await;
     let code = latest_code(&login).await;
     let mfa = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
     let amr: Array = get(&mfa, "amr").dyn_into().unwrap();
@@ -255,9 +324,19 @@ async fn step_up_without_session_is_unauthenticated_with_no_request() {
     let (d, _) = client("").await;
     let before = requests().await;
     let n = count_path(&before, "/v1/auth/otp/signin/email");
-    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), options(r#"{"stepup":true}"#))).await;
+    let e = err(d.otp().sign_in(
+        method("email"),
+        s(&unique_email()),
+        options(r#"{"stepup":true}"#),
+    ))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
-    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), options(r#"{"mfa":true}"#))).await;
+    let e = err(d.otp().sign_in(
+        method("email"),
+        s(&unique_email()),
+        options(r#"{"mfa":true}"#),
+    ))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     let e = err(d.otp().update_email(s("a@b.co"), s("c@d.co"), None)).await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
@@ -269,7 +348,9 @@ async fn step_up_without_session_is_unauthenticated_with_no_request() {
 #[wasm_bindgen_test]
 async fn f28_fifty_concurrent_get_session_token_one_refresh() {
     let cfg = emu("GET", "/emulator/config", None).await;
-    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds").as_f64().unwrap_or(600.0) as u64;
+    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds")
+        .as_f64()
+        .unwrap_or(600.0) as u64;
     // A 2-second session is always "about to expire" for getSessionToken.
     set_config(r#"{"sessionTtlSeconds":2}"#).await;
     let (d, _) = client(r#""autoRefresh":false"#).await;
@@ -283,10 +364,19 @@ async fn f28_fifty_concurrent_get_session_token_one_refresh() {
     for _ in 0..50 {
         ps.push(&d.get_session_token());
     }
-    let results: Array = JsFuture::from(Promise::all(&ps)).await.expect("all resolve").dyn_into().unwrap();
+    let results: Array = JsFuture::from(Promise::all(&ps))
+        .await
+        .expect("all resolve")
+        .dyn_into()
+        .unwrap();
     let first = results.get(0).as_string().expect("a token");
     assert_ne!(first, old_jwt, "a refreshed token");
-    assert!(results.iter().all(|r| r.as_string().as_deref() == Some(first.as_str())), "all 50 got the same token");
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_string().as_deref() == Some(first.as_str())),
+        "all 50 got the same token"
+    );
     let after = count_path(&requests().await, "/v1/auth/refresh");
     assert_eq!(after - before, 1, "exactly one refresh request");
     assert_eq!(event_types(&rec), vec!["refreshed"]);
@@ -296,7 +386,9 @@ async fn f28_fifty_concurrent_get_session_token_one_refresh() {
 #[wasm_bindgen_test]
 async fn f28_concurrent_callers_share_one_error() {
     let cfg = emu("GET", "/emulator/config", None).await;
-    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds").as_f64().unwrap_or(600.0) as u64;
+    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds")
+        .as_f64()
+        .unwrap_or(600.0) as u64;
     set_config(r#"{"sessionTtlSeconds":2}"#).await;
     let (d, _) = client(r#""autoRefresh":false"#).await;
     sign_in_email(&d, &unique_email()).await;
@@ -314,7 +406,10 @@ async fn f28_concurrent_callers_share_one_error() {
         codes.push(get(&e, "status").as_f64());
     }
     assert!(codes.iter().all(|c| *c == Some(503.0)));
-    assert_eq!(count_path(&requests().await, "/v1/auth/refresh") - before, 1);
+    assert_eq!(
+        count_path(&requests().await, "/v1/auth/refresh") - before,
+        1
+    );
     assert!(d.session().is_some(), "session kept after a server error");
 }
 
@@ -351,7 +446,13 @@ async fn f37_invalid_config_throws_kind_config() {
 #[wasm_bindgen_test]
 async fn f01_f36_corrupt_storage_is_removed_without_throwing() {
     let pid = project_id().await;
-    for (dsr, ds) in [("aaa.bbb", "x"), ("a.b.c.d", "y"), ("a..c", ""), ("not json at all", "{}"), ("eyJ.eyJ.", "z")] {
+    for (dsr, ds) in [
+        ("aaa.bbb", "x"),
+        ("a.b.c.d", "y"),
+        ("a..c", ""),
+        ("not json at all", "{}"),
+        ("eyJ.eyJ.", "z"),
+    ] {
         let prefix = format!("t{}.", uid());
         ls_set(&format!("{prefix}DSR"), dsr);
         ls_set(&format!("{prefix}DS"), ds);
@@ -363,10 +464,17 @@ async fn f01_f36_corrupt_storage_is_removed_without_throwing() {
         assert!(d.session().is_none());
         assert_eq!(ls_get(&format!("{prefix}DSR")), None, "our key removed");
         assert_eq!(ls_get(&format!("{prefix}DS")), None);
-        assert_eq!(ls_get(&format!("{prefix}other")).as_deref(), Some("keep"), "only our keys");
+        assert_eq!(
+            ls_get(&format!("{prefix}other")).as_deref(),
+            Some("keep"),
+            "only our keys"
+        );
         pause(0).await;
         assert_eq!(event_types(&rec), vec!["signedOut"]);
-        assert_eq!(get_str(&events(&rec).get(0), "reason").as_deref(), Some("corruptStorage"));
+        assert_eq!(
+            get_str(&events(&rec).get(0), "reason").as_deref(),
+            Some("corruptStorage")
+        );
         assert_eq!(requests().await.length(), before, "no network call");
         ls_remove(&format!("{prefix}other"));
         d.dispose();
@@ -410,7 +518,10 @@ async fn f10_html_body_is_a_typed_error_and_the_session_is_kept() {
     assert_eq!(get(&e, "status").as_f64(), Some(200.0));
     let msg = get_str(&e, "message").unwrap_or_default();
     assert!(!msg.contains("Captive") && !get_str(&e, "description").unwrap().contains("Captive"));
-    fault(r#"{"path":"/v1/auth/refresh","status":502,"body":"<html>Bad gateway</html>","times":1}"#).await;
+    fault(
+        r#"{"path":"/v1/auth/refresh","status":502,"body":"<html>Bad gateway</html>","times":1}"#,
+    )
+    .await;
     let e = err(d.refresh()).await;
     assert_descope_error(&e, "api", Some("serverError"));
     assert_eq!(get(&e, "retryable").as_bool(), Some(true));
@@ -426,7 +537,10 @@ async fn f14_odd_error_bodies_are_typed() {
     let (d, _) = client("").await;
     // `"null"` is a JSON string, which the emulator sends raw: the body text is `null`.
     for body in [r#""null""#, "[1,2]", r#"{"errorCode":123}"#, r#""""#] {
-        fault(&format!(r#"{{"path":"/v1/auth/otp/signin/email","status":400,"body":{body},"times":1}}"#)).await;
+        fault(&format!(
+            r#"{{"path":"/v1/auth/otp/signin/email","status":400,"body":{body},"times":1}}"#
+        ))
+        .await;
         let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
         assert_descope_error(&e, "api", Some("httpError"));
         assert_eq!(get(&e, "status").as_f64(), Some(400.0));
@@ -453,10 +567,20 @@ async fn me_returns_the_user_and_headers_are_sent() {
     let ids: Array = get(&user, "loginIds").dyn_into().unwrap();
     assert!(ids.includes(&s(&login), 0));
     let log = requests().await;
-    let me = log.iter().rev().find(|e| get_str(e, "path").as_deref() == Some("/v1/auth/me")).unwrap();
+    let me = log
+        .iter()
+        .rev()
+        .find(|e| get_str(e, "path").as_deref() == Some("/v1/auth/me"))
+        .unwrap();
     let h = get(&me, "headers");
-    assert_eq!(get_str(&h, "x-descope-sdk-name").as_deref(), Some("descope-wasm"));
-    assert_eq!(get_str(&h, "x-descope-sdk-version").as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        get_str(&h, "x-descope-sdk-name").as_deref(),
+        Some("descope-wasm")
+    );
+    assert_eq!(
+        get_str(&h, "x-descope-sdk-version").as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
     let sid = get_str(&h, "x-descope-sdk-session-id").unwrap();
     // YYYY-MM-DD-HH:mm:ss:<ms>-<4 digits>
     assert_eq!(sid.len(), 28, "session id shape");
@@ -475,10 +599,17 @@ async fn update_email_and_phone_with_a_session() {
     // The emulator may not serve the update routes yet (404 E011404); either way the request must
     // have gone to the right path with `Bearer <pid>:<refreshJwt>`.
     let check = |log: &Array, path: &str| {
-        let e = log.iter().rev().find(|e| get_str(e, "path").as_deref() == Some(path)).expect("request sent");
+        let e = log
+            .iter()
+            .rev()
+            .find(|e| get_str(e, "path").as_deref() == Some(path))
+            .expect("request sent");
         let auth = get_str(&get(&e, "headers"), "authorization").unwrap();
         assert!(auth.starts_with(&format!("Bearer {}:", d.project_id())));
-        assert_eq!(get_str(&get(&e, "body"), "loginId").as_deref(), Some(login.as_str()));
+        assert_eq!(
+            get_str(&get(&e, "body"), "loginId").as_deref(),
+            Some(login.as_str())
+        );
     };
     match JsFuture::from(d.otp().update_email(s(&login), s(&new_email), None)).await {
         Ok(m) => assert!(get_str(&m, "maskedEmail").is_some()),
@@ -486,7 +617,12 @@ async fn update_email_and_phone_with_a_session() {
     }
     check(&requests().await, "/v1/auth/otp/update/email");
     let phone = JsValue::from_str("sms").unchecked_into();
-    match JsFuture::from(d.otp().update_phone(phone, s(&login), s(&unique_phone()), None)).await {
+    match JsFuture::from(
+        d.otp()
+            .update_phone(phone, s(&login), s(&unique_phone()), None),
+    )
+    .await
+    {
         Ok(m) => assert!(get_str(&m, "maskedPhone").is_some()),
         Err(e) => assert_descope_error(&e, "api", Some("E011404")),
     }
@@ -498,11 +634,21 @@ async fn refresh_rotates_diagnostics_unsubscribe_and_dispose() {
     let (d, _) = client("").await;
     let session = sign_in_email(&d, &unique_email()).await;
     let diag = d.diagnostics();
-    assert_eq!(get_str(&diag, "persistence").as_deref(), Some("localStorage"));
+    assert_eq!(
+        get_str(&diag, "persistence").as_deref(),
+        Some("localStorage")
+    );
     assert_eq!(get(&diag, "signedIn").as_bool(), Some(true));
-    assert!(get(&diag, "nextRefreshAt").as_f64().is_some(), "auto refresh scheduled");
+    assert!(
+        get(&diag, "nextRefreshAt").as_f64().is_some(),
+        "auto refresh scheduled"
+    );
     let rec = recorder();
-    let unsubscribe: Function = d.on_session_change(listener(&rec)).unwrap().dyn_into().unwrap();
+    let unsubscribe: Function = d
+        .on_session_change(listener(&rec))
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     let refreshed = ok(d.refresh()).await;
     assert_eq!(get_str(&refreshed, "userId"), get_str(&session, "userId"));
     assert_eq!(event_types(&rec), vec!["refreshed"]);
@@ -530,7 +676,10 @@ async fn refresh_rotates_diagnostics_unsubscribe_and_dispose() {
 async fn memory_persistence_writes_nothing() {
     let (d, prefix) = client(r#""persistence":"memory""#).await;
     sign_in_email(&d, &unique_email()).await;
-    assert_eq!(get_str(&d.diagnostics(), "persistence").as_deref(), Some("memory"));
+    assert_eq!(
+        get_str(&d.diagnostics(), "persistence").as_deref(),
+        Some("memory")
+    );
     assert_eq!(ls_get(&format!("{prefix}DSR")), None);
     assert!(d.session().is_some());
 }
@@ -551,8 +700,12 @@ async fn logger_gets_events_but_never_a_token_or_code() {
     let _ = JsFuture::from(d.otp().verify(method("email"), s(&login), s(&code))).await;
     let lines: Array = get(&log, "lines").dyn_into().unwrap();
     let all: Vec<String> = lines.iter().filter_map(|l| l.as_string()).collect();
-    assert!(all.iter().any(|l| l.contains("requestSent") && l.contains("/v1/auth/otp/verify/email")));
-    assert!(all.iter().any(|l| l.contains("responseReceived") && l.contains("200")));
+    assert!(all
+        .iter()
+        .any(|l| l.contains("requestSent") && l.contains("/v1/auth/otp/verify/email")));
+    assert!(all
+        .iter()
+        .any(|l| l.contains("responseReceived") && l.contains("200")));
     assert!(all.iter().any(|l| l.contains("refreshScheduled")));
     for l in &all {
         assert!(!has_jwt(l), "no token in a log line");
@@ -571,19 +724,35 @@ fn jwt_helpers_have_descope_js_meaning() {
     let claims = descope_wasm::decode_jwt(s(&t)).unwrap();
     assert_eq!(get_str(&claims, "sub").as_deref(), Some("U1"));
     assert!(!descope_wasm::is_jwt_expired(s(&t)).unwrap());
-    assert_eq!(descope_wasm::get_jwt_roles(s(&t), None).unwrap(), vec!["admin"]);
-    assert_eq!(descope_wasm::get_jwt_roles(s(&t), Some("T1".into())).unwrap(), vec!["tr"]);
-    assert_eq!(descope_wasm::get_jwt_permissions(s(&t), Some("T1".into())).unwrap(), vec!["tp"]);
-    assert!(descope_wasm::get_jwt_permissions(s(&t), Some("T2".into())).unwrap().is_empty());
+    assert_eq!(
+        descope_wasm::get_jwt_roles(s(&t), None).unwrap(),
+        vec!["admin"]
+    );
+    assert_eq!(
+        descope_wasm::get_jwt_roles(s(&t), Some("T1".into())).unwrap(),
+        vec!["tr"]
+    );
+    assert_eq!(
+        descope_wasm::get_jwt_permissions(s(&t), Some("T1".into())).unwrap(),
+        vec!["tp"]
+    );
+    assert!(descope_wasm::get_jwt_permissions(s(&t), Some("T2".into()))
+        .unwrap()
+        .is_empty());
     assert_eq!(descope_wasm::get_tenants(s(&t)).unwrap(), vec!["T1", "T2"]);
-    assert_eq!(descope_wasm::get_current_tenant(s(&t)).unwrap().as_deref(), Some("T1"));
+    assert_eq!(
+        descope_wasm::get_current_tenant(s(&t)).unwrap().as_deref(),
+        Some("T1")
+    );
     let old = fake_jwt(&json(r#"{"exp":1000000000}"#));
     assert!(descope_wasm::is_jwt_expired(s(&old)).unwrap());
     for bad in ["", "a.b", "a.b.c.d", "x.y."] {
         let e = descope_wasm::decode_jwt(s(bad)).unwrap_err();
         assert_descope_error(&e, "validation", Some("invalidJwt"));
     }
-    assert!(!descope_wasm::is_descope_error(js_sys::Error::new("x").into()));
+    assert!(!descope_wasm::is_descope_error(
+        js_sys::Error::new("x").into()
+    ));
     assert!(!descope_wasm::is_descope_error(JsValue::NULL));
 }
 
@@ -602,7 +771,11 @@ async fn f34_throwing_local_storage_falls_back_to_memory_with_one_warning() {
     assert_eq!(get_str(&diag, "persistence").as_deref(), Some("memory"));
     assert_eq!(get(&diag, "persistenceFallback").as_bool(), Some(true));
     let lines: Array = get(&log, "lines").dyn_into().unwrap();
-    let warns = lines.iter().filter_map(|l| l.as_string()).filter(|l| l.starts_with("warn storageFallback")).count();
+    let warns = lines
+        .iter()
+        .filter_map(|l| l.as_string())
+        .filter(|l| l.starts_with("warn storageFallback"))
+        .count();
     assert_eq!(warns, 1);
     // The in-memory session works.
     sign_in_email(&d, &unique_email()).await;
@@ -614,25 +787,39 @@ async fn f34_throwing_local_storage_falls_back_to_memory_with_one_warning() {
 #[wasm_bindgen_test]
 async fn auto_refresh_fires_before_expiry_and_dispose_cancels_it() {
     let cfg = emu("GET", "/emulator/config", None).await;
-    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds").as_f64().unwrap_or(600.0) as u64;
+    let old_ttl = get(&get(&cfg, "body"), "sessionTtlSeconds")
+        .as_f64()
+        .unwrap_or(600.0) as u64;
     set_config(r#"{"sessionTtlSeconds":4}"#).await;
     let (d, _) = client("").await;
     let first = sign_in_email(&d, &unique_email()).await;
     let rec = recorder();
     d.on_session_change(listener(&rec)).unwrap();
     // Lead for a 4 s lifetime is 1 s: the refresh comes about 3 s after sign-in.
-    let next = get(&d.diagnostics(), "nextRefreshAt").as_f64().expect("scheduled");
+    let next = get(&d.diagnostics(), "nextRefreshAt")
+        .as_f64()
+        .expect("scheduled");
     let exp = get(&first, "expiresAt").as_f64().unwrap();
-    assert!(next < exp && next > js_sys::Date::now(), "scheduled before expiry");
+    assert!(
+        next < exp && next > js_sys::Date::now(),
+        "scheduled before expiry"
+    );
     pause(3600).await;
     set_config(&format!(r#"{{"sessionTtlSeconds":{old_ttl}}}"#)).await;
-    assert!(event_types(&rec).contains(&"refreshed".to_string()), "auto refresh happened");
+    assert!(
+        event_types(&rec).contains(&"refreshed".to_string()),
+        "auto refresh happened"
+    );
     assert!(get(&d.diagnostics(), "refreshCount").as_f64().unwrap() >= 1.0);
     let n = count_path(&requests().await, "/v1/auth/refresh");
     d.dispose();
     assert_eq!(get(&d.diagnostics(), "nextRefreshAt"), JsValue::UNDEFINED);
     pause(1500).await;
-    assert_eq!(count_path(&requests().await, "/v1/auth/refresh"), n, "no refresh after dispose");
+    assert_eq!(
+        count_path(&requests().await, "/v1/auth/refresh"),
+        n,
+        "no refresh after dispose"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -670,16 +857,26 @@ async fn f26_server_clock_skew_is_corrected_in_expires_at() {
     let session = sign_in_email(&d, &login).await;
     emu("POST", "/emulator/clock", Some(r#"{"offsetSeconds":0}"#)).await;
     let skew = get(&d.diagnostics(), "clockSkewMs").as_f64().unwrap();
-    assert!((-3_610_000.0..=-3_590_000.0).contains(&skew), "skew about -1 h");
+    assert!(
+        (-3_610_000.0..=-3_590_000.0).contains(&skew),
+        "skew about -1 h"
+    );
     let claims = get(&session, "claims");
     let exp_server = get(&claims, "exp").as_f64().unwrap() * 1000.0;
     let iat_server = get(&claims, "iat").as_f64().unwrap() * 1000.0;
     let expires_at = get(&session, "expiresAt").as_f64().unwrap();
     let now = js_sys::Date::now();
     let lifetime = exp_server - iat_server;
-    assert!((expires_at - (now + lifetime)).abs() < 5_000.0, "expiresAt is on this device's clock");
+    assert!(
+        (expires_at - (now + lifetime)).abs() < 5_000.0,
+        "expiresAt is on this device's clock"
+    );
     // Scheduling is lifetime-based: the next refresh is before expiresAt, not an hour later.
-    assert_eq!(get(&d.diagnostics(), "nextRefreshAt"), JsValue::UNDEFINED, "autoRefresh off");
+    assert_eq!(
+        get(&d.diagnostics(), "nextRefreshAt"),
+        JsValue::UNDEFINED,
+        "autoRefresh off"
+    );
     let f: Function = get(&session, "isExpired").dyn_into().unwrap();
     assert_eq!(f.call0(&session).unwrap().as_bool(), Some(false));
 }
@@ -687,7 +884,9 @@ async fn f26_server_clock_skew_is_corrected_in_expires_at() {
 #[wasm_bindgen_test]
 async fn f16_token_rotated_by_another_instance_is_adopted_without_logout() {
     let cfg = emu("GET", "/emulator/config", None).await;
-    let old_rotation = get(&get(&cfg, "body"), "rotation").as_bool().unwrap_or(false);
+    let old_rotation = get(&get(&cfg, "body"), "rotation")
+        .as_bool()
+        .unwrap_or(false);
     set_config(r#"{"rotation":true}"#).await;
     let pid = project_id().await;
     let prefix = format!("t{}.", uid());
@@ -702,9 +901,19 @@ async fn f16_token_rotated_by_another_instance_is_adopted_without_logout() {
     let res = JsFuture::from(b.refresh()).await;
     set_config(&format!(r#"{{"rotation":{old_rotation}}}"#)).await;
     let refreshed = res.expect("b adopted the rotated token and refreshed");
-    assert_eq!(get_str(&refreshed, "userId"), Some(a.session().unwrap().user_id()));
-    assert_eq!(count_path(&requests().await, "/v1/auth/refresh") - before, 2, "one 401, one retry");
-    assert!(!event_types(&rec).contains(&"signedOut".to_string()), "no logout");
+    assert_eq!(
+        get_str(&refreshed, "userId"),
+        Some(a.session().unwrap().user_id())
+    );
+    assert_eq!(
+        count_path(&requests().await, "/v1/auth/refresh") - before,
+        2,
+        "one 401, one retry"
+    );
+    assert!(
+        !event_types(&rec).contains(&"signedOut".to_string()),
+        "no logout"
+    );
     assert!(b.session().is_some());
 }
 
@@ -736,8 +945,9 @@ async fn sdk_session_id_is_per_page_load() {
     let _ = JsFuture::from(b.otp().sign_in(method("email"), s(&unique_email()), None)).await;
     let log = requests().await;
     let n = log.length();
-    let ids: Vec<Option<String>> =
-        (n - 2..n).map(|i| get_str(&get(&log.get(i), "headers"), "x-descope-sdk-session-id")).collect();
+    let ids: Vec<Option<String>> = (n - 2..n)
+        .map(|i| get_str(&get(&log.get(i), "headers"), "x-descope-sdk-session-id"))
+        .collect();
     assert!(ids[0].is_some());
     assert_eq!(ids[0], ids[1]);
 }

@@ -86,7 +86,9 @@ pub async fn pause(ms: u32) {
 /// Calls the emulator; returns `{status, body}`.
 pub async fn emu(method: &str, path: &str, body: Option<&str>) -> JsValue {
     let b = body.map(json).unwrap_or(JsValue::UNDEFINED);
-    JsFuture::from(emu_call(EMU, method, path, b)).await.expect("emulator reachable")
+    JsFuture::from(emu_call(EMU, method, path, b))
+        .await
+        .expect("emulator reachable")
 }
 
 pub async fn project_id() -> String {
@@ -108,11 +110,15 @@ pub async fn set_config(spec: &str) {
 /// The request log as an array.
 pub async fn requests() -> Array {
     let r = emu("GET", "/emulator/requests", None).await;
-    get(&r, "body").dyn_into::<Array>().expect("request log array")
+    get(&r, "body")
+        .dyn_into::<Array>()
+        .expect("request log array")
 }
 
 pub fn count_path(log: &Array, path: &str) -> usize {
-    log.iter().filter(|e| get_str(e, "path").as_deref() == Some(path)).count()
+    log.iter()
+        .filter(|e| get_str(e, "path").as_deref() == Some(path))
+        .count()
 }
 
 /// The newest OTP code sent to `login_id`.
@@ -126,7 +132,9 @@ pub async fn latest_code(login_id: &str) -> String {
         }
     }
     let r = emu("GET", &format!("/emulator/outbox?loginId={enc}"), None).await;
-    let msgs: Array = get(&get(&r, "body"), "messages").dyn_into().expect("messages");
+    let msgs: Array = get(&get(&r, "body"), "messages")
+        .dyn_into()
+        .expect("messages");
     let last = msgs.get(msgs.length().saturating_sub(1));
     get_str(&last, "code").expect("a code in the outbox")
 }
@@ -153,7 +161,10 @@ pub fn config(pid: &str, prefix: &str, extra: &str) -> DescopeConfigJs {
 pub async fn client(extra: &str) -> (Descope, String) {
     let pid = project_id().await;
     let prefix = format!("t{}.", uid());
-    (Descope::new(config(&pid, &prefix, extra)).expect("valid config"), prefix)
+    (
+        Descope::new(config(&pid, &prefix, extra)).expect("valid config"),
+        prefix,
+    )
 }
 
 pub fn method(m: &str) -> DeliveryMethodJs {
@@ -173,13 +184,20 @@ pub fn events(rec: &Function) -> Array {
 }
 
 pub fn event_types(rec: &Function) -> Vec<String> {
-    events(rec).iter().map(|e| get_str(&e, "type").unwrap_or_default()).collect()
+    events(rec)
+        .iter()
+        .map(|e| get_str(&e, "type").unwrap_or_default())
+        .collect()
 }
 
 pub async fn ok(p: Promise) -> JsValue {
     match JsFuture::from(p).await {
         Ok(v) => v,
-        Err(e) => panic!("rejected: kind={:?} code={:?}", get_str(&e, "kind"), get_str(&e, "code")),
+        Err(e) => panic!(
+            "rejected: kind={:?} code={:?}",
+            get_str(&e, "kind"),
+            get_str(&e, "code")
+        ),
     }
 }
 
@@ -193,7 +211,12 @@ pub async fn err(p: Promise) -> JsValue {
 pub fn assert_descope_error(e: &JsValue, kind: &str, code: Option<&str>) {
     assert!(e.is_instance_of::<js_sys::Error>(), "a real Error");
     assert_eq!(get_str(e, "name").as_deref(), Some("DescopeError"));
-    assert_eq!(get_str(e, "kind").as_deref(), Some(kind), "kind (code {:?})", get_str(e, "code"));
+    assert_eq!(
+        get_str(e, "kind").as_deref(),
+        Some(kind),
+        "kind (code {:?})",
+        get_str(e, "code")
+    );
     if let Some(c) = code {
         assert_eq!(get_str(e, "code").as_deref(), Some(c));
     }
@@ -203,9 +226,16 @@ pub fn assert_descope_error(e: &JsValue, kind: &str, code: Option<&str>) {
 
 /// Signs `login_id` in by email OTP (sign-up-or-in + verify); returns the Session object.
 pub async fn sign_in_email(d: &Descope, login_id: &str) -> JsValue {
-    ok(d.otp().sign_up_or_in(method("email"), JsValue::from_str(login_id), None)).await;
+    ok(d.otp()
+        .sign_up_or_in(method("email"), JsValue::from_str(login_id), None))
+    .await;
     let code = latest_code(login_id).await;
-    ok(d.otp().verify(method("email"), JsValue::from_str(login_id), JsValue::from_str(&code))).await
+    ok(d.otp().verify(
+        method("email"),
+        JsValue::from_str(login_id),
+        JsValue::from_str(&code),
+    ))
+    .await
 }
 
 /// True if `s` contains something JWT-shaped (`eyJ` starts every base64url JSON object).

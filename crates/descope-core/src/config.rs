@@ -67,7 +67,9 @@ pub fn validate_project_id(pid: &str) -> Result<(), Error> {
         return Err(Error::config("projectId is too long"));
     }
     if !pid.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Error::config("projectId may contain only ASCII letters and digits"));
+        return Err(Error::config(
+            "projectId may contain only ASCII letters and digits",
+        ));
     }
     Ok(())
 }
@@ -75,7 +77,11 @@ pub fn validate_project_id(pid: &str) -> Result<(), Error> {
 /// `https://api.<region>.descope.com` where region = `projectId.slice(1, -27)` (core-js rule).
 pub fn default_base_url(pid: &str) -> String {
     let n = pid.len();
-    let region = if n > 28 { pid.get(1..n - 27).unwrap_or("") } else { "" };
+    let region = if n > 28 {
+        pid.get(1..n - 27).unwrap_or("")
+    } else {
+        ""
+    };
     if region.is_empty() {
         "https://api.descope.com".to_string()
     } else {
@@ -102,7 +108,9 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
             _ => host_port,
         };
         if !is_loopback_host(host) {
-            return Err(Error::config("baseUrl must use https (http is allowed only for loopback hosts)"));
+            return Err(Error::config(
+                "baseUrl must use https (http is allowed only for loopback hosts)",
+            ));
         }
         r
     } else {
@@ -113,16 +121,22 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
         return Err(Error::config("baseUrl has no host"));
     }
     if url.len() > 2048
-        || url.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#' || b == b'@' || b == b'\\')
+        || url
+            .bytes()
+            .any(|b| b <= b' ' || b == 0x7f || b == b'?' || b == b'#' || b == b'@' || b == b'\\')
     {
-        return Err(Error::config("baseUrl must not contain spaces, user info, a query or a fragment"));
+        return Err(Error::config(
+            "baseUrl must not contain spaces, user info, a query or a fragment",
+        ));
     }
     Ok(url.trim_end_matches('/').to_string())
 }
 
 /// Validates the whole config (F37). Never does I/O.
 pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
-    let pid = input.project_id.ok_or_else(|| Error::config("projectId is required"))?;
+    let pid = input
+        .project_id
+        .ok_or_else(|| Error::config("projectId is required"))?;
     validate_project_id(pid)?;
     let base_url = match input.base_url {
         Some(u) => validate_base_url(u)?,
@@ -130,8 +144,9 @@ pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
     };
     let persistence = match input.persistence {
         None => Persistence::LocalStorage,
-        Some(p) => Persistence::parse(p)
-            .ok_or_else(|| Error::config("persistence must be \"localStorage\", \"sessionStorage\" or \"memory\""))?,
+        Some(p) => Persistence::parse(p).ok_or_else(|| {
+            Error::config("persistence must be \"localStorage\", \"sessionStorage\" or \"memory\"")
+        })?,
     };
     let storage_prefix = input.storage_prefix.unwrap_or("");
     if storage_prefix.len() > MAX_PREFIX_LEN {
@@ -141,7 +156,9 @@ pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
         None => DEFAULT_TIMEOUT_MS,
         Some(t) => {
             if !(t >= 1.0 && t <= MAX_TIMEOUT_MS as f64) || t.fract() != 0.0 {
-                return Err(Error::config("timeoutMs must be a whole number between 1 and 600000"));
+                return Err(Error::config(
+                    "timeoutMs must be a whole number between 1 and 600000",
+                ));
             }
             t as u32
         }
@@ -193,14 +210,31 @@ mod tests {
     use crate::error::ErrorKind;
 
     fn cfg(pid: &str) -> ConfigInput<'_> {
-        ConfigInput { project_id: Some(pid), ..Default::default() }
+        ConfigInput {
+            project_id: Some(pid),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn f37_bad_project_ids_are_config_errors() {
         let long = "P".repeat(65);
-        for pid in ["", " ", " P2abc", "P2abc ", "P2a:b", "P2a.b", "P2a/b", "P2a@b", "P2a#b", "P2\u{e9}", long.as_str()] {
-            let e = validate(&cfg(pid)).err().unwrap_or_else(|| panic!("accepted {pid:?}"));
+        for pid in [
+            "",
+            " ",
+            " P2abc",
+            "P2abc ",
+            "P2a:b",
+            "P2a.b",
+            "P2a/b",
+            "P2a@b",
+            "P2a#b",
+            "P2\u{e9}",
+            long.as_str(),
+        ] {
+            let e = validate(&cfg(pid))
+                .err()
+                .unwrap_or_else(|| panic!("accepted {pid:?}"));
             assert_eq!(e.kind, ErrorKind::Config);
             assert_eq!(e.code, "invalidConfig");
         }
@@ -211,16 +245,46 @@ mod tests {
     #[test]
     fn f37_other_fields() {
         let bad = [
-            ConfigInput { base_url: Some("ftp://x"), ..cfg("P2abc") },
-            ConfigInput { base_url: Some("http://example.com"), ..cfg("P2abc") },
-            ConfigInput { base_url: Some("https://a@b.com"), ..cfg("P2abc") },
-            ConfigInput { base_url: Some("https://"), ..cfg("P2abc") },
-            ConfigInput { base_url: Some("https://x.com/?q"), ..cfg("P2abc") },
-            ConfigInput { persistence: Some("cookie"), ..cfg("P2abc") },
-            ConfigInput { timeout_ms: Some(0.0), ..cfg("P2abc") },
-            ConfigInput { timeout_ms: Some(f64::NAN), ..cfg("P2abc") },
-            ConfigInput { timeout_ms: Some(1.5), ..cfg("P2abc") },
-            ConfigInput { timeout_ms: Some(1e9), ..cfg("P2abc") },
+            ConfigInput {
+                base_url: Some("ftp://x"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                base_url: Some("http://example.com"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                base_url: Some("https://a@b.com"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                base_url: Some("https://"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                base_url: Some("https://x.com/?q"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                persistence: Some("cookie"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                timeout_ms: Some(0.0),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                timeout_ms: Some(f64::NAN),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                timeout_ms: Some(1.5),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                timeout_ms: Some(1e9),
+                ..cfg("P2abc")
+            },
         ];
         for b in bad {
             assert_eq!(validate(&b).unwrap_err().kind, ErrorKind::Config, "{b:?}");
@@ -234,15 +298,32 @@ mod tests {
         assert_eq!(c.persistence, Persistence::LocalStorage);
         assert_eq!(c.timeout_ms, 10_000);
         assert!(c.auto_refresh);
-        assert_eq!(default_base_url("Puse12aAc4T2V93bddihGEx2Ryhc8e5Z"), "https://api.use1.descope.com");
-        let c = validate(&ConfigInput { base_url: Some("http://127.0.0.1:4317/"), ..cfg("P2abc") }).unwrap();
+        assert_eq!(
+            default_base_url("Puse12aAc4T2V93bddihGEx2Ryhc8e5Z"),
+            "https://api.use1.descope.com"
+        );
+        let c = validate(&ConfigInput {
+            base_url: Some("http://127.0.0.1:4317/"),
+            ..cfg("P2abc")
+        })
+        .unwrap();
         assert_eq!(c.base_url, "http://127.0.0.1:4317");
-        assert!(validate(&ConfigInput { base_url: Some("http://localhost:80"), ..cfg("P2abc") }).is_ok());
+        assert!(validate(&ConfigInput {
+            base_url: Some("http://localhost:80"),
+            ..cfg("P2abc")
+        })
+        .is_ok());
     }
 
     #[test]
     fn joins_urls() {
-        assert_eq!(join_url("https://a.com/", "/v1/x", &[]), "https://a.com/v1/x");
-        assert_eq!(join_url("https://a.com", "v1/x", &[("k", "a b&c")]), "https://a.com/v1/x?k=a%20b%26c");
+        assert_eq!(
+            join_url("https://a.com/", "/v1/x", &[]),
+            "https://a.com/v1/x"
+        );
+        assert_eq!(
+            join_url("https://a.com", "v1/x", &[("k", "a b&c")]),
+            "https://a.com/v1/x?k=a%20b%26c"
+        );
     }
 }

@@ -47,7 +47,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, code: &str, description: &str) -> Self {
-        let retryable = matches!(kind, ErrorKind::Network | ErrorKind::Timeout | ErrorKind::RateLimited);
+        let retryable = matches!(
+            kind,
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::RateLimited
+        );
         Error {
             kind,
             code: code.to_string(),
@@ -70,13 +73,25 @@ impl Error {
         Self::new(ErrorKind::Unauthenticated, code, description)
     }
     pub fn network() -> Self {
-        Self::new(ErrorKind::Network, "network", "the request could not be sent or its response could not be read")
+        Self::new(
+            ErrorKind::Network,
+            "network",
+            "the request could not be sent or its response could not be read",
+        )
     }
     pub fn timeout() -> Self {
-        Self::new(ErrorKind::Timeout, "timeout", "the request did not complete within timeoutMs")
+        Self::new(
+            ErrorKind::Timeout,
+            "timeout",
+            "the request did not complete within timeoutMs",
+        )
     }
     pub fn disposed() -> Self {
-        Self::new(ErrorKind::Config, "disposed", "this Descope instance was disposed")
+        Self::new(
+            ErrorKind::Config,
+            "disposed",
+            "this Descope instance was disposed",
+        )
     }
     pub fn no_session() -> Self {
         Self::unauthenticated("noSession", "there is no signed-in session")

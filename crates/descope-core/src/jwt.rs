@@ -81,7 +81,10 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
     }
     base64url::decode(s).map_err(|_| JwtError::Base64)?;
     let (payload_json, claims) = decode_object(p)?;
-    Ok(Jwt { payload_json, claims })
+    Ok(Jwt {
+        payload_json,
+        claims,
+    })
 }
 
 /// Reads a unix-seconds claim by the one rule of F05: a JSON integer (no fraction or exponent) in
@@ -105,7 +108,10 @@ fn seconds_claim(v: Option<&Value>) -> Result<Option<i64>, BadTime> {
 
 fn string_list(v: Option<&Value>) -> Vec<String> {
     match v.and_then(Value::as_array) {
-        Some(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         None => Vec::new(),
     }
 }
@@ -159,7 +165,11 @@ impl Jwt {
     /// `iss` is the bare project id or a URL whose last path segment is the project id (F07).
     pub fn issued_for(&self, project_id: &str) -> bool {
         match self.issuer() {
-            Some(iss) => iss == project_id || (iss.contains('/') && iss.trim_end_matches('/').rsplit('/').next() == Some(project_id)),
+            Some(iss) => {
+                iss == project_id
+                    || (iss.contains('/')
+                        && iss.trim_end_matches('/').rsplit('/').next() == Some(project_id))
+            }
             None => false,
         }
     }
@@ -167,7 +177,10 @@ impl Jwt {
         string_list(self.claims.get("amr"))
     }
     pub fn step_up(&self) -> bool {
-        self.claims.get("su").and_then(Value::as_bool).unwrap_or(false)
+        self.claims
+            .get("su")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
     }
     /// `dct`, the selected tenant.
     pub fn current_tenant(&self) -> Option<&str> {
@@ -258,12 +271,17 @@ mod tests {
 
     #[test]
     fn dct_without_tenants_uses_top_level() {
-        let j = decode(&token(r#"{"dct":"T1","roles":["a"],"permissions":"notarray"}"#)).unwrap();
+        let j = decode(&token(
+            r#"{"dct":"T1","roles":["a"],"permissions":"notarray"}"#,
+        ))
+        .unwrap();
         assert_eq!(j.roles(Some("T1")), vec!["a"]);
         assert!(j.roles(Some("T2")).is_empty());
         assert!(j.permissions(None).is_empty());
         assert!(j.is_expired_at(0));
-        assert!(decode(&token(r#"{"iss":"P2abc"}"#)).unwrap().issued_for("P2abc"));
+        assert!(decode(&token(r#"{"iss":"P2abc"}"#))
+            .unwrap()
+            .issued_for("P2abc"));
     }
 
     #[test]
@@ -289,7 +307,13 @@ mod tests {
         let good = token(r#"{"a":1}"#);
         let (h, rest) = good.split_once('.').unwrap();
         let (p, s) = rest.split_once('.').unwrap();
-        for bad in [format!("{h}.{p}=.{s}"), format!("{h}.{p} .{s}"), format!("{h}.{p}\n.{s}"), format!("{h}.+{p}.{s}"), format!("{h}.{p}.{s}==")] {
+        for bad in [
+            format!("{h}.{p}=.{s}"),
+            format!("{h}.{p} .{s}"),
+            format!("{h}.{p}\n.{s}"),
+            format!("{h}.+{p}.{s}"),
+            format!("{h}.{p}.{s}=="),
+        ] {
             assert_eq!(decode(&bad), Err(JwtError::Base64), "{bad:?}");
         }
     }
@@ -307,7 +331,16 @@ mod tests {
 
     #[test]
     fn f05_time_claims() {
-        for bad in ["\"1\"", "1.5", "-5", "0", "1e308", "1.7e12", "1700000000000", "99999999999999999999999"] {
+        for bad in [
+            "\"1\"",
+            "1.5",
+            "-5",
+            "0",
+            "1e308",
+            "1.7e12",
+            "1700000000000",
+            "99999999999999999999999",
+        ] {
             let j = decode(&token(&format!(r#"{{"exp":{bad}}}"#))).unwrap();
             assert!(j.exp().is_err(), "{bad}");
             assert!(!j.times_valid());
@@ -330,9 +363,18 @@ mod tests {
 
     #[test]
     fn f09_alg_none_and_empty_signature() {
-        assert_eq!(decode(&token_with_header(r#"{"alg":"none"}"#, "{}")), Err(JwtError::AlgNone));
-        assert_eq!(decode(&token_with_header(r#"{"alg":"NONE"}"#, "{}")), Err(JwtError::AlgNone));
-        assert_eq!(decode(&token_with_header(r#"{"typ":"JWT"}"#, "{}")), Err(JwtError::AlgNone));
+        assert_eq!(
+            decode(&token_with_header(r#"{"alg":"none"}"#, "{}")),
+            Err(JwtError::AlgNone)
+        );
+        assert_eq!(
+            decode(&token_with_header(r#"{"alg":"NONE"}"#, "{}")),
+            Err(JwtError::AlgNone)
+        );
+        assert_eq!(
+            decode(&token_with_header(r#"{"typ":"JWT"}"#, "{}")),
+            Err(JwtError::AlgNone)
+        );
         let t = token("{}");
         let cut = t.rsplit_once('.').unwrap().0.to_string() + ".";
         assert_eq!(decode(&cut), Err(JwtError::EmptySignature));

@@ -63,14 +63,18 @@ impl DeliveryMethod {
             "sms" => Ok(DeliveryMethod::Sms),
             "voice" => Ok(DeliveryMethod::Voice),
             "whatsapp" => Ok(DeliveryMethod::Whatsapp),
-            _ => Err(Error::validation("invalidMethod", "method must be \"email\", \"sms\", \"voice\" or \"whatsapp\"")),
+            _ => Err(Error::validation(
+                "invalidMethod",
+                "method must be \"email\", \"sms\", \"voice\" or \"whatsapp\"",
+            )),
         }
     }
     pub fn parse_phone(s: &str) -> Result<Self, Error> {
         match Self::parse(s) {
-            Ok(DeliveryMethod::Email) | Err(_) => {
-                Err(Error::validation("invalidMethod", "method must be \"sms\", \"voice\" or \"whatsapp\""))
-            }
+            Ok(DeliveryMethod::Email) | Err(_) => Err(Error::validation(
+                "invalidMethod",
+                "method must be \"sms\", \"voice\" or \"whatsapp\"",
+            )),
             ok => ok,
         }
     }
@@ -93,10 +97,16 @@ pub const MAX_OPTIONS_JSON_BYTES: usize = 16 * 1024;
 /// are refused.
 pub fn validate_login_id(id: &str) -> Result<(), Error> {
     if id.is_empty() {
-        return Err(Error::validation("emptyLoginId", "loginId must not be empty"));
+        return Err(Error::validation(
+            "emptyLoginId",
+            "loginId must not be empty",
+        ));
     }
     if id.len() > MAX_LOGIN_ID_BYTES {
-        return Err(Error::validation("invalidLoginId", "loginId is longer than 1024 bytes"));
+        return Err(Error::validation(
+            "invalidLoginId",
+            "loginId is longer than 1024 bytes",
+        ));
     }
     Ok(())
 }
@@ -107,15 +117,24 @@ fn email_local_char(b: u8) -> bool {
 
 /// core-js's email rule: `^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*$`.
 pub fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && local.bytes().all(email_local_char)
-        && domain.split('.').all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// core-js's phone rule: `^\+[1-9]{1}[0-9]{3,14}$`.
 pub fn is_valid_phone(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('+') else { return false };
+    let Some(rest) = s.strip_prefix('+') else {
+        return false;
+    };
     let b = rest.as_bytes();
     (4..=15).contains(&b.len())
         && b.first().is_some_and(|c| (b'1'..=b'9').contains(c))
@@ -142,7 +161,11 @@ impl LoginOptions {
 fn check_options_json(text: &str, strings_only: bool, name: &str) -> Result<(), Error> {
     let bad = || {
         let mut d = String::from(name);
-        d.push_str(if strings_only { " must be an object of strings" } else { " must be a JSON object" });
+        d.push_str(if strings_only {
+            " must be an object of strings"
+        } else {
+            " must be a JSON object"
+        });
         Error::validation("invalidOptions", &d)
     };
     if text.len() > MAX_OPTIONS_JSON_BYTES {
@@ -181,7 +204,11 @@ enum OptsFlavor {
     SignIn,
 }
 
-fn write_login_options(w: &mut ObjectWriter, o: &LoginOptions, flavor: OptsFlavor) -> Result<(), Error> {
+fn write_login_options(
+    w: &mut ObjectWriter,
+    o: &LoginOptions,
+    flavor: OptsFlavor,
+) -> Result<(), Error> {
     if let Some(c) = &o.custom_claims {
         check_options_json(c, false, "customClaims")?;
     }
@@ -189,7 +216,8 @@ fn write_login_options(w: &mut ObjectWriter, o: &LoginOptions, flavor: OptsFlavo
         check_options_json(t, true, "templateOptions")?;
     }
     let signin = flavor == OptsFlavor::SignIn;
-    if !(signin && (o.stepup || o.mfa)) && o.custom_claims.is_none() && o.template_options.is_none() {
+    if !(signin && (o.stepup || o.mfa)) && o.custom_claims.is_none() && o.template_options.is_none()
+    {
         return Ok(());
     }
     let mut lo = ObjectWriter::new();
@@ -210,7 +238,12 @@ fn write_login_options(w: &mut ObjectWriter, o: &LoginOptions, flavor: OptsFlavo
 }
 
 fn post(path: String, body: String, auth: Auth) -> Request {
-    Request { method: Method::Post, path, body: Some(body), auth }
+    Request {
+        method: Method::Post,
+        path,
+        body: Some(body),
+        auth,
+    }
 }
 
 fn otp_path(op: &str, method: &str) -> String {
@@ -223,19 +256,30 @@ fn otp_path(op: &str, method: &str) -> String {
 
 /// `POST /v1/auth/otp/signup/{M}`. Sign-up sends only `customClaims`/`templateOptions` in
 /// `loginOptions` (§2.0); `stepup`/`mfa` are ignored there.
-pub fn otp_sign_up(method: DeliveryMethod, login_id: &str, user: Option<&SignUpUser>, opts: &LoginOptions) -> Result<Request, Error> {
+pub fn otp_sign_up(
+    method: DeliveryMethod,
+    login_id: &str,
+    user: Option<&SignUpUser>,
+    opts: &LoginOptions,
+) -> Result<Request, Error> {
     validate_login_id(login_id)?;
     let mut w = ObjectWriter::new();
     w.string("loginId", login_id);
     if let Some(u) = user {
         if let Some(e) = u.email.as_deref().filter(|e| !e.is_empty()) {
             if !is_valid_email(e) {
-                return Err(Error::validation("invalidEmail", "user.email is not a valid email address"));
+                return Err(Error::validation(
+                    "invalidEmail",
+                    "user.email is not a valid email address",
+                ));
             }
         }
         if let Some(p) = u.phone.as_deref().filter(|p| !p.is_empty()) {
             if !is_valid_phone(p) {
-                return Err(Error::validation("invalidPhone", "user.phone must look like +15551234567"));
+                return Err(Error::validation(
+                    "invalidPhone",
+                    "user.phone must look like +15551234567",
+                ));
             }
         }
         let mut uw = ObjectWriter::new();
@@ -248,25 +292,46 @@ pub fn otp_sign_up(method: DeliveryMethod, login_id: &str, user: Option<&SignUpU
         w.raw("user", &uw.finish());
     }
     write_login_options(&mut w, opts, OptsFlavor::SignUp)?;
-    Ok(post(otp_path("signup", method.as_str()), w.finish(), Auth::Project))
+    Ok(post(
+        otp_path("signup", method.as_str()),
+        w.finish(),
+        Auth::Project,
+    ))
 }
 
-fn otp_sign_in_like(op: &str, method: DeliveryMethod, login_id: &str, opts: &LoginOptions) -> Result<Request, Error> {
+fn otp_sign_in_like(
+    op: &str,
+    method: DeliveryMethod,
+    login_id: &str,
+    opts: &LoginOptions,
+) -> Result<Request, Error> {
     validate_login_id(login_id)?;
     let mut w = ObjectWriter::new();
     w.string("loginId", login_id);
     write_login_options(&mut w, opts, OptsFlavor::SignIn)?;
-    let auth = if opts.needs_session() { Auth::Refresh } else { Auth::Project };
+    let auth = if opts.needs_session() {
+        Auth::Refresh
+    } else {
+        Auth::Project
+    };
     Ok(post(otp_path(op, method.as_str()), w.finish(), auth))
 }
 
 /// `POST /v1/auth/otp/signin/{M}`; step-up/MFA send the refresh JWT.
-pub fn otp_sign_in(method: DeliveryMethod, login_id: &str, opts: &LoginOptions) -> Result<Request, Error> {
+pub fn otp_sign_in(
+    method: DeliveryMethod,
+    login_id: &str,
+    opts: &LoginOptions,
+) -> Result<Request, Error> {
     otp_sign_in_like("signin", method, login_id, opts)
 }
 
 /// `POST /v1/auth/otp/signup-in/{M}`; step-up/MFA send the refresh JWT.
-pub fn otp_sign_up_or_in(method: DeliveryMethod, login_id: &str, opts: &LoginOptions) -> Result<Request, Error> {
+pub fn otp_sign_up_or_in(
+    method: DeliveryMethod,
+    login_id: &str,
+    opts: &LoginOptions,
+) -> Result<Request, Error> {
     otp_sign_in_like("signup-in", method, login_id, opts)
 }
 
@@ -274,11 +339,18 @@ pub fn otp_sign_up_or_in(method: DeliveryMethod, login_id: &str, opts: &LoginOpt
 pub fn otp_verify(method: DeliveryMethod, login_id: &str, code: &str) -> Result<Request, Error> {
     validate_login_id(login_id)?;
     if code.is_empty() || code.len() > 64 {
-        return Err(Error::validation("invalidCode", "code must be a non-empty string"));
+        return Err(Error::validation(
+            "invalidCode",
+            "code must be a non-empty string",
+        ));
     }
     let mut w = ObjectWriter::new();
     w.string("loginId", login_id).string("code", code);
-    Ok(post(otp_path("verify", method.as_str()), w.finish(), Auth::Project))
+    Ok(post(
+        otp_path("verify", method.as_str()),
+        w.finish(),
+        Auth::Project,
+    ))
 }
 
 fn write_update_options(w: &mut ObjectWriter, o: &UpdateOptions) -> Result<(), Error> {
@@ -296,25 +368,47 @@ fn write_update_options(w: &mut ObjectWriter, o: &UpdateOptions) -> Result<(), E
 }
 
 /// `POST /v1/auth/otp/update/email` (needs a session).
-pub fn otp_update_email(login_id: &str, email: &str, opts: &UpdateOptions) -> Result<Request, Error> {
+pub fn otp_update_email(
+    login_id: &str,
+    email: &str,
+    opts: &UpdateOptions,
+) -> Result<Request, Error> {
     validate_login_id(login_id)?;
     if !is_valid_email(email) {
-        return Err(Error::validation("invalidEmail", "email is not a valid email address"));
+        return Err(Error::validation(
+            "invalidEmail",
+            "email is not a valid email address",
+        ));
     }
     let mut w = ObjectWriter::new();
     w.string("loginId", login_id).string("email", email);
     write_update_options(&mut w, opts)?;
-    Ok(post("/v1/auth/otp/update/email".to_string(), w.finish(), Auth::Refresh))
+    Ok(post(
+        "/v1/auth/otp/update/email".to_string(),
+        w.finish(),
+        Auth::Refresh,
+    ))
 }
 
 /// `POST /v1/auth/otp/update/phone/{P}` (needs a session).
-pub fn otp_update_phone(method: DeliveryMethod, login_id: &str, phone: &str, opts: &UpdateOptions) -> Result<Request, Error> {
+pub fn otp_update_phone(
+    method: DeliveryMethod,
+    login_id: &str,
+    phone: &str,
+    opts: &UpdateOptions,
+) -> Result<Request, Error> {
     if method == DeliveryMethod::Email {
-        return Err(Error::validation("invalidMethod", "method must be \"sms\", \"voice\" or \"whatsapp\""));
+        return Err(Error::validation(
+            "invalidMethod",
+            "method must be \"sms\", \"voice\" or \"whatsapp\"",
+        ));
     }
     validate_login_id(login_id)?;
     if !is_valid_phone(phone) {
-        return Err(Error::validation("invalidPhone", "phone must look like +15551234567"));
+        return Err(Error::validation(
+            "invalidPhone",
+            "phone must look like +15551234567",
+        ));
     }
     let mut w = ObjectWriter::new();
     w.string("loginId", login_id).string("phone", phone);
@@ -326,22 +420,39 @@ pub fn otp_update_phone(method: DeliveryMethod, login_id: &str, phone: &str, opt
 
 /// `POST /v1/auth/refresh` with `{}`.
 pub fn refresh() -> Request {
-    post("/v1/auth/refresh".to_string(), "{}".to_string(), Auth::Refresh)
+    post(
+        "/v1/auth/refresh".to_string(),
+        "{}".to_string(),
+        Auth::Refresh,
+    )
 }
 
 /// `POST /v1/auth/logout` with `{}`.
 pub fn logout() -> Request {
-    post("/v1/auth/logout".to_string(), "{}".to_string(), Auth::Refresh)
+    post(
+        "/v1/auth/logout".to_string(),
+        "{}".to_string(),
+        Auth::Refresh,
+    )
 }
 
 /// `POST /v1/auth/logoutall` with `{}`.
 pub fn logout_all() -> Request {
-    post("/v1/auth/logoutall".to_string(), "{}".to_string(), Auth::Refresh)
+    post(
+        "/v1/auth/logoutall".to_string(),
+        "{}".to_string(),
+        Auth::Refresh,
+    )
 }
 
 /// `GET /v1/auth/me`.
 pub fn me() -> Request {
-    Request { method: Method::Get, path: "/v1/auth/me".to_string(), body: None, auth: Auth::Refresh }
+    Request {
+        method: Method::Get,
+        path: "/v1/auth/me".to_string(),
+        body: None,
+        auth: Auth::Refresh,
+    }
 }
 
 #[cfg(test)]
@@ -356,48 +467,123 @@ mod tests {
     #[test]
     fn otp_routes_and_bodies() {
         let r = otp_sign_in(DeliveryMethod::Email, "a@b.co", &LoginOptions::default()).unwrap();
-        assert_eq!((r.method, r.path.as_str(), r.auth), (Method::Post, "/v1/auth/otp/signin/email", Auth::Project));
+        assert_eq!(
+            (r.method, r.path.as_str(), r.auth),
+            (Method::Post, "/v1/auth/otp/signin/email", Auth::Project)
+        );
         assert_eq!(r.body.as_deref(), Some(r#"{"loginId":"a@b.co"}"#));
-        let r = otp_sign_up_or_in(DeliveryMethod::Sms, "+15551234567", &LoginOptions::default()).unwrap();
+        let r = otp_sign_up_or_in(
+            DeliveryMethod::Sms,
+            "+15551234567",
+            &LoginOptions::default(),
+        )
+        .unwrap();
         assert_eq!(r.path, "/v1/auth/otp/signup-in/sms");
         let r = otp_verify(DeliveryMethod::Whatsapp, "x", "123456").unwrap();
         assert_eq!(r.path, "/v1/auth/otp/verify/whatsapp");
         let b = body(&r);
         assert_eq!(b.get("code").and_then(Value::as_str), Some("123456"));
-        let user = SignUpUser { name: Some("N \"q\"".into()), email: Some("a@b.co".into()), ..Default::default() };
-        let r = otp_sign_up(DeliveryMethod::Voice, "x", Some(&user), &LoginOptions { stepup: true, ..Default::default() }).unwrap();
+        let user = SignUpUser {
+            name: Some("N \"q\"".into()),
+            email: Some("a@b.co".into()),
+            ..Default::default()
+        };
+        let r = otp_sign_up(
+            DeliveryMethod::Voice,
+            "x",
+            Some(&user),
+            &LoginOptions {
+                stepup: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(r.path, "/v1/auth/otp/signup/voice");
         assert_eq!(r.auth, Auth::Project);
         let b = body(&r);
-        assert_eq!(b.get("user").and_then(|u| u.get("name")).and_then(Value::as_str), Some("N \"q\""));
+        assert_eq!(
+            b.get("user")
+                .and_then(|u| u.get("name"))
+                .and_then(Value::as_str),
+            Some("N \"q\"")
+        );
         assert!(b.get("loginOptions").is_none());
     }
 
     #[test]
     fn stepup_and_mfa_need_the_refresh_token() {
-        let o = LoginOptions { stepup: true, custom_claims: Some(r#"{"k":1}"#.into()), ..Default::default() };
+        let o = LoginOptions {
+            stepup: true,
+            custom_claims: Some(r#"{"k":1}"#.into()),
+            ..Default::default()
+        };
         let r = otp_sign_in(DeliveryMethod::Email, "x", &o).unwrap();
         assert_eq!(r.auth, Auth::Refresh);
         let lo = body(&r).get("loginOptions").cloned().unwrap();
         assert_eq!(lo.get("stepup").and_then(Value::as_bool), Some(true));
-        assert_eq!(lo.get("customClaims").and_then(|c| c.get("k")).and_then(Value::as_i64), Some(1));
-        let r = otp_sign_in(DeliveryMethod::Email, "x", &LoginOptions { mfa: true, ..Default::default() }).unwrap();
+        assert_eq!(
+            lo.get("customClaims")
+                .and_then(|c| c.get("k"))
+                .and_then(Value::as_i64),
+            Some(1)
+        );
+        let r = otp_sign_in(
+            DeliveryMethod::Email,
+            "x",
+            &LoginOptions {
+                mfa: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(r.auth, Auth::Refresh);
     }
 
     #[test]
     fn validation_before_network() {
         let e = otp_sign_in(DeliveryMethod::Email, "", &LoginOptions::default()).unwrap_err();
-        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Validation, "emptyLoginId"));
-        assert_eq!(DeliveryMethod::parse("fax").unwrap_err().kind, ErrorKind::Validation);
-        assert_eq!(DeliveryMethod::parse_phone("email").unwrap_err().kind, ErrorKind::Validation);
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::Validation, "emptyLoginId")
+        );
+        assert_eq!(
+            DeliveryMethod::parse("fax").unwrap_err().kind,
+            ErrorKind::Validation
+        );
+        assert_eq!(
+            DeliveryMethod::parse_phone("email").unwrap_err().kind,
+            ErrorKind::Validation
+        );
         assert!(otp_update_email("x", "not-an-email", &UpdateOptions::default()).is_err());
-        assert!(otp_update_phone(DeliveryMethod::Sms, "x", "5551234", &UpdateOptions::default()).is_err());
-        assert!(otp_update_phone(DeliveryMethod::Email, "x", "+15551234567", &UpdateOptions::default()).is_err());
+        assert!(otp_update_phone(
+            DeliveryMethod::Sms,
+            "x",
+            "5551234",
+            &UpdateOptions::default()
+        )
+        .is_err());
+        assert!(otp_update_phone(
+            DeliveryMethod::Email,
+            "x",
+            "+15551234567",
+            &UpdateOptions::default()
+        )
+        .is_err());
         assert!(otp_verify(DeliveryMethod::Email, "x", "").is_err());
-        let o = LoginOptions { custom_claims: Some("[1]".into()), ..Default::default() };
-        assert_eq!(otp_sign_in(DeliveryMethod::Email, "x", &o).unwrap_err().code, "invalidOptions");
-        let o = LoginOptions { template_options: Some(r#"{"a":1}"#.into()), ..Default::default() };
+        let o = LoginOptions {
+            custom_claims: Some("[1]".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            otp_sign_in(DeliveryMethod::Email, "x", &o)
+                .unwrap_err()
+                .code,
+            "invalidOptions"
+        );
+        let o = LoginOptions {
+            template_options: Some(r#"{"a":1}"#.into()),
+            ..Default::default()
+        };
         assert!(otp_sign_in(DeliveryMethod::Email, "x", &o).is_err());
         let long = "a".repeat(1025);
         assert!(otp_sign_in(DeliveryMethod::Email, &long, &LoginOptions::default()).is_err());
@@ -405,7 +591,13 @@ mod tests {
 
     #[test]
     fn f38_unicode_login_ids_sent_byte_for_byte() {
-        for id in [" lead", "e\u{301}", "\u{202e}x", "\u{1f600}@x.io", "a\u{200b}b"] {
+        for id in [
+            " lead",
+            "e\u{301}",
+            "\u{202e}x",
+            "\u{1f600}@x.io",
+            "a\u{200b}b",
+        ] {
             let r = otp_sign_in(DeliveryMethod::Email, id, &LoginOptions::default()).unwrap();
             assert_eq!(body(&r).get("loginId").and_then(Value::as_str), Some(id));
         }
@@ -413,12 +605,25 @@ mod tests {
 
     #[test]
     fn update_bodies() {
-        let o = UpdateOptions { add_to_login_ids: Some(true), template_options: Some(r#"{"a":"b"}"#.into()), ..Default::default() };
+        let o = UpdateOptions {
+            add_to_login_ids: Some(true),
+            template_options: Some(r#"{"a":"b"}"#.into()),
+            ..Default::default()
+        };
         let r = otp_update_email("x", "a.b+c@d-e.io", &o).unwrap();
-        assert_eq!((r.path.as_str(), r.auth), ("/v1/auth/otp/update/email", Auth::Refresh));
+        assert_eq!(
+            (r.path.as_str(), r.auth),
+            ("/v1/auth/otp/update/email", Auth::Refresh)
+        );
         let b = body(&r);
         assert_eq!(b.get("addToLoginIDs").and_then(Value::as_bool), Some(true));
-        let r = otp_update_phone(DeliveryMethod::Whatsapp, "x", "+972501234567", &UpdateOptions::default()).unwrap();
+        let r = otp_update_phone(
+            DeliveryMethod::Whatsapp,
+            "x",
+            "+972501234567",
+            &UpdateOptions::default(),
+        )
+        .unwrap();
         assert_eq!(r.path, "/v1/auth/otp/update/phone/whatsapp");
     }
 
@@ -430,7 +635,15 @@ mod tests {
             assert!(!is_valid_email(bad), "{bad}");
         }
         assert!(is_valid_phone("+1555"));
-        for bad in ["", "+", "+0555", "+123", "1555123", "+1234567890123456", "+1-555-1234"] {
+        for bad in [
+            "",
+            "+",
+            "+0555",
+            "+123",
+            "1555123",
+            "+1234567890123456",
+            "+1-555-1234",
+        ] {
             assert!(!is_valid_phone(bad), "{bad}");
         }
     }
@@ -441,7 +654,10 @@ mod tests {
         assert_eq!(logout().path, "/v1/auth/logout");
         assert_eq!(logout_all().path, "/v1/auth/logoutall");
         let m = me();
-        assert_eq!((m.method, m.body, m.auth), (Method::Get, None, Auth::Refresh));
+        assert_eq!(
+            (m.method, m.body, m.auth),
+            (Method::Get, None, Auth::Refresh)
+        );
         assert_eq!(authorization("P1", Some("t")), "Bearer P1:t");
         assert_eq!(authorization("P1", None), "Bearer P1");
     }

@@ -19,7 +19,12 @@ pub struct AuthInfo {
 }
 
 fn invalid_response(status: u16) -> Error {
-    Error::protocol("invalidResponse", "the server's response was not the expected JSON").with_status(status).with_retryable(true)
+    Error::protocol(
+        "invalidResponse",
+        "the server's response was not the expected JSON",
+    )
+    .with_status(status)
+    .with_retryable(true)
 }
 
 fn parse_object(status: u16, body: &str) -> Result<Value, Error> {
@@ -35,14 +40,23 @@ fn parse_object(status: u16, body: &str) -> Result<Value, Error> {
 pub fn check_token(token: &str, project_id: &str, want_refresh: bool) -> Result<Jwt, Error> {
     let j = jwt::decode(token).map_err(|e| Error::protocol("invalidToken", e.description()))?;
     if !j.times_valid() {
-        return Err(Error::protocol("invalidToken", "the token's exp/iat claims are missing or out of range"));
+        return Err(Error::protocol(
+            "invalidToken",
+            "the token's exp/iat claims are missing or out of range",
+        ));
     }
     if !j.issued_for(project_id) {
-        return Err(Error::protocol("wrongProject", "the token was issued for another project"));
+        return Err(Error::protocol(
+            "wrongProject",
+            "the token was issued for another project",
+        ));
     }
     let wrong = if want_refresh { "DS" } else { "DSR" };
     if j.drn() == Some(wrong) {
-        return Err(Error::protocol("tokenRoleMismatch", "a session token and a refresh token were swapped"));
+        return Err(Error::protocol(
+            "tokenRoleMismatch",
+            "a session token and a refresh token were swapped",
+        ));
     }
     Ok(j)
 }
@@ -53,12 +67,15 @@ pub fn parse_auth_response(status: u16, body: &str, project_id: &str) -> Result<
     let session_jwt = match v.get("sessionJwt") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         _ => {
-            return Err(Error::protocol("missingSessionJwt", "the response had no session JWT")
-                .with_status(status)
-                .with_retryable(true))
+            return Err(
+                Error::protocol("missingSessionJwt", "the response had no session JWT")
+                    .with_status(status)
+                    .with_retryable(true),
+            )
         }
     };
-    let session = check_token(&session_jwt, project_id, false).map_err(|e| e.with_status(status))?;
+    let session =
+        check_token(&session_jwt, project_id, false).map_err(|e| e.with_status(status))?;
     let (refresh_jwt, refresh) = match v.get("refreshJwt") {
         None | Some(Value::Null) => (None, None),
         Some(Value::String(s)) if s.is_empty() => (None, None),
@@ -69,13 +86,23 @@ pub fn parse_auth_response(status: u16, body: &str, project_id: &str) -> Result<
         Some(_) => return Err(invalid_response(status)),
     };
     if refresh_jwt.as_deref() == Some(session_jwt.as_str()) {
-        return Err(Error::protocol("tokenRoleMismatch", "the session and refresh tokens are the same").with_status(status));
+        return Err(Error::protocol(
+            "tokenRoleMismatch",
+            "the session and refresh tokens are the same",
+        )
+        .with_status(status));
     }
     let user_json = match v.get("user") {
         Some(u @ Value::Object(_)) => Some(u.to_json()),
         _ => None,
     };
-    Ok(AuthInfo { session_jwt, session, refresh_jwt, refresh, user_json })
+    Ok(AuthInfo {
+        session_jwt,
+        session,
+        refresh_jwt,
+        refresh,
+        user_json,
+    })
 }
 
 /// `{maskedEmail?, maskedPhone?}` from a sign-in/sign-up/update response.
@@ -88,7 +115,10 @@ pub struct Masked {
 pub fn parse_masked(status: u16, body: &str) -> Result<Masked, Error> {
     let v = parse_object(status, body)?;
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    Ok(Masked { masked_email: s("maskedEmail"), masked_phone: s("maskedPhone") })
+    Ok(Masked {
+        masked_email: s("maskedEmail"),
+        masked_phone: s("maskedPhone"),
+    })
 }
 
 /// A bare JSON object (e.g. `/v1/auth/me`): checked and handed back as text.
@@ -97,7 +127,10 @@ pub fn parse_object_text(status: u16, body: &str) -> Result<String, Error> {
 }
 
 fn plausible_code(c: &str) -> bool {
-    !c.is_empty() && c.len() <= 32 && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !c.is_empty()
+        && c.len() <= 32
+        && c.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -113,24 +146,56 @@ fn truncate(s: &str, max: usize) -> &str {
 
 /// Maps a non-2xx response to a typed error (§4). `retry_after` is the raw `Retry-After` header.
 /// Status → kind: 401/403 unauthenticated; 429 rateLimited; 5xx api (retryable); other 4xx api.
-pub fn error_from_response(status: u16, body: &str, retry_after: Option<&str>, now_ms: u64) -> Error {
+pub fn error_from_response(
+    status: u16,
+    body: &str,
+    retry_after: Option<&str>,
+    now_ms: u64,
+) -> Error {
     let parsed = json::parse(body).ok();
     let obj = parsed.as_ref().filter(|v| v.as_object().is_some());
-    let code = obj.and_then(|o| o.get("errorCode")).and_then(Value::as_str).filter(|c| plausible_code(c));
+    let code = obj
+        .and_then(|o| o.get("errorCode"))
+        .and_then(Value::as_str)
+        .filter(|c| plausible_code(c));
     let desc = obj
         .and_then(|o| o.get("errorDescription").or_else(|| o.get("errorMessage")))
         .and_then(Value::as_str)
         .filter(|d| !d.is_empty());
     let (kind, retryable, fallback_code, fallback_desc) = match status {
-        401 | 403 => (ErrorKind::Unauthenticated, false, "unauthenticated", "the server refused the credentials"),
-        429 => (ErrorKind::RateLimited, true, "E130429", "too many requests; retry later"),
+        401 | 403 => (
+            ErrorKind::Unauthenticated,
+            false,
+            "unauthenticated",
+            "the server refused the credentials",
+        ),
+        429 => (
+            ErrorKind::RateLimited,
+            true,
+            "E130429",
+            "too many requests; retry later",
+        ),
         408 => (ErrorKind::Api, true, "httpError", "the server timed out"),
-        500..=599 => (ErrorKind::Api, true, "serverError", "the server failed to handle the request"),
-        _ => (ErrorKind::Api, false, "httpError", "the server rejected the request"),
+        500..=599 => (
+            ErrorKind::Api,
+            true,
+            "serverError",
+            "the server failed to handle the request",
+        ),
+        _ => (
+            ErrorKind::Api,
+            false,
+            "httpError",
+            "the server rejected the request",
+        ),
     };
-    let mut e = Error::new(kind, code.unwrap_or(fallback_code), truncate(desc.unwrap_or(fallback_desc), 300))
-        .with_status(status)
-        .with_retryable(retryable);
+    let mut e = Error::new(
+        kind,
+        code.unwrap_or(fallback_code),
+        truncate(desc.unwrap_or(fallback_desc), 300),
+    )
+    .with_status(status)
+    .with_retryable(retryable);
     if status == 429 || status == 503 {
         e.retry_after_ms = parse_retry_after(retry_after, now_ms);
     }
@@ -145,7 +210,9 @@ mod tests {
     const PID: &str = "P2abc";
 
     fn st(drn: &str) -> String {
-        token(&format!(r#"{{"iss":"https://x/P2abc","sub":"U1","drn":"{drn}","exp":2000000600,"iat":2000000000}}"#))
+        token(&format!(
+            r#"{{"iss":"https://x/P2abc","sub":"U1","drn":"{drn}","exp":2000000600,"iat":2000000000}}"#
+        ))
     }
 
     fn body(s: &str, r: Option<&str>) -> String {
@@ -169,7 +236,10 @@ mod tests {
     #[test]
     fn f06_swapped_tokens_are_protocol_errors() {
         let e = parse_auth_response(200, &body(&st("DSR"), Some(&st("DS"))), PID).unwrap_err();
-        assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Protocol, "tokenRoleMismatch"));
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::Protocol, "tokenRoleMismatch")
+        );
         let e = parse_auth_response(200, &body(&st("DS"), Some(&st("DS"))), PID).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Protocol);
     }
@@ -184,14 +254,30 @@ mod tests {
     fn f11_missing_refresh_keeps_current_missing_session_is_protocol() {
         let a = parse_auth_response(200, &body(&st("DS"), None), PID).unwrap();
         assert!(a.refresh_jwt.is_none());
-        let a = parse_auth_response(200, &format!(r#"{{"sessionJwt":"{}","refreshJwt":null}}"#, st("DS")), PID).unwrap();
+        let a = parse_auth_response(
+            200,
+            &format!(r#"{{"sessionJwt":"{}","refreshJwt":null}}"#, st("DS")),
+            PID,
+        )
+        .unwrap();
         assert!(a.refresh_jwt.is_none());
-        for b in [r#"{}"#, r#"{"sessionJwt":null}"#, r#"{"sessionJwt":5}"#, r#"{"sessionJwt":""}"#, r#"{"sessionJwt":"a.b.c"}"#] {
+        for b in [
+            r#"{}"#,
+            r#"{"sessionJwt":null}"#,
+            r#"{"sessionJwt":5}"#,
+            r#"{"sessionJwt":""}"#,
+            r#"{"sessionJwt":"a.b.c"}"#,
+        ] {
             let e = parse_auth_response(200, b, PID).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Protocol, "{b}");
             assert_eq!(e.status, Some(200));
         }
-        let e = parse_auth_response(200, &format!(r#"{{"sessionJwt":"{}","refreshJwt":7}}"#, st("DS")), PID).unwrap_err();
+        let e = parse_auth_response(
+            200,
+            &format!(r#"{{"sessionJwt":"{}","refreshJwt":7}}"#, st("DS")),
+            PID,
+        )
+        .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Protocol);
     }
 
@@ -199,22 +285,47 @@ mod tests {
     fn f10_html_bodies_are_typed_and_not_echoed() {
         let html = "<html><body>Sign in to the Wi-Fi</body></html>";
         let e = parse_auth_response(200, html, PID).unwrap_err();
-        assert_eq!((e.kind, e.retryable, e.status), (ErrorKind::Protocol, true, Some(200)));
+        assert_eq!(
+            (e.kind, e.retryable, e.status),
+            (ErrorKind::Protocol, true, Some(200))
+        );
         assert!(!e.description.contains("Wi-Fi"));
         let e = error_from_response(502, html, None, 0);
-        assert_eq!((e.kind, e.retryable, e.status, e.code.as_str()), (ErrorKind::Api, true, Some(502), "serverError"));
+        assert_eq!(
+            (e.kind, e.retryable, e.status, e.code.as_str()),
+            (ErrorKind::Api, true, Some(502), "serverError")
+        );
         assert!(!e.description.contains("Wi-Fi"));
         assert!(parse_masked(200, html).is_err());
     }
 
     #[test]
     fn f14_odd_error_bodies() {
-        for b in ["null", "[]", r#"{"errorCode":123}"#, "", "{", r#"{"errorCode":"<script>"}"#] {
+        for b in [
+            "null",
+            "[]",
+            r#"{"errorCode":123}"#,
+            "",
+            "{",
+            r#"{"errorCode":"<script>"}"#,
+        ] {
             let e = error_from_response(400, b, None, 0);
-            assert_eq!((e.kind, e.code.as_str(), e.status), (ErrorKind::Api, "httpError", Some(400)), "{b}");
+            assert_eq!(
+                (e.kind, e.code.as_str(), e.status),
+                (ErrorKind::Api, "httpError", Some(400)),
+                "{b}"
+            );
         }
-        let e = error_from_response(400, r#"{"errorCode":"E062108","errorDescription":"User not found"}"#, None, 0);
-        assert_eq!((e.code.as_str(), e.description.as_str(), e.retryable), ("E062108", "User not found", false));
+        let e = error_from_response(
+            400,
+            r#"{"errorCode":"E062108","errorDescription":"User not found"}"#,
+            None,
+            0,
+        );
+        assert_eq!(
+            (e.code.as_str(), e.description.as_str(), e.retryable),
+            ("E062108", "User not found", false)
+        );
         let e = error_from_response(401, "null", None, 0);
         assert_eq!(e.kind, ErrorKind::Unauthenticated);
         let e = error_from_response(429, "null", None, 0);

@@ -23,7 +23,12 @@ pub fn lead_ms(lifetime_ms: u64) -> u64 {
 /// Delay until the next scheduled refresh of a session expiring at `expires_at_ms` (client clock,
 /// skew-corrected). `last_refresh_at_ms` guards against a storm when tokens arrive already close to
 /// expiry: then at least half a lifetime (1 s–60 s) passes between refreshes.
-pub fn refresh_delay_ms(now_ms: u64, expires_at_ms: u64, lifetime_ms: Option<u64>, last_refresh_at_ms: Option<u64>) -> u64 {
+pub fn refresh_delay_ms(
+    now_ms: u64,
+    expires_at_ms: u64,
+    lifetime_ms: Option<u64>,
+    last_refresh_at_ms: Option<u64>,
+) -> u64 {
     let Some(lifetime) = lifetime_ms.filter(|l| *l > 0) else {
         return UNKNOWN_LIFETIME_DELAY_MS;
     };
@@ -56,7 +61,9 @@ pub fn network_backoff_ms(attempt: u32, rand: u32) -> u64 {
 pub fn failure_delay_ms(err: &Error, attempt: u32, rand: u32) -> u64 {
     match err.kind {
         ErrorKind::Network | ErrorKind::Timeout => network_backoff_ms(attempt, rand),
-        ErrorKind::RateLimited => err.retry_after_ms.unwrap_or(FAILURE_DELAY_MS + (rand as u64) % 10_000),
+        ErrorKind::RateLimited => err
+            .retry_after_ms
+            .unwrap_or(FAILURE_DELAY_MS + (rand as u64) % 10_000),
         _ => FAILURE_DELAY_MS + (rand as u64) % 10_000,
     }
 }
@@ -82,8 +89,14 @@ mod tests {
     #[test]
     fn f26_already_expired_does_not_storm() {
         // A token that looks expired on arrival (clock jumped): refreshed, but not in a loop.
-        assert_eq!(refresh_delay_ms(1_000_000, 0, Some(600_000), None), MIN_DELAY_MS);
-        assert_eq!(refresh_delay_ms(1_000_000, 0, Some(600_000), Some(1_000_000)), 60_000);
+        assert_eq!(
+            refresh_delay_ms(1_000_000, 0, Some(600_000), None),
+            MIN_DELAY_MS
+        );
+        assert_eq!(
+            refresh_delay_ms(1_000_000, 0, Some(600_000), Some(1_000_000)),
+            60_000
+        );
     }
 
     #[test]

@@ -58,7 +58,14 @@ impl SessionData {
                 _ => (None, None),
             },
         };
-        SessionData { session_jwt: info.session_jwt, session: info.session, refresh_jwt, refresh, user_json: info.user_json, skew_ms }
+        SessionData {
+            session_jwt: info.session_jwt,
+            session: info.session,
+            refresh_jwt,
+            refresh,
+            user_json: info.user_json,
+            skew_ms,
+        }
     }
     /// Session expiry in client-clock ms (server `exp` corrected by the skew estimate).
     pub fn expires_at_ms(&self) -> u64 {
@@ -186,7 +193,11 @@ impl State {
     /// Restoring from storage: no event is emitted here (the glue queues `restored`).
     pub fn restore(&mut self, data: Option<SessionData>, dormant: Option<(String, Jwt)>) {
         self.current = data.map(Rc::new);
-        self.dormant = if self.current.is_some() { None } else { dormant };
+        self.dormant = if self.current.is_some() {
+            None
+        } else {
+            dormant
+        };
         self.generation += 1;
     }
     /// Makes `data` current; emits `kind` (signedIn or refreshed).
@@ -204,7 +215,10 @@ impl State {
         self.current = None;
         self.dormant = None;
         self.generation += 1;
-        had.then_some(Event { kind: EventType::SignedOut, reason: Some(reason) })
+        had.then_some(Event {
+            kind: EventType::SignedOut,
+            reason: Some(reason),
+        })
     }
 }
 
@@ -215,7 +229,10 @@ mod tests {
     use crate::response::parse_auth_response;
 
     fn tok(drn: &str, iat: i64, ttl: i64) -> String {
-        token(&format!(r#"{{"iss":"P2abc","sub":"U1","drn":"{drn}","iat":{iat},"exp":{}}}"#, iat + ttl))
+        token(&format!(
+            r#"{{"iss":"P2abc","sub":"U1","drn":"{drn}","iat":{iat},"exp":{}}}"#,
+            iat + ttl
+        ))
     }
 
     fn auth(with_refresh: bool, iat: i64) -> AuthInfo {
@@ -244,15 +261,21 @@ mod tests {
     #[test]
     fn f11_keeps_previous_refresh_token() {
         let first = SessionData::from_auth(auth(true, 1_700_000_000), None, 1_700_000_000_000);
-        let second = SessionData::from_auth(auth(false, 1_700_000_100), first.refresh_pair(), 1_700_000_100_000);
+        let second = SessionData::from_auth(
+            auth(false, 1_700_000_100),
+            first.refresh_pair(),
+            1_700_000_100_000,
+        );
         assert_eq!(second.refresh_jwt, first.refresh_jwt);
     }
 
     #[test]
     fn f18_previous_refresh_token_of_another_user_is_not_kept() {
         let first = SessionData::from_auth(auth(true, 1_700_000_000), None, 1_700_000_000_000);
-        let other = token(r#"{"iss":"P2abc","sub":"U2","drn":"DS","iat":1700000100,"exp":1700000700}"#);
-        let info = parse_auth_response(200, &format!(r#"{{"sessionJwt":"{other}"}}"#), "P2abc").unwrap();
+        let other =
+            token(r#"{"iss":"P2abc","sub":"U2","drn":"DS","iat":1700000100,"exp":1700000700}"#);
+        let info =
+            parse_auth_response(200, &format!(r#"{{"sessionJwt":"{other}"}}"#), "P2abc").unwrap();
         let second = SessionData::from_auth(info, first.refresh_pair(), 1_700_000_100_000);
         assert_eq!(second.refresh_jwt, None);
         assert_eq!(second.user_id(), "U2");
@@ -282,7 +305,13 @@ mod tests {
         let (_, ev) = s.adopt(d, EventType::SignedIn);
         assert_eq!(ev.kind, EventType::SignedIn);
         let g = s.generation();
-        assert_eq!(s.sign_out(Reason::Revoked), Some(Event { kind: EventType::SignedOut, reason: Some(Reason::Revoked) }));
+        assert_eq!(
+            s.sign_out(Reason::Revoked),
+            Some(Event {
+                kind: EventType::SignedOut,
+                reason: Some(Reason::Revoked)
+            })
+        );
         assert!(s.generation() > g);
         assert_eq!(s.sign_out(Reason::Revoked), None);
         assert!(s.current().is_none());

@@ -32,8 +32,19 @@ pub struct RestoreOutcome {
 
 /// Judges the stored record. Never fails: corrupt or expired records are marked for removal; a
 /// record of another project is left untouched and not adopted (F07).
-pub fn restore(dsr: Option<&str>, ds: Option<&str>, project_id: &str, now_ms: u64) -> RestoreOutcome {
-    let mut out = RestoreOutcome { session: None, dormant: None, remove_refresh: false, remove_session: false, dropped: None };
+pub fn restore(
+    dsr: Option<&str>,
+    ds: Option<&str>,
+    project_id: &str,
+    now_ms: u64,
+) -> RestoreOutcome {
+    let mut out = RestoreOutcome {
+        session: None,
+        dormant: None,
+        remove_refresh: false,
+        remove_session: false,
+        dropped: None,
+    };
     let session_ok = |t: &str| check_token(t, project_id, false);
     let Some(dsr) = dsr else {
         // A session token alone cannot be kept alive; drop it if it is ours or garbage.
@@ -91,7 +102,9 @@ mod tests {
     const NOW: u64 = 1_700_000_000_000;
 
     fn tok(pid: &str, drn: &str, sub: &str, exp: i64) -> String {
-        token(&format!(r#"{{"iss":"https://api.descope.com/{pid}","sub":"{sub}","drn":"{drn}","iat":1699999000,"exp":{exp}}}"#))
+        token(&format!(
+            r#"{{"iss":"https://api.descope.com/{pid}","sub":"{sub}","drn":"{drn}","iat":1699999000,"exp":{exp}}}"#
+        ))
     }
 
     #[test]
@@ -150,7 +163,16 @@ mod tests {
         let r = tok("P2other", "DSR", "U1", 1_800_000_000);
         let s = tok("P2other", "DS", "U1", 1_700_000_100);
         let o = restore(Some(&r), Some(&s), PID, NOW);
-        assert_eq!(o, RestoreOutcome { session: None, dormant: None, remove_refresh: false, remove_session: false, dropped: None });
+        assert_eq!(
+            o,
+            RestoreOutcome {
+                session: None,
+                dormant: None,
+                remove_refresh: false,
+                remove_session: false,
+                dropped: None
+            }
+        );
         let o = restore(None, Some(&s), PID, NOW);
         assert!(!o.remove_session);
     }

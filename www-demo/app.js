@@ -48,6 +48,7 @@ function notice(text) {
 
 function clearError() {
   $("error").hidden = true;
+  delete $("error").dataset.kind;
   setText("error-code", "");
   setText("error-description", "");
 }

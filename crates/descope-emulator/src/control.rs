@@ -165,6 +165,7 @@ pub async fn reset(State(app): State<App>) -> Json<Value> {
         data.users.clear();
         data.login_index.clear();
         data.codes.clear();
+        data.updates.clear();
         data.sessions.clear();
         data.outbox.clear();
         data.faults.clear();

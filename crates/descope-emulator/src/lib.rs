@@ -18,6 +18,7 @@ pub mod errors;
 mod faults;
 pub mod keys;
 mod otp;
+mod otp_update;
 mod ratelimit;
 mod reqlog;
 mod server;

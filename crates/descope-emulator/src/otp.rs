@@ -9,7 +9,10 @@ use serde_json::{json, Map, Value};
 use crate::auth;
 use crate::body::{object, required_str};
 use crate::errors::{ApiError, ApiResult};
-use crate::state::{new_user_id, App, LoginOptions, OutboxMessage, PendingCode, User};
+use crate::otp_update;
+use crate::state::{
+    new_user_id, AddressUpdate, App, Data, LoginOptions, OutboxMessage, PendingCode, User,
+};
 use crate::tokens::{self, Grant};
 use crate::users::{is_email, is_phone, mask_email, mask_phone, opt_bool, opt_obj, opt_str};
 
@@ -64,6 +67,9 @@ pub async fn send(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
+    if !matches!(op.as_str(), "signup" | "signin" | "signup-in") {
+        return Err(ApiError::not_found("Unknown OTP operation"));
+    }
     check_method(&method)?;
     let obj = object(&body)?;
     let login_id = required_str(&obj, "loginId")?;
@@ -181,7 +187,18 @@ pub async fn send(
         json!({"maskedPhone": mask_phone(&to)})
     };
 
-    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
+    // Distinct from a pending address update of this user on this method (see otp_update).
+    let update_code = existing
+        .as_ref()
+        .and_then(|u| data.updates.get(&(u.user_id.clone(), method.clone())))
+        .map(|p| p.code.clone());
+    let mut rng = rand::thread_rng();
+    let code = loop {
+        let c = format!("{:06}", rng.gen_range(0..1_000_000u32));
+        if update_code.as_deref() != Some(c.as_str()) {
+            break c;
+        }
+    };
     data.codes.insert(
         (login_id.clone(), method.clone()),
         PendingCode {
@@ -190,6 +207,7 @@ pub async fn send(
             failures: 0,
             signup,
             options,
+            update: None,
         },
     );
     let at_ms = app.now_ms();
@@ -215,29 +233,61 @@ pub async fn verify(
     let code = required_str(&obj, "code")?;
     let now = app.now();
     let mut data = app.data.lock();
+    // Two pending codes may answer here: a sign-in code for (loginId, method) and an address
+    // update for (userId, method). Each locks on its own; a wrong code counts against both.
     let key = (login_id.clone(), method.clone());
-    let wrong = || ApiError::new(StatusCode::BAD_REQUEST, "E061102", "Wrong or expired code");
-    let Some(pending) = data.codes.get_mut(&key) else {
-        return Err(wrong());
-    };
-    if pending.failures >= MAX_FAILURES {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "E061103",
-            "Too many wrong attempts; send a new code",
-        ));
-    }
-    if pending.expires_at <= now {
+    let ukey = data
+        .user_by_login(&login_id)
+        .map(|u| (u.user_id.clone(), method.clone()));
+    if data.codes.get(&key).is_some_and(|p| p.expires_at <= now) {
         data.codes.remove(&key);
-        return Err(wrong());
     }
-    if pending.code != code {
-        pending.failures += 1;
-        return Err(wrong());
+    if let Some(k) = &ukey {
+        if data.updates.get(k).is_some_and(|p| p.expires_at <= now) {
+            data.updates.remove(k);
+        }
     }
-    let Some(pending) = data.codes.remove(&key) else {
+    let wrong = || ApiError::new(StatusCode::BAD_REQUEST, "E061102", "Wrong or expired code");
+    let open = |p: &&PendingCode| p.failures < MAX_FAILURES;
+    let sign_in = data.codes.get(&key).filter(open).map(|p| p.code == code);
+    let update = ukey
+        .as_ref()
+        .and_then(|k| data.updates.get(k))
+        .filter(open)
+        .map(|p| p.code == code);
+    if sign_in.is_none() && update.is_none() {
+        let locked = data.codes.contains_key(&key)
+            || ukey.as_ref().is_some_and(|k| data.updates.contains_key(k));
+        return Err(if locked {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "E061103",
+                "Too many wrong attempts; send a new code",
+            )
+        } else {
+            wrong()
+        });
+    }
+    let pending = if update == Some(true) {
+        ukey.as_ref().and_then(|k| data.updates.remove(k))
+    } else if sign_in == Some(true) {
+        data.codes.remove(&key)
+    } else {
+        None
+    };
+    let Some(pending) = pending else {
+        if let Some(p) = data.codes.get_mut(&key) {
+            p.failures = (p.failures + 1).min(MAX_FAILURES);
+        }
+        if let Some(p) = ukey.as_ref().and_then(|k| data.updates.get_mut(k)) {
+            p.failures = (p.failures + 1).min(MAX_FAILURES);
+        }
         return Err(wrong());
     };
+
+    if let Some(upd) = &pending.update {
+        return confirm_update(&app, &mut *data, &method, upd, pending.options).map(Json);
+    }
 
     let (mut user, first_seen) = match (data.user_by_login(&login_id).cloned(), pending.signup) {
         (Some(u), _) => (u, false),
@@ -263,25 +313,7 @@ pub async fn verify(
     }
     data.insert_user(user.clone());
 
-    let opts = pending.options;
-    let mut amr = if opts.stepup || opts.mfa {
-        opts.previous_amr
-    } else {
-        vec![]
-    };
-    for f in [Some(method.as_str()), opts.mfa.then_some("mfa")]
-        .into_iter()
-        .flatten()
-    {
-        if !amr.iter().any(|a| a == f) {
-            amr.push(f.to_string());
-        }
-    }
-    let grant = Grant {
-        amr,
-        su: opts.stepup,
-        nsec: opts.custom_claims,
-    };
+    let grant = grant_for(&method, pending.options);
     let (rt, rexp) = tokens::new_refresh(&app, &mut data, &user, &grant);
     let st = tokens::session_jwt(&app, &user, &grant);
     Ok(Json(tokens::jwt_response(
@@ -292,4 +324,63 @@ pub async fn verify(
         rexp,
         first_seen,
     )))
+}
+
+/// The `amr` / `su` / `nsec` of a verified code: step-up and MFA keep the previous session's
+/// factors; MFA adds `"mfa"`.
+fn grant_for(method: &str, opts: LoginOptions) -> Grant {
+    let mut amr = if opts.stepup || opts.mfa {
+        opts.previous_amr
+    } else {
+        vec![]
+    };
+    for f in [Some(method), opts.mfa.then_some("mfa")]
+        .into_iter()
+        .flatten()
+    {
+        if !amr.iter().any(|a| a == f) {
+            amr.push(f.to_string());
+        }
+    }
+    Grant {
+        amr,
+        su: opts.stepup,
+        nsec: opts.custom_claims,
+    }
+}
+
+/// Applies a confirmed address update and signs the user in again (JWTResponse, firstSeen false).
+fn confirm_update(
+    app: &App,
+    data: &mut Data,
+    method: &str,
+    upd: &AddressUpdate,
+    opts: LoginOptions,
+) -> ApiResult<Value> {
+    let Some(mut user) = data.users.get(&upd.user_id).cloned() else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "E062108",
+            "User not found",
+        ));
+    };
+    // The address may have become another user's login id since the code was sent.
+    if upd.add_to_login_ids && otp_update::taken_by_other(data, &upd.address, &user.user_id) {
+        return Err(otp_update::address_taken());
+    }
+    if method == "email" {
+        user.email = upd.address.clone();
+        user.verified_email = true;
+    } else {
+        user.phone = upd.address.clone();
+        user.verified_phone = true;
+    }
+    if upd.add_to_login_ids && !user.login_ids.contains(&upd.address) {
+        user.login_ids.push(upd.address.clone());
+    }
+    data.insert_user(user.clone());
+    let grant = grant_for(method, opts);
+    let (rt, rexp) = tokens::new_refresh(app, data, &user, &grant);
+    let st = tokens::session_jwt(app, &user, &grant);
+    Ok(tokens::jwt_response(app, &user, st, Some(rt), rexp, false))
 }

@@ -15,7 +15,7 @@ use tower_service::Service;
 
 use crate::errors::ApiError;
 use crate::state::App;
-use crate::{auth, control, cors, faults, otp, reqlog, session, static_files};
+use crate::{auth, control, cors, faults, otp, otp_update, reqlog, session, static_files};
 
 /// Largest request body accepted (bigger answers 413 JSON).
 const MAX_BODY: usize = 1 << 20;
@@ -23,6 +23,11 @@ const MAX_BODY: usize = 1 << 20;
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/v1/auth/otp/verify/{method}", post(otp::verify))
+        .route("/v1/auth/otp/update/email", post(otp_update::update_email))
+        .route(
+            "/v1/auth/otp/update/phone/{method}",
+            post(otp_update::update_phone),
+        )
         .route("/v1/auth/otp/{op}/{method}", post(otp::send))
         .route("/v1/auth/refresh", post(session::refresh))
         .route("/v1/auth/try-refresh", post(session::try_refresh))

@@ -102,6 +102,18 @@ pub struct PendingCode {
     pub signup: Option<User>,
     /// Sign-in options remembered for the verify.
     pub options: LoginOptions,
+    /// Set on a pending address update (`/v1/auth/otp/update/*`), which lives in
+    /// `Data::updates`, apart from sign-in codes.
+    pub update: Option<AddressUpdate>,
+}
+
+/// A new email or phone waiting for its code (`/v1/auth/otp/update/{email,phone/P}`).
+#[derive(Clone, Debug)]
+pub struct AddressUpdate {
+    pub user_id: String,
+    /// The new email (method `email`) or phone (phone methods).
+    pub address: String,
+    pub add_to_login_ids: bool,
 }
 
 /// What a sign-in asked for, checked at send time and applied on verify.
@@ -141,6 +153,8 @@ pub struct Data {
     /// loginId → userId.
     pub login_index: HashMap<String, String>,
     pub codes: HashMap<(String, String), PendingCode>,
+    /// Pending address updates, (userId, method) → code; separate from sign-in `codes`.
+    pub updates: HashMap<(String, String), PendingCode>,
     pub sessions: HashMap<String, Session>,
     pub outbox: Vec<OutboxMessage>,
     pub faults: Vec<Fault>,

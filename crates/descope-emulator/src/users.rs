@@ -30,6 +30,22 @@ pub fn is_email(s: &str) -> bool {
     }
 }
 
+/// The core-js email regex of descope-api.md §2.0, used where the API re-validates an address
+/// (OTP update): `^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*$`.
+pub fn is_strict_email(s: &str) -> bool {
+    const LOCAL_EXTRA: &str = ".!#$%&'*+/=?^_`{|}~-";
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || LOCAL_EXTRA.contains(c))
+        && domain.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
 /// `j***@example.com`
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {
@@ -260,5 +276,18 @@ mod tests {
         assert_eq!(mask_email("jane@example.com"), "j***@example.com");
         assert!(is_email("a@b.co"));
         assert!(!is_email("ab.co"));
+    }
+
+    #[test]
+    fn strict_email_follows_the_core_js_regex() {
+        for ok in ["a@b", "a.b+c@ex-ample.co.uk", "x!#$%&'*+/=?^_`{|}~-@d.e"] {
+            assert!(is_strict_email(ok), "{ok}");
+        }
+        for bad in [
+            "", "a", "@b.co", "a@", "a@b..co", "a@.b", "a@b.", "a b@c.d", "a@b@c", "a@b_c.d",
+            "ä@b.co", "a@b,co",
+        ] {
+            assert!(!is_strict_email(bad), "{bad}");
+        }
     }
 }

@@ -1,0 +1,163 @@
+//! OTP address updates (descope-api.md §2.1): `POST /v1/auth/otp/update/email` and
+//! `POST /v1/auth/otp/update/phone/{sms|voice|whatsapp}`. Both need a live session of the user
+//! (`Bearer pid:rt` or the `DSR` cookie); the new address is confirmed by a later
+//! `POST /v1/auth/otp/verify/{method}` (see `otp::verify`).
+//!
+//! A pending update is kept in `Data::updates` keyed by (userId, method), apart from sign-in codes
+//! (`Data::codes`, keyed by (loginId, method)): sending one never replaces or unlocks the other,
+//! and the verify call uses whichever of the two the code matches.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use rand::Rng;
+use serde_json::{json, Value};
+
+use crate::auth;
+use crate::body::{object, required_str};
+use crate::errors::{ApiError, ApiResult};
+use crate::otp::CODE_TTL_SECONDS;
+use crate::state::{AddressUpdate, App, Data, LoginOptions, OutboxMessage, PendingCode};
+use crate::tokens;
+use crate::users::{is_phone, is_strict_email, mask_email, mask_phone, opt_bool, opt_obj, opt_str};
+
+const PHONE_METHODS: [&str; 3] = ["sms", "voice", "whatsapp"];
+
+/// `POST /v1/auth/otp/update/email` → `{maskedEmail}` of the new address.
+pub async fn update_email(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    start(&app, &headers, &body, "email").map(Json)
+}
+
+/// `POST /v1/auth/otp/update/phone/{method}` → `{maskedPhone}` of the new number.
+pub async fn update_phone(
+    State(app): State<App>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    if !PHONE_METHODS.contains(&method.as_str()) {
+        return Err(ApiError::invalid(format!(
+            "Unsupported phone delivery method: {method}"
+        )));
+    }
+    start(&app, &headers, &body, &method).map(Json)
+}
+
+/// 401 `E061301`: the body's loginId is not one of the session user's login ids.
+fn not_session_user() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "E061301",
+        "loginId does not belong to the user of this session",
+    )
+}
+
+/// 400 `E062107`: `addToLoginIDs` with an address that is another user's login id.
+pub fn address_taken() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "E062107",
+        "User already exists with this login id",
+    )
+}
+
+/// Whether `address` is a login id of a user other than `user_id`.
+pub fn taken_by_other(data: &Data, address: &str, user_id: &str) -> bool {
+    data.user_by_login(address)
+        .is_some_and(|u| u.user_id != user_id)
+}
+
+fn start(app: &App, headers: &HeaderMap, body: &[u8], method: &str) -> ApiResult<Value> {
+    let obj = object(body)?;
+    let now = app.now();
+    let mut data = app.data.lock();
+    // Session first: without a live refresh JWT nothing else is looked at (401).
+    let live = tokens::check_refresh(app, &data, auth::refresh_token(headers).as_deref())?;
+
+    let login_id = required_str(&obj, "loginId")?;
+    let email = method == "email";
+    let address = required_str(&obj, if email { "email" } else { "phone" })?;
+    let add_to_login_ids = opt_bool(&obj, "addToLoginIDs")?;
+    // Accepted and type-checked; the emulator never merges users (see README).
+    opt_bool(&obj, "onMergeUseExisting")?;
+    let mfa = opt_bool(&obj, "mfa")?;
+    if let Some(t) = opt_obj(&obj, "templateOptions")? {
+        if t.values().any(|v| !v.is_string()) {
+            return Err(ApiError::invalid("templateOptions values must be strings"));
+        }
+    }
+    opt_str(&obj, "templateId")?;
+    opt_str(&obj, "providerId")?;
+    if email && !is_strict_email(&address) {
+        return Err(ApiError::invalid("email is not a valid email address"));
+    }
+    if !email && !is_phone(&address) {
+        return Err(ApiError::invalid(
+            "phone must match ^\\+[1-9]{1}[0-9]{3,14}$",
+        ));
+    }
+
+    let user = data
+        .user_by_login(&login_id)
+        .filter(|u| u.user_id == live.session.user_id)
+        .cloned()
+        .ok_or_else(not_session_user)?;
+    if add_to_login_ids && taken_by_other(&data, &address, &user.user_id) {
+        return Err(address_taken());
+    }
+
+    // A code distinct from any pending sign-in code of this user on this method, so a verify
+    // can never be ambiguous.
+    let sign_in_codes: Vec<String> = user
+        .login_ids
+        .iter()
+        .filter_map(|l| data.codes.get(&(l.clone(), method.to_string())))
+        .map(|p| p.code.clone())
+        .collect();
+    let mut rng = rand::thread_rng();
+    let code = loop {
+        let c = format!("{:06}", rng.gen_range(0..1_000_000u32));
+        if !sign_in_codes.contains(&c) {
+            break c;
+        }
+    };
+
+    let options = LoginOptions {
+        stepup: false,
+        mfa,
+        previous_amr: live.session.amr.clone(),
+        custom_claims: if mfa { live.session.nsec.clone() } else { None },
+    };
+    data.updates.insert(
+        (user.user_id.clone(), method.to_string()),
+        PendingCode {
+            code: code.clone(),
+            expires_at: now + CODE_TTL_SECONDS,
+            failures: 0,
+            signup: None,
+            options,
+            update: Some(AddressUpdate {
+                user_id: user.user_id.clone(),
+                address: address.clone(),
+                add_to_login_ids,
+            }),
+        },
+    );
+    let at_ms = app.now_ms();
+    data.outbox.push(OutboxMessage {
+        login_id,
+        channel: method.to_string(),
+        kind: "otp".into(),
+        code: Some(code),
+        at_ms,
+    });
+    Ok(if email {
+        json!({"maskedEmail": mask_email(&address)})
+    } else {
+        json!({"maskedPhone": mask_phone(&address)})
+    })
+}

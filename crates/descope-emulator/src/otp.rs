@@ -286,7 +286,7 @@ pub async fn verify(
     };
 
     if let Some(upd) = &pending.update {
-        return confirm_update(&app, &mut *data, &method, upd, pending.options).map(Json);
+        return confirm_update(&app, &mut data, &method, upd, pending.options).map(Json);
     }
 
     let (mut user, first_seen) = match (data.user_by_login(&login_id).cloned(), pending.signup) {

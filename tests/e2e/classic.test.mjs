@@ -1,21 +1,14 @@
 // The classic <script> build (pkg/classic/descope_wasm.js, global `descopeWasm`) in headless
 // Chromium: init, construct a client, OTP sign-in through the emulator's outbox, errors, logout.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { JWT_RE, WAIT, newIsolatedContext, recordConsole, redact, setupSuite, uniqueEmail } from "./helpers.mjs";
+import { JWT_RE, WAIT, newIsolatedContext, recordConsole, redact, uniqueEmail, useSuite } from "./helpers.mjs";
 
 describe("classic script build", () => {
-  let suite;
-
-  before(async () => {
-    suite = await setupSuite({ needClassic: true });
-  });
-
-  after(async () => {
-    if (suite) await suite.close();
-  });
+  const getSuite = useSuite({ needClassic: true });
 
   it("loads with a classic <script>, signs in with OTP and exposes a DescopeError on a wrong code", async () => {
+    const suite = getSuite();
     const { context, blocked } = await newIsolatedContext(suite.browser, suite.url);
     const page = await context.newPage();
     const consoleLines = recordConsole(page);

@@ -1,11 +1,12 @@
 // The demo page (www-demo) end to end in headless Chromium: OTP sign-up-or-in through the page's
 // dev inbox, user/roles/countdown, refresh, step-up, reload, logout, an SMS flow, and the
 // secret-hygiene check over every console message of the page (G10 in spec/faults.md).
-import { after, before, describe, it } from "node:test";
+import { beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { JWT_RE, WAIT, redact, newIsolatedContext, recordConsole, setupSuite, uniqueEmail, uniquePhone } from "./helpers.mjs";
+import { JWT_RE, WAIT, redact, newIsolatedContext, recordConsole, uniqueEmail, uniquePhone, useSuite } from "./helpers.mjs";
 
 describe("demo page", () => {
+  const getSuite = useSuite();
   let suite;
   let context;
   let page;
@@ -15,15 +16,14 @@ describe("demo page", () => {
   const email = uniqueEmail("ada");
   const phone = uniquePhone();
 
-  before(async () => {
-    suite = await setupSuite();
-    ({ context, blocked } = await newIsolatedContext(suite.browser, suite.url));
-    page = await context.newPage();
-    recordConsole(page, consoleLines);
-  });
-
-  after(async () => {
-    if (suite) await suite.close();
+  /** Every test first makes sure the suite (and the one page the flow runs in) is up. */
+  beforeEach(async () => {
+    suite = getSuite();
+    if (!page) {
+      ({ context, blocked } = await newIsolatedContext(suite.browser, suite.url));
+      page = await context.newPage();
+      recordConsole(page, consoleLines);
+    }
   });
 
   /** The page's text and markup must never show a raw JWT. */

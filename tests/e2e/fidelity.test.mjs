@@ -2,26 +2,25 @@
 // the emulator in headless Chromium, proving the emulator speaks Descope's protocol: OTP
 // sign-up-or-in, wrong code, verify, refresh, me, step-up, logout, and the refresh JWT is rejected after logout.
 // Run same-origin and cross-origin (page served by a second emulator: exercises CORS preflights).
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { JWT_RE, WAIT, bundleWebJsSdk, newIsolatedContext, recordConsole, redact, setupSuite, startEmulator, uniqueEmail } from "./helpers.mjs";
+import { JWT_RE, WAIT, bundleWebJsSdk, newIsolatedContext, recordConsole, redact, startEmulator, uniqueEmail, useSuite } from "./helpers.mjs";
 
 describe("fidelity: @descope/web-js-sdk against the emulator", () => {
-  let suite;
   let pageServer; // a second emulator used only as a static server on another origin
-
-  before(async () => {
-    suite = await setupSuite({ needPkg: false, stage: (dir) => bundleWebJsSdk(join(dir, "vendor/web-js-sdk.js")) });
-    pageServer = await startEmulator({ serveDir: suite.serveDir });
-  });
-
-  after(async () => {
-    try { if (pageServer) await pageServer.stop(); } finally { if (suite) await suite.close(); }
+  const getSuite = useSuite({
+    needPkg: false,
+    stage: (dir) => bundleWebJsSdk(join(dir, "vendor/web-js-sdk.js")),
+    extra: async (suite) => {
+      pageServer = await startEmulator({ serveDir: suite.serveDir });
+      suite.cleanups.push(() => pageServer.stop());
+    },
   });
 
   /** Runs the whole web-js-sdk flow from a page served by `pageOrigin` against `suite.url`. */
   async function runFlow(pageOrigin) {
+    const suite = getSuite();
     const apiUrl = suite.url;
     const { context, blocked } = await newIsolatedContext(suite.browser, [pageOrigin, apiUrl]);
     const page = await context.newPage();
@@ -189,11 +188,12 @@ describe("fidelity: @descope/web-js-sdk against the emulator", () => {
   }
 
   it("same origin: otp.signUpOrIn.email → verify → refresh → me → logout, then the refresh JWT is rejected", async () => {
-    await runFlow(suite.url);
+    await runFlow(getSuite().url);
   });
 
   it("cross-origin (CORS preflights with credentials): the same flow from a page on another 127.0.0.1 port", async () => {
-    assert.notEqual(pageServer.url, suite.url);
+    const apiUrl = getSuite().url;
+    assert.notEqual(pageServer.url, apiUrl);
     await runFlow(pageServer.url);
   });
 });

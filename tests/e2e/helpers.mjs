@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { after, before } from "node:test";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const emulatorBin = process.env.DESCOPE_EMULATOR_BIN || join(repoRoot, "target/debug/descope-emulator");
@@ -250,10 +251,38 @@ export async function setupSuite({ needPkg = true, needClassic = false, emulator
     emulator,
     browser,
     url: emulator.url,
+    cleanups: [],
     async close() {
+      for (const c of this.cleanups.reverse()) { try { await c(); } catch { /* keep closing */ } }
       try { if (browser) await browser.close(); } finally {
         try { await emulator.stop(); } finally { await removeStaged(serveDir); }
       }
     },
+  };
+}
+
+/**
+ * Registers before/after hooks (call inside `describe`) that set up the suite, and returns a getter
+ * for it. A set-up failure does not throw from the hook (node would report the tests as
+ * "cancelled", which CI does not count); instead every test that asks for the suite fails with the
+ * set-up error, so the failures are counted. `extra(suite)` may add more set-up (its errors too).
+ */
+export function useSuite(options = {}) {
+  const state = { suite: undefined, error: undefined };
+  before(async () => {
+    try {
+      state.suite = await setupSuite(options);
+      if (options.extra) await options.extra(state.suite);
+    } catch (err) {
+      state.error = err;
+    }
+  });
+  after(async () => {
+    if (state.suite) await state.suite.close();
+  });
+  return () => {
+    if (state.error) throw new Error(`suite set-up failed: ${state.error.message}`);
+    if (!state.suite) throw new Error("suite set-up did not run");
+    return state.suite;
   };
 }

@@ -1,23 +1,26 @@
 // Two tabs of the demo page in one browser profile (shared localStorage). Tab sync (F31, F32 in
 // spec/faults.md) is marked `todo` while the SDK has no BroadcastChannel/storage-event sync: those
 // tests run and report, but do not count as failures. Remove the `todo` once tab sync lands.
-import { after, before, describe, it } from "node:test";
+import { beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WAIT, newIsolatedContext, recordConsole, setupSuite, uniqueEmail } from "./helpers.mjs";
+import { WAIT, newIsolatedContext, recordConsole, uniqueEmail, useSuite } from "./helpers.mjs";
 
 const TAB_SYNC_TODO = "SDK tab sync (BroadcastChannel / storage event) not implemented yet";
 const SYNC_WAIT = { timeout: 10_000 }; // a cross-tab message arrives in milliseconds
 
 describe("demo page in two tabs", () => {
+  const getSuite = useSuite();
   let suite;
-  let context;
   let a;
   let b;
   const email = uniqueEmail("tabs");
 
-  before(async () => {
-    suite = await setupSuite();
-    ({ context } = await newIsolatedContext(suite.browser, suite.url));
+  beforeEach(() => {
+    suite = getSuite();
+  });
+
+  it("signs in on tab A while tab B is open", async () => {
+    const { context } = await newIsolatedContext(suite.browser, suite.url);
     a = await context.newPage();
     b = await context.newPage();
     recordConsole(a);
@@ -26,17 +29,12 @@ describe("demo page in two tabs", () => {
       await p.goto(suite.url + "/", { waitUntil: "load" });
       await p.waitForSelector('body[data-state="signedOut"]', WAIT);
     }
-    // Sign in on tab A through the page.
     await a.fill("#login-id", email);
     await a.click("#send-code");
     await a.locator('[data-testid="inbox-code"]').first().waitFor(WAIT);
     await a.locator('[data-testid="inbox-code"]').first().click();
     await a.click("#verify");
     await a.waitForSelector('body[data-state="signedIn"]', WAIT);
-  });
-
-  after(async () => {
-    if (suite) await suite.close();
   });
 
   it("F32: a sign-in in tab A shows in tab B without a reload", { todo: TAB_SYNC_TODO }, async () => {

@@ -1,21 +1,25 @@
 // The demo page against an emulator with refresh-token rotation and a short session TTL: the SDK
 // keeps the rotated refresh JWT (a reload after rotation still restores the session, the old
 // refresh JWT is dead) and refreshes on its own before the session JWT expires.
-import { after, before, describe, it } from "node:test";
+import { beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WAIT, newIsolatedContext, recordConsole, setupSuite, uniqueEmail } from "./helpers.mjs";
+import { WAIT, newIsolatedContext, recordConsole, uniqueEmail, useSuite } from "./helpers.mjs";
 
 const SESSION_TTL = 20; // seconds; the SDK refreshes a fifth of the lifetime (at least 1 s) before expiry
 
 describe("demo page with rotation and a short session", () => {
+  const getSuite = useSuite({ emulatorArgs: ["--rotation", "--session-ttl", String(SESSION_TTL)] });
   let suite;
   let page;
   const email = uniqueEmail("rot");
   const refreshes = async () =>
     (await suite.emulator.requests()).filter((r) => r.path.split("?")[0] === "/v1/auth/refresh");
 
-  before(async () => {
-    suite = await setupSuite({ emulatorArgs: ["--rotation", "--session-ttl", String(SESSION_TTL)] });
+  beforeEach(() => {
+    suite = getSuite();
+  });
+
+  it("signs in through the demo page", async () => {
     const { context } = await newIsolatedContext(suite.browser, suite.url);
     page = await context.newPage();
     recordConsole(page);
@@ -27,10 +31,6 @@ describe("demo page with rotation and a short session", () => {
     await page.locator('[data-testid="inbox-code"]').first().click();
     await page.click("#verify");
     await page.waitForSelector('body[data-state="signedIn"]', WAIT);
-  });
-
-  after(async () => {
-    if (suite) await suite.close();
   });
 
   it("the emulator runs with rotation and the short TTL", async () => {

@@ -11,6 +11,8 @@
     )
 )]
 
+#[cfg(target_arch = "wasm32")]
+mod alloc;
 mod client;
 mod error;
 mod otp;

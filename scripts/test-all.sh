@@ -9,16 +9,15 @@ mkdir -p "$logs"
 
 passed=0 failed=0 broken=()
 
-# Adds the counts a layer's runner printed to the totals: cargo / wasm-bindgen-test-runner print
-# "test result: ok. N passed; M failed", node's runner prints "# pass N" and "# fail N".
+# Reads the counts a layer's runner printed into layer_passed / layer_failed: cargo and
+# wasm-bindgen-test-runner print "test result: ok. N passed; M failed", node's runner "# pass N".
 count() {
-  local log=$1 p f
-  p=$(sed -n -e 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' \
-             -e 's/^# pass \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-  f=$(sed -n -e 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' \
-             -e 's/^# fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-  passed=$((passed + p)); failed=$((failed + f))
-  echo "$p passed, $f failed"
+  local log=$1
+  layer_passed=$(sed -n -e 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' \
+                        -e 's/^# pass \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+  layer_failed=$(sed -n -e 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' \
+                        -e 's/^# fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + layer_passed)); failed=$((failed + layer_failed))
 }
 
 layer() {
@@ -26,9 +25,11 @@ layer() {
   local log="$logs/$name.log" start=$SECONDS
   printf '== %-6s ' "$name"
   if "$@" >"$log" 2>&1; then
-    echo "ok in $((SECONDS - start)) s: $(count "$log")"
+    count "$log"
+    echo "ok in $((SECONDS - start)) s: $layer_passed passed, $layer_failed failed"
   else
-    echo "FAILED in $((SECONDS - start)) s: $(count "$log") (log: $log)"
+    count "$log"
+    echo "FAILED in $((SECONDS - start)) s: $layer_passed passed, $layer_failed failed (log: $log)"
     broken+=("$name")
     grep -E '^(test .* FAILED|not ok|---- |failures:|error(\[|:))' "$log" | head -n 40 | sed 's/^/   /'
   fi

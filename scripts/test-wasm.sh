@@ -10,4 +10,4 @@ url=$(scripts/start-emulator.sh "$pidfile")
 echo "emulator at $url"
 # The suites read the URL at compile time (option_env!), so a changed port rebuilds only the tests.
 DESCOPE_EMULATOR_URL=$url CHROMEDRIVER=/usr/bin/chromedriver \
-  wasm-pack --quiet test --headless --chrome --chromedriver /usr/bin/chromedriver 2>&1
+  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver 2>&1

@@ -408,12 +408,7 @@ impl Inner {
         if let Some(p) = self.inflight.borrow().as_ref() {
             return p.clone();
         }
-        let inner = self.clone();
-        let p = boxed_promise(Box::pin(async move {
-            let r = inner.do_refresh().await;
-            inner.inflight.borrow_mut().take();
-            r.map(|s| JsValue::from(Session::new(s)))
-        }));
+        let p = self.start(Ok(Op::Refresh));
         *self.inflight.borrow_mut() = Some(p.clone());
         p
     }
@@ -531,10 +526,11 @@ impl Inner {
         let due = now_ms().saturating_add(delay_ms);
         self.timer_due.set(due);
         let weak: Weak<Inner> = Rc::downgrade(self);
-        // The work runs in a microtask, outside the timer callback that owns the closure.
+        // The work runs in a microtask (`start` polls first from one), outside the timer callback
+        // that owns the closure.
         let t = Timer::new(schedule::timer_ms(delay_ms), move || {
             if let Some(inner) = weak.upgrade() {
-                spawn_local(async move { inner.on_timer().await });
+                let _ = inner.start(Ok(Op::Timer));
             }
         });
         *self.timer.borrow_mut() = Some(t);
@@ -545,7 +541,7 @@ impl Inner {
         );
     }
 
-    async fn on_timer(self: Rc<Self>) {
+    async fn on_timer(self: &Rc<Self>) {
         self.timer.borrow_mut().take();
         if self.disposed.get() {
             return;
@@ -661,22 +657,75 @@ fn js_error_back(v: &JsValue) -> Error {
     e
 }
 
-/// Runs `fut` as a JS promise whose rejection is a `DescopeError`.
-/// The future is boxed so that `future_to_promise` is instantiated once for the whole SDK (each
-/// instantiation costs about 1 KB of wasm).
-pub(crate) fn promise<F, T>(fut: F) -> Promise
-where
-    F: std::future::Future<Output = Result<T, Error>> + 'static,
-    T: Into<JsValue>,
-{
-    boxed_promise(Box::pin(async move { fut.await.map(Into::into) }))
+/// What a promise-returning method does once its arguments are read. Every promise of the SDK is
+/// one [`Inner::run`] future: one async state machine and one `future_to_promise` instantiation in
+/// the wasm instead of one per method (each costs about 1 KB).
+pub(crate) enum Op {
+    /// Sends a code; resolves to a `MaskedAddress`.
+    Masked(Request),
+    /// Verifies a code; resolves to the new `Session`.
+    SignIn(Request),
+    Me,
+    /// `logout` / `logoutAll`.
+    End(Request),
+    SessionToken,
+    /// The one shared refresh (see `refresh_shared`).
+    Refresh,
+    /// The auto-refresh timer fired.
+    Timer,
 }
 
-type BoxedCall = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
+impl Inner {
+    /// Runs `op` as a JS promise whose rejection is a `DescopeError`. The work starts in a microtask.
+    pub(crate) fn start(self: &Rc<Self>, op: Result<Op, Error>) -> Promise {
+        let inner = self.clone();
+        future_to_promise(async move {
+            match op {
+                Ok(op) => inner.run(op).await,
+                // A disposed instance says so before complaining about the arguments.
+                Err(e) => inner.check_alive().and(Err(e)),
+            }
+            .map_err(|e| to_js(&e))
+        })
+    }
 
-#[inline(never)]
-fn boxed_promise(fut: BoxedCall) -> Promise {
-    future_to_promise(async move { fut.await.map_err(|e| to_js(&e)) })
+    async fn run(self: Rc<Self>, op: Op) -> Result<JsValue, Error> {
+        match op {
+            Op::Masked(req) => self.masked_call(&req).await,
+            Op::SignIn(req) => self.session_call(&req).await.map(JsValue::from),
+            Op::Me => {
+                let r = self.call_with_session(&request::me()).await?;
+                let text = response::parse_object_text(r.status, &r.body)?;
+                js_sys::JSON::parse(&text).map_err(|_| {
+                    Error::protocol("invalidResponse", "the user object could not be read")
+                })
+            }
+            Op::End(req) => {
+                self.check_alive()?;
+                let token = self.state.borrow().refresh_token();
+                let res = match token {
+                    Some(t) => self.call(&req, Some(&t)).await.map(|_| ()),
+                    None => Ok(()),
+                };
+                self.sign_out(Reason::Logout);
+                res.map(|_| JsValue::UNDEFINED)
+            }
+            Op::SessionToken => Ok(self
+                .session_token()
+                .await?
+                .map(JsValue::from)
+                .unwrap_or(JsValue::UNDEFINED)),
+            Op::Refresh => {
+                let r = self.do_refresh().await;
+                self.inflight.borrow_mut().take();
+                r.map(|s| JsValue::from(Session::new(s)))
+            }
+            Op::Timer => {
+                self.on_timer().await;
+                Ok(JsValue::UNDEFINED)
+            }
+        }
+    }
 }
 
 /// The Descope client: sign-in methods, the current session, refresh and events.
@@ -726,13 +775,7 @@ impl Descope {
     /// signed out. Concurrent callers share one network refresh.
     #[wasm_bindgen(js_name = getSessionToken, unchecked_return_type = "Promise<string | undefined>")]
     pub fn get_session_token(&self) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            inner
-                .session_token()
-                .await
-                .map(|t| t.map(JsValue::from).unwrap_or(JsValue::UNDEFINED))
-        })
+        self.inner.start(Ok(Op::SessionToken))
     }
 
     /// Refreshes the session now (sharing a refresh already in flight).
@@ -751,41 +794,20 @@ impl Descope {
     /// The signed-in user's details (`GET /v1/auth/me`).
     #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
     pub fn me(&self) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            let r = inner.call_with_session(&request::me()).await?;
-            let text = response::parse_object_text(r.status, &r.body)?;
-            js_sys::JSON::parse(&text).map_err(|_| {
-                Error::protocol("invalidResponse", "the user object could not be read")
-            })
-        })
+        self.inner.start(Ok(Op::Me))
     }
 
     /// Signs out: revokes the refresh token on the server and clears the session and storage.
     /// Storage is cleared even when the server call fails; the promise then rejects with that error.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(&self) -> Promise {
-        self.end(request::logout())
+        self.inner.start(Ok(Op::End(request::logout())))
     }
 
     /// Signs out of every device of this user (`/v1/auth/logoutall`); like `logout` otherwise.
     #[wasm_bindgen(js_name = logoutAll, unchecked_return_type = "Promise<void>")]
     pub fn logout_all(&self) -> Promise {
-        self.end(request::logout_all())
-    }
-
-    fn end(&self, req: Request) -> Promise {
-        let inner = self.inner.clone();
-        promise(async move {
-            inner.check_alive()?;
-            let token = inner.state.borrow().refresh_token();
-            let res = match token {
-                Some(t) => inner.call(&req, Some(&t)).await.map(|_| ()),
-                None => Ok(()),
-            };
-            inner.sign_out(Reason::Logout);
-            res.map(|_| JsValue::UNDEFINED)
-        })
+        self.inner.start(Ok(Op::End(request::logout_all())))
     }
 
     /// Subscribes to session changes; returns the function that unsubscribes.
@@ -825,13 +847,8 @@ impl Descope {
 
 /// Sign-in helpers shared by the method families.
 impl Inner {
-    pub async fn masked_call(
-        self: &Rc<Self>,
-        req: Result<Request, Error>,
-    ) -> Result<JsValue, Error> {
-        self.check_alive()?;
-        let req = req?;
-        let r = self.call_with_session(&req).await?;
+    async fn masked_call(self: &Rc<Self>, req: &Request) -> Result<JsValue, Error> {
+        let r = self.call_with_session(req).await?;
         let m = response::parse_masked(r.status, &r.body)?;
         let o = Object::new();
         if let Some(e) = &m.masked_email {
@@ -843,13 +860,8 @@ impl Inner {
         Ok(o.into())
     }
 
-    pub async fn session_call(
-        self: &Rc<Self>,
-        req: Result<Request, Error>,
-    ) -> Result<Session, Error> {
-        self.check_alive()?;
-        let req = req?;
-        let r = self.call_with_session(&req).await?;
+    async fn session_call(self: &Rc<Self>, req: &Request) -> Result<Session, Error> {
+        let r = self.call_with_session(req).await?;
         let info = response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)?;
         self.check_alive()?;
         Ok(Session::new(self.adopt(info, EventType::SignedIn)))

@@ -7,7 +7,7 @@ use descope_core::Error;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::client::{promise, Inner};
+use crate::client::{Inner, Op};
 use crate::types::{
     DeliveryMethodJs, LoginOptionsJs, PhoneMethodJs, SignUpUserJs, UpdateOptionsJs,
 };
@@ -142,8 +142,7 @@ impl Otp {
             let o = login_options(options.as_deref())?;
             request::otp_sign_up(m, &id, u.as_ref(), &o)
         })();
-        let inner = self.inner.clone();
-        promise(async move { inner.masked_call(req).await })
+        self.inner.start(req.map(Op::Masked))
     }
 
     /// Sends a code to an existing user. With `stepup`/`mfa`, needs a session.
@@ -163,8 +162,7 @@ impl Otp {
             let id = str_arg(&login_id, "loginId")?;
             request::otp_sign_in(m, &id, &login_options(options.as_deref())?)
         })();
-        let inner = self.inner.clone();
-        promise(async move { inner.masked_call(req).await })
+        self.inner.start(req.map(Op::Masked))
     }
 
     /// Sends a code, creating the user first if needed.
@@ -180,8 +178,7 @@ impl Otp {
             let id = str_arg(&login_id, "loginId")?;
             request::otp_sign_up_or_in(m, &id, &login_options(options.as_deref())?)
         })();
-        let inner = self.inner.clone();
-        promise(async move { inner.masked_call(req).await })
+        self.inner.start(req.map(Op::Masked))
     }
 
     /// Verifies a code; the new session becomes current, is persisted and announced.
@@ -201,8 +198,7 @@ impl Otp {
             let c = str_arg(&code, "code")?;
             request::otp_verify(m, &id, &c)
         })();
-        let inner = self.inner.clone();
-        promise(async move { inner.session_call(req).await })
+        self.inner.start(req.map(Op::SignIn))
     }
 
     /// Sends a code to a new email address of the signed-in user (confirm with `verify("email", …)`).
@@ -218,8 +214,7 @@ impl Otp {
             let e = str_arg(&email, "email")?;
             request::otp_update_email(&id, &e, &update_options(options.as_deref())?)
         })();
-        let inner = self.inner.clone();
-        promise(async move { inner.masked_call(req).await })
+        self.inner.start(req.map(Op::Masked))
     }
 
     /// Sends a code to a new phone number of the signed-in user.
@@ -237,7 +232,6 @@ impl Otp {
             let p = str_arg(&phone, "phone")?;
             request::otp_update_phone(m, &id, &p, &update_options(options.as_deref())?)
         })();
-        let inner = self.inner.clone();
-        promise(async move { inner.masked_call(req).await })
+        self.inner.start(req.map(Op::Masked))
     }
 }

@@ -3,8 +3,10 @@
 //! `RefCell` borrow is held across an `.await` (so concurrent calls and a `dispose()` in between are
 //! safe, and a listener may call back into the SDK, F33).
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, OnceCell, RefCell};
 
 use descope_core::config::{self, Config, ConfigInput};
 use descope_core::request::{self, Auth, Request};
@@ -39,9 +41,14 @@ pub(crate) fn rand_u32() -> u32 {
     (js_sys::Math::random() * 4_294_967_296.0) as u32
 }
 
-thread_local! {
-    /// `x-descope-sdk-session-id`: one per page load, shared by every instance (§1.3).
-    static SDK_SESSION_ID: String = clock::sdk_session_id(now_ms(), rand_u32());
+/// `x-descope-sdk-session-id`: one per page load, shared by every instance (§1.3).
+fn sdk_session_id() -> String {
+    struct PageId(OnceCell<String>);
+    // The module is single-threaded (see allocator.rs), so a plain static cell is enough.
+    unsafe impl Sync for PageId {}
+    static ID: PageId = PageId(OnceCell::new());
+    ID.0.get_or_init(|| clock::sdk_session_id(now_ms(), rand_u32()))
+        .clone()
 }
 
 /// A token is refreshed before being handed out when it has less than this left.
@@ -143,7 +150,7 @@ impl Inner {
             refresh_count: Cell::new(0),
             last_refresh_at: Cell::new(None),
             failures: Cell::new(0),
-            sdk_session_id: SDK_SESSION_ID.with(Clone::clone),
+            sdk_session_id: sdk_session_id(),
         });
         if fallback {
             inner.log(

@@ -1,6 +1,11 @@
 //! descope-wasm: a browser SDK for Descope's authentication API, in Rust compiled to
 //! WebAssembly. Protocol logic lives in `descope-core`; this crate is the thin glue: JS classes,
 //! promises, `fetch`, storage, timers and `DescopeError`s.
+// The release build links no std: every dependency has its `std` feature off, and the panic handler
+// below traps without formatting a message (std's handler pulls in about 5 KB of `core::fmt`).
+// Debug builds, which `wasm-pack test` makes, link std through wasm-bindgen-test and use its handler;
+// wasm-bindgen itself keys its no-std behaviour on `debug_assertions` the same way.
+#![cfg_attr(all(target_arch = "wasm32", not(debug_assertions)), no_std)]
 #![cfg_attr(
     not(test),
     deny(
@@ -11,8 +16,17 @@
     )
 )]
 
+extern crate alloc;
+
+/// The parts of std's prelude the crate uses, from `alloc`.
+mod prelude {
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
 #[cfg(target_arch = "wasm32")]
-mod alloc;
+mod allocator;
 mod client;
 mod error;
 mod otp;
@@ -26,6 +40,15 @@ pub use client::Descope;
 pub use otp::Otp;
 pub use session::Session;
 
+/// Panics cannot come from our code (clippy denies unwrap/expect/panic/indexing); what is left is
+/// allocation failure and library invariants, where trapping is all there is to do.
+#[cfg(all(target_arch = "wasm32", not(debug_assertions)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+use crate::prelude::*;
 use descope_core::jwt::{self, Jwt};
 use descope_core::Error;
 use wasm_bindgen::prelude::*;

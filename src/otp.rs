@@ -1,6 +1,8 @@
 //! The `Otp` class (descope-api.md §2.1). Inputs are read and validated before any request.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
 
 use descope_core::request::{self, DeliveryMethod, LoginOptions, SignUpUser, UpdateOptions};
 use descope_core::Error;

@@ -1,6 +1,8 @@
 //! The `Session` class: an immutable snapshot of a signed-in session.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
 
 use descope_core::session::SessionData;
 use wasm_bindgen::prelude::*;

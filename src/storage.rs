@@ -2,7 +2,9 @@
 //! (F34: sandboxed iframe, blocked site data) falls back to memory; failed writes (F35) leave the
 //! in-memory session running and are retried by the next write.
 
-use std::cell::RefCell;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use core::cell::RefCell;
 
 use descope_core::config::Persistence;
 

@@ -1,8 +1,10 @@
 //! `fetch` with `redirect: "error"` (F19) and a deadline that covers the body read as well as the
 //! headers (F22, F23): one `AbortController` aborted by a timer.
 
-use std::cell::Cell;
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::Cell;
 
 use descope_core::Error;
 use wasm_bindgen::prelude::*;

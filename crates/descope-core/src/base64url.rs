@@ -7,7 +7,16 @@
 //!
 //! Checks run in a fixed order (length, then characters left to right, then the unused bits), so the same
 //! input always gives the same error. The decoder never allocates more than `3 * len / 4` bytes.
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Why a base64url string was rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +121,12 @@ pub fn encode(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -169,7 +183,15 @@ mod tests {
 
     #[test]
     fn f02_whitespace_rejected() {
-        for s in ["Zm9v\nYmFy", "Zm9v YmFy", "Zm9vYmFy\n", " Zm9vYmFy", "Zm9v\tYmF", "Zm9v\r\nYmFy", "Zm9vYmFy "] {
+        for s in [
+            "Zm9v\nYmFy",
+            "Zm9v YmFy",
+            "Zm9vYmFy\n",
+            " Zm9vYmFy",
+            "Zm9v\tYmF",
+            "Zm9v\r\nYmFy",
+            "Zm9vYmFy ",
+        ] {
             assert!(decode(s).is_err(), "{s:?}");
         }
         assert_eq!(decode("Zm9v Ym"), Err(Base64Error::InvalidCharacter)); // 7 bytes

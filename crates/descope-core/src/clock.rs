@@ -1,6 +1,9 @@
 //! Calendar arithmetic for the `x-descope-sdk-session-id` header (descope-api.md §1.3), without
 //! `format!` or floats.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 fn push_num(out: &mut String, v: u64, width: usize) {
     let mut buf = [b'0'; 20];
     let mut n = v;

@@ -1,5 +1,8 @@
 //! Configuration checks (F37), the default base URL (descope-api.md §1.1) and URL joining.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::Error;
 
 /// Where the tokens are kept.
@@ -155,7 +158,8 @@ pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
     let timeout_ms = match input.timeout_ms {
         None => DEFAULT_TIMEOUT_MS,
         Some(t) => {
-            if !(t >= 1.0 && t <= MAX_TIMEOUT_MS as f64) || t.fract() != 0.0 {
+            // In range, `t as u32` is exact only for whole numbers (`f64::fract` is std-only).
+            if !(t >= 1.0 && t <= MAX_TIMEOUT_MS as f64) || t as u32 as f64 != t {
                 return Err(Error::config(
                     "timeoutMs must be a whole number between 1 and 600000",
                 ));

@@ -1,5 +1,8 @@
 //! The SDK's one error type. The glue turns it into a JS `DescopeError`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// What went wrong, at the granularity a caller branches on (`DescopeError.kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {

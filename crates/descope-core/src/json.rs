@@ -5,7 +5,16 @@
 //! escapes, a leading BOM and trailing text, and it bounds depth and input size (F08) so hostile input
 //! costs bounded stack, memory and time. Numbers are kept as their validated source text ([`Number`]);
 //! callers that need an integer use [`Number::as_i64`], which refuses fractions, exponents and overflow.
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// A parsed JSON value. Object members keep their source order.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +85,11 @@ pub fn parse(input: &str) -> Result<Value, JsonError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(JsonError::TooLarge);
     }
-    let mut p = Parser { src: input, b: input.as_bytes(), pos: 0 };
+    let mut p = Parser {
+        src: input,
+        b: input.as_bytes(),
+        pos: 0,
+    };
     let v = p.value(0)?;
     p.skip_ws();
     if p.pos < p.b.len() {
@@ -377,7 +390,10 @@ impl Parser<'_> {
 impl Value {
     /// The member `key` of an object; `None` for a missing key or a value that is not an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_object()?.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.as_object()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// The string, if this is a string.
@@ -517,7 +533,9 @@ pub struct ObjectWriter {
 impl ObjectWriter {
     /// An empty object.
     pub fn new() -> Self {
-        ObjectWriter { buf: String::from("{") }
+        ObjectWriter {
+            buf: String::from("{"),
+        }
     }
 
     fn key(&mut self, key: &str) {
@@ -585,7 +603,12 @@ impl Default for ObjectWriter {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -595,7 +618,12 @@ mod tests {
     }
 
     fn obj(members: &[(&str, Value)]) -> Value {
-        Value::Object(members.iter().map(|(k, v)| ((*k).into(), v.clone())).collect())
+        Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| ((*k).into(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -614,7 +642,14 @@ mod tests {
         assert_eq!(
             v,
             obj(&[
-                ("b", Value::Array(vec![num("1"), obj(&[("c", Value::Null)]), Value::Array(vec![])])),
+                (
+                    "b",
+                    Value::Array(vec![
+                        num("1"),
+                        obj(&[("c", Value::Null)]),
+                        Value::Array(vec![])
+                    ])
+                ),
                 ("a", obj(&[])),
                 ("e", Value::String(String::new())),
             ])
@@ -625,10 +660,48 @@ mod tests {
     #[test]
     fn syntax_errors() {
         for s in [
-            "", " ", "nul", "nulll", "True", "[", "]", "[1,]", "[,1]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
-            "{a:1}", "{'a':1}", "'a'", "\"abc", "\"a\\x\"", "\"\\u12\"", "\"\\u12G4\"", "01", "-01", "+1", "-",
-            "1.", ".1", "1e", "1e+", "1.e5", "-.5", "NaN", "Infinity", "-Infinity", "0x10", "[1 2]", "{\"a\" 1}",
-            "{\"a\":1 \"b\":2}", "\"tab\there\"", "\"nl\nhere\"", "\"\u{0}\"", "/* c */ 1", "\u{a0}1",
+            "",
+            " ",
+            "nul",
+            "nulll",
+            "True",
+            "[",
+            "]",
+            "[1,]",
+            "[,1]",
+            "{",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{a:1}",
+            "{'a':1}",
+            "'a'",
+            "\"abc",
+            "\"a\\x\"",
+            "\"\\u12\"",
+            "\"\\u12G4\"",
+            "01",
+            "-01",
+            "+1",
+            "-",
+            "1.",
+            ".1",
+            "1e",
+            "1e+",
+            "1.e5",
+            "-.5",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "0x10",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1 \"b\":2}",
+            "\"tab\there\"",
+            "\"nl\nhere\"",
+            "\"\u{0}\"",
+            "/* c */ 1",
+            "\u{a0}1",
         ] {
             let r = parse(s);
             assert!(
@@ -642,7 +715,15 @@ mod tests {
 
     #[test]
     fn f03_trailing_characters() {
-        for s in ["1 2", "{} {}", "[]]", "null x", "\"a\"\"b\"", "{}\u{0}", "true,"] {
+        for s in [
+            "1 2",
+            "{} {}",
+            "[]]",
+            "null x",
+            "\"a\"\"b\"",
+            "{}\u{0}",
+            "true,",
+        ] {
             assert_eq!(parse(s), Err(JsonError::TrailingCharacters), "{s:?}");
         }
         assert_eq!(parse("{}  \n\t\r "), Ok(obj(&[])));
@@ -653,7 +734,10 @@ mod tests {
         let v = parse(r#""\"\\\/\b\f\n\r\t\u0041\u00e9\u20ac\ud83d\ude00\u0000""#).unwrap();
         assert_eq!(v.as_str(), Some("\"\\/\u{8}\u{c}\n\r\tAé€😀\u{0}"));
         // Raw non-ASCII, including 4-byte characters, passes through.
-        assert_eq!(parse("\"é😀\u{202e}\u{200b}\"").unwrap().as_str(), Some("é😀\u{202e}\u{200b}"));
+        assert_eq!(
+            parse("\"é😀\u{202e}\u{200b}\"").unwrap().as_str(),
+            Some("é😀\u{202e}\u{200b}")
+        );
         // Uppercase hex accepted.
         assert_eq!(parse(r#""\uD83D\uDE00""#).unwrap().as_str(), Some("😀"));
     }
@@ -690,14 +774,21 @@ mod tests {
         for b in [
             &b"\"\xff\""[..],
             b"{\"a\":\"\xc3\"}",
-            b"\"\xed\xa0\x80\"", // UTF-8-encoded surrogate (CESU-8)
-            b"\"\xc0\xaf\"",     // overlong '/'
+            b"\"\xed\xa0\x80\"",     // UTF-8-encoded surrogate (CESU-8)
+            b"\"\xc0\xaf\"",         // overlong '/'
             b"\"\xf4\x90\x80\x80\"", // above U+10FFFF
             b"\x80",
         ] {
             assert_eq!(parse_bytes(b), Err(JsonError::InvalidUnicode), "{b:?}");
         }
-        assert_eq!(parse_bytes("{\"é\":\"😀\"}".as_bytes()).unwrap().get("é").unwrap().as_str(), Some("😀"));
+        assert_eq!(
+            parse_bytes("{\"é\":\"😀\"}".as_bytes())
+                .unwrap()
+                .get("é")
+                .unwrap()
+                .as_str(),
+            Some("😀")
+        );
     }
 
     #[test]
@@ -744,13 +835,25 @@ mod tests {
 
     #[test]
     fn f03_duplicate_keys_rejected() {
-        assert_eq!(parse(r#"{"exp":1,"exp":9e9}"#), Err(JsonError::DuplicateKey));
-        assert_eq!(parse(r#"{"a":1,"b":2,"a":3}"#), Err(JsonError::DuplicateKey));
+        assert_eq!(
+            parse(r#"{"exp":1,"exp":9e9}"#),
+            Err(JsonError::DuplicateKey)
+        );
+        assert_eq!(
+            parse(r#"{"a":1,"b":2,"a":3}"#),
+            Err(JsonError::DuplicateKey)
+        );
         // Same key after unescaping is still a duplicate.
-        assert_eq!(parse(r#"{"exp":1,"\u0065xp":2}"#), Err(JsonError::DuplicateKey));
+        assert_eq!(
+            parse(r#"{"exp":1,"\u0065xp":2}"#),
+            Err(JsonError::DuplicateKey)
+        );
         // Nested objects have their own key spaces.
         assert!(parse(r#"{"a":{"a":1},"b":{"a":2}}"#).is_ok());
-        assert_eq!(parse(r#"{"a":{"x":1,"x":2}}"#), Err(JsonError::DuplicateKey));
+        assert_eq!(
+            parse(r#"{"a":{"x":1,"x":2}}"#),
+            Err(JsonError::DuplicateKey)
+        );
         assert_eq!(parse(r#"[{"x":1,"x":1}]"#), Err(JsonError::DuplicateKey));
         // Keys differing by case are distinct.
         assert!(parse(r#"{"exp":1,"Exp":2}"#).is_ok());
@@ -766,9 +869,18 @@ mod tests {
         s.push_str("\"end\":0}");
         assert_eq!(parse(&s).unwrap().as_object().unwrap().len(), 1001);
         // Duplicate of an early key (checked linearly) and of a late key (checked by sorting).
-        assert_eq!(parse(&format!("{base}\"k3\":0}}")), Err(JsonError::DuplicateKey));
-        assert_eq!(parse(&format!("{base}\"k999\":0}}")), Err(JsonError::DuplicateKey));
-        assert_eq!(parse(&format!("{base}\"k500\":0}}")), Err(JsonError::DuplicateKey));
+        assert_eq!(
+            parse(&format!("{base}\"k3\":0}}")),
+            Err(JsonError::DuplicateKey)
+        );
+        assert_eq!(
+            parse(&format!("{base}\"k999\":0}}")),
+            Err(JsonError::DuplicateKey)
+        );
+        assert_eq!(
+            parse(&format!("{base}\"k500\":0}}")),
+            Err(JsonError::DuplicateKey)
+        );
     }
 
     #[test]
@@ -776,14 +888,23 @@ mod tests {
         let big = " ".repeat(MAX_INPUT_BYTES + 1);
         assert_eq!(parse(&big), Err(JsonError::TooLarge));
         // Even when the content is also invalid UTF-8 or deeply nested.
-        assert_eq!(parse_bytes(&vec![0xff; MAX_INPUT_BYTES + 1]), Err(JsonError::TooLarge));
-        assert_eq!(parse(&"[".repeat(MAX_INPUT_BYTES + 1)), Err(JsonError::TooLarge));
+        assert_eq!(
+            parse_bytes(&vec![0xff; MAX_INPUT_BYTES + 1]),
+            Err(JsonError::TooLarge)
+        );
+        assert_eq!(
+            parse(&"[".repeat(MAX_INPUT_BYTES + 1)),
+            Err(JsonError::TooLarge)
+        );
         // Exactly the limit is allowed.
         let mut s = String::from("\"");
         s.push_str(&"a".repeat(MAX_INPUT_BYTES - 2));
         s.push('"');
         assert_eq!(s.len(), MAX_INPUT_BYTES);
-        assert_eq!(parse(&s).unwrap().as_str().map(str::len), Some(MAX_INPUT_BYTES - 2));
+        assert_eq!(
+            parse(&s).unwrap().as_str().map(str::len),
+            Some(MAX_INPUT_BYTES - 2)
+        );
     }
 
     #[test]
@@ -812,7 +933,11 @@ mod tests {
         }
         o.push('}');
         assert!(parse(&o).is_ok());
-        assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]
@@ -847,7 +972,10 @@ mod tests {
         assert_eq!(parse("true").unwrap().as_i64(), None);
         assert_eq!(parse("null").unwrap().as_i64(), None);
         // Numbers are written back exactly as read, never re-formatted through a float.
-        assert_eq!(parse("[1e308,-0.000,1E-7]").unwrap().to_json(), "[1e308,-0.000,1E-7]");
+        assert_eq!(
+            parse("[1e308,-0.000,1E-7]").unwrap().to_json(),
+            "[1e308,-0.000,1E-7]"
+        );
     }
 
     #[test]
@@ -859,7 +987,14 @@ mod tests {
         assert_eq!(v.get("errorCode").unwrap().as_str(), None);
         assert_eq!(v.get("errorCode").unwrap().as_i64(), Some(123));
         assert_eq!(v.get("errorDescription"), None);
-        assert_eq!(parse(r#"{"errorCode":"E061301","errorDescription":"x"}"#).unwrap().get("errorCode").unwrap().as_str(), Some("E061301"));
+        assert_eq!(
+            parse(r#"{"errorCode":"E061301","errorDescription":"x"}"#)
+                .unwrap()
+                .get("errorCode")
+                .unwrap()
+                .as_str(),
+            Some("E061301")
+        );
         // F10: HTML is not JSON.
         assert_eq!(parse("<!DOCTYPE html><html>"), Err(JsonError::Syntax));
     }
@@ -886,7 +1021,10 @@ mod tests {
     #[test]
     fn f38_write_string_escapes() {
         let mut out = String::new();
-        write_string(&mut out, "a\"b\\c\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}/é😀\u{2028}\u{202e}\u{200b}");
+        write_string(
+            &mut out,
+            "a\"b\\c\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}/é😀\u{2028}\u{202e}\u{200b}",
+        );
         assert_eq!(
             out,
             "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0000\\u001f\u{7f}/é😀\u{2028}\u{202e}\u{200b}\""
@@ -900,7 +1038,15 @@ mod tests {
     fn f38_unicode_login_ids_sent_byte_for_byte() {
         // NFC vs NFD stay distinct; spaces, zero-width and RTL override are kept; 1 KB IDs are fine.
         let long = "é".repeat(512);
-        for id in ["caf\u{e9}", "cafe\u{301}", " user@example.com ", "a\u{200b}b", "\u{202e}moc.evil", "😀@例え.jp", long.as_str()] {
+        for id in [
+            "caf\u{e9}",
+            "cafe\u{301}",
+            " user@example.com ",
+            "a\u{200b}b",
+            "\u{202e}moc.evil",
+            "😀@例え.jp",
+            long.as_str(),
+        ] {
             let mut out = String::new();
             write_string(&mut out, id);
             assert_eq!(parse(&out).unwrap().as_str(), Some(id));
@@ -938,7 +1084,8 @@ mod tests {
 
     fn any_string() -> impl Strategy<Value = String> {
         prop_oneof![
-            proptest::collection::vec(any::<char>(), 0..24).prop_map(|v| v.into_iter().collect::<String>()),
+            proptest::collection::vec(any::<char>(), 0..24)
+                .prop_map(|v| v.into_iter().collect::<String>()),
             "[\\x00-\\x7f]{0,16}",
             "[\"\\\\/\\u{0}-\\u{1f}\\u{7f}\\u{2028}\\u{feff}\\u{10000}-\\u{10ffff}a]{0,12}",
         ]
@@ -978,8 +1125,9 @@ mod tests {
     /// Token soup that often forms near-valid JSON, so the parser's error paths get exercised.
     fn json_soup() -> impl Strategy<Value = String> {
         const TOKENS: &[&str] = &[
-            "{", "}", "[", "]", ",", ":", "\"", "\"k\"", "\"exp\"", "1", "-", "0", ".", "e", "+", "true", "nul",
-            "null", "\\", "\\u", "\\ud800", "\\udc00", "d83d", " ", "\n", "\u{feff}", "é", "😀", "\u{0}", "x",
+            "{", "}", "[", "]", ",", ":", "\"", "\"k\"", "\"exp\"", "1", "-", "0", ".", "e", "+",
+            "true", "nul", "null", "\\", "\\u", "\\ud800", "\\udc00", "d83d", " ", "\n",
+            "\u{feff}", "é", "😀", "\u{0}", "x",
         ];
         let tok = proptest::sample::select(TOKENS);
         proptest::collection::vec(tok, 0..40).prop_map(|v| v.concat())

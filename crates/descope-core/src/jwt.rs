@@ -2,6 +2,9 @@
 //! belongs on the server). The structure check is strict so that every parser agrees (F01–F03, F05,
 //! F08, F09).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::base64url;
 use crate::json::{self, Value};
 

@@ -1,7 +1,26 @@
 //! Pure protocol logic of the descope-wasm SDK: config checks, routes and bodies, JWT reading,
 //! response parsing, the session state machine, refresh scheduling and storage records. No
 //! browser types: everything here is tested on the host with `cargo test -p descope-core`.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+// `no_std` (with `alloc`) so that the wasm build can leave std, and its panic formatting, out.
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+extern crate alloc;
+
+/// The parts of std's prelude the crate uses, from `alloc`.
+mod prelude {
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod base64url;
 pub mod clock;

@@ -1,6 +1,9 @@
 //! What each call sends: method, path, JSON body and which credential (descope-api.md §2.1, §2.10).
 //! Inputs are validated here, before any network I/O.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::Error;
 use crate::json::{self, ObjectWriter, Value};
 

@@ -1,6 +1,9 @@
 //! Reading response bodies: JWTResponse (§3.1), error bodies (§4) and the small success shapes.
 //! Bodies are never echoed into errors (F10, F14).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::{Error, ErrorKind};
 use crate::json::{self, Value};
 use crate::jwt::{self, Jwt};

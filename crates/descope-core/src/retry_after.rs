@@ -8,7 +8,16 @@
 //! gives `None`, and the caller falls back to its jittered backoff.
 //!
 //! Dates are converted with integer civil-calendar arithmetic (no chrono, no floats).
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Shortest wait returned (1 s), so that `Retry-After: 0` cannot cause a tight loop.
 pub const MIN_RETRY_AFTER_MS: u64 = 1_000;
@@ -32,9 +41,9 @@ pub fn parse_retry_after(header: Option<&str>, now_ms: u64) -> Option<u64> {
         return None;
     }
     let delay = if s.bytes().all(|b| b.is_ascii_digit()) {
-        let secs = s
-            .bytes()
-            .fold(0u64, |acc, b| acc.saturating_mul(10).saturating_add(u64::from(b - b'0')));
+        let secs = s.bytes().fold(0u64, |acc, b| {
+            acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+        });
         secs.saturating_mul(1000)
     } else {
         let at = http_date_ms(s, now_ms)?;
@@ -43,12 +52,28 @@ pub fn parse_retry_after(header: Option<&str>, now_ms: u64) -> Option<u64> {
     Some(delay.clamp(MIN_RETRY_AFTER_MS, MAX_RETRY_AFTER_MS))
 }
 
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// `tok` is a day name: the full name (RFC 850) when `full`, else its 3-letter form.
 fn is_day_name(tok: &str, full: bool) -> bool {
-    DAYS.iter().any(|d| if full { *d == tok } else { d.get(..3) == Some(tok) })
+    DAYS.iter().any(|d| {
+        if full {
+            *d == tok
+        } else {
+            d.get(..3) == Some(tok)
+        }
+    })
 }
 
 /// Month number 1..=12 of a 3-letter month name.
@@ -62,7 +87,10 @@ fn digits(tok: &str, min: usize, max: usize) -> Option<u32> {
     if tok.len() < min || tok.len() > max || !tok.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(tok.bytes().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0')))
+    Some(
+        tok.bytes()
+            .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0')),
+    )
 }
 
 /// `hh:mm:ss` as seconds of the day (a leap second `:60` is accepted).
@@ -113,11 +141,20 @@ fn http_date_ms(s: &str, now_ms: u64) -> Option<u64> {
     }
     let (year, mon, day, time) = match (n, t) {
         // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        (6, [wd, d, m, y, time, "GMT"]) if wd.strip_suffix(',').is_some_and(|w| is_day_name(w, false)) => {
-            (i64::from(digits(y, 4, 4)?), month(m)?, digits(d, 2, 2)?, time)
+        (6, [wd, d, m, y, time, "GMT"])
+            if wd.strip_suffix(',').is_some_and(|w| is_day_name(w, false)) =>
+        {
+            (
+                i64::from(digits(y, 4, 4)?),
+                month(m)?,
+                digits(d, 2, 2)?,
+                time,
+            )
         }
         // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-        (4, [wd, dmy, time, "GMT", _, _]) if wd.strip_suffix(',').is_some_and(|w| is_day_name(w, true)) => {
+        (4, [wd, dmy, time, "GMT", _, _])
+            if wd.strip_suffix(',').is_some_and(|w| is_day_name(w, true)) =>
+        {
             let mut p = dmy.split('-');
             let d = digits(p.next()?, 2, 2)?;
             let m = month(p.next()?)?;
@@ -134,9 +171,12 @@ fn http_date_ms(s: &str, now_ms: u64) -> Option<u64> {
             (y, m, d, time)
         }
         // asctime: Sun Nov  6 08:49:37 1994
-        (5, [wd, m, d, time, y, _]) if is_day_name(wd, false) => {
-            (i64::from(digits(y, 4, 4)?), month(m)?, digits(d, 1, 2)?, time)
-        }
+        (5, [wd, m, d, time, y, _]) if is_day_name(wd, false) => (
+            i64::from(digits(y, 4, 4)?),
+            month(m)?,
+            digits(d, 1, 2)?,
+            time,
+        ),
         _ => return None,
     };
     if day == 0 || day > days_in_month(year, mon) {
@@ -148,7 +188,12 @@ fn http_date_ms(s: &str, now_ms: u64) -> Option<u64> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -181,8 +226,14 @@ mod tests {
     fn f15_huge_values_clamp_to_ten_minutes() {
         assert_eq!(p("601", NOW_2026), Some(MAX_RETRY_AFTER_MS));
         assert_eq!(p("999999999", NOW_2026), Some(MAX_RETRY_AFTER_MS));
-        assert_eq!(p("18446744073709551615", NOW_2026), Some(MAX_RETRY_AFTER_MS)); // u64::MAX seconds
-        assert_eq!(p("18446744073709551616", NOW_2026), Some(MAX_RETRY_AFTER_MS)); // beyond u64
+        assert_eq!(
+            p("18446744073709551615", NOW_2026),
+            Some(MAX_RETRY_AFTER_MS)
+        ); // u64::MAX seconds
+        assert_eq!(
+            p("18446744073709551616", NOW_2026),
+            Some(MAX_RETRY_AFTER_MS)
+        ); // beyond u64
         assert_eq!(p(&"9".repeat(1000), NOW_2026), Some(MAX_RETRY_AFTER_MS));
         assert_eq!(p("120", u64::MAX), Some(120_000));
     }
@@ -200,14 +251,35 @@ mod tests {
     fn f15_whitespace_around_is_ignored() {
         assert_eq!(p(" 120 ", NOW_2026), Some(120_000));
         assert_eq!(p("\t120\r\n", NOW_2026), Some(120_000));
-        assert_eq!(p("  Sun, 06 Nov 1994 08:51:37 GMT  ", RFC_EXAMPLE_MS), Some(120_000));
+        assert_eq!(
+            p("  Sun, 06 Nov 1994 08:51:37 GMT  ", RFC_EXAMPLE_MS),
+            Some(120_000)
+        );
     }
 
     #[test]
     fn f15_negative_and_garbage() {
         for h in [
-            "-5", "-0", "+5", "1.5", "1e3", "120s", "12 0", "0x10", "abc", "soon", "null", "NaN", "Infinity",
-            "١٢٠", "１２０", "120,60", "\u{0}", "-", "Sun,", "GMT",
+            "-5",
+            "-0",
+            "+5",
+            "1.5",
+            "1e3",
+            "120s",
+            "12 0",
+            "0x10",
+            "abc",
+            "soon",
+            "null",
+            "NaN",
+            "Infinity",
+            "١٢٠",
+            "１２０",
+            "120,60",
+            "\u{0}",
+            "-",
+            "Sun,",
+            "GMT",
         ] {
             assert_eq!(p(h, NOW_2026), None, "{h:?}");
         }
@@ -220,8 +292,14 @@ mod tests {
         assert_eq!(days_from_civil(2000, 1, 1), 10_957);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
         assert_eq!(days_from_civil(2024, 2, 29), 19_782);
-        assert_eq!(days_from_civil(1994, 11, 6) * 86_400 + 8 * 3600 + 49 * 60 + 37, 784_111_777);
-        assert_eq!(days_from_civil(2038, 1, 19) * 86_400 + 3 * 3600 + 14 * 60 + 8, 2_147_483_648);
+        assert_eq!(
+            days_from_civil(1994, 11, 6) * 86_400 + 8 * 3600 + 49 * 60 + 37,
+            784_111_777
+        );
+        assert_eq!(
+            days_from_civil(2038, 1, 19) * 86_400 + 3 * 3600 + 14 * 60 + 8,
+            2_147_483_648
+        );
         // Against naive day counting for every day from 1970 to 2400.
         let mut n = 0i64;
         for y in 1970..2400 {
@@ -252,9 +330,18 @@ mod tests {
         assert_eq!(p("Sat, 01 Aug 2026 12:00:00 GMT", now), None); // not in the future
         assert_eq!(p("Sat, 01 Aug 2026 11:59:59 GMT", now), None); // past
         assert_eq!(p("Sun, 06 Nov 1994 08:49:37 GMT", now), None); // long past
-        assert_eq!(p("Sat, 01 Aug 2026 12:00:00 GMT", now - 300), Some(MIN_RETRY_AFTER_MS)); // 300 ms away
-        assert_eq!(p("Sat, 01 Aug 2026 13:00:00 GMT", now), Some(MAX_RETRY_AFTER_MS)); // 1 h away
-        assert_eq!(p("Fri, 31 Dec 9999 23:59:59 GMT", now), Some(MAX_RETRY_AFTER_MS));
+        assert_eq!(
+            p("Sat, 01 Aug 2026 12:00:00 GMT", now - 300),
+            Some(MIN_RETRY_AFTER_MS)
+        ); // 300 ms away
+        assert_eq!(
+            p("Sat, 01 Aug 2026 13:00:00 GMT", now),
+            Some(MAX_RETRY_AFTER_MS)
+        ); // 1 h away
+        assert_eq!(
+            p("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            Some(MAX_RETRY_AFTER_MS)
+        );
         // Day name need not match the date.
         assert_eq!(p("Mon, 01 Aug 2026 12:02:00 GMT", now), Some(120_000));
     }
@@ -262,24 +349,33 @@ mod tests {
     #[test]
     fn f15_rfc850_two_digit_year() {
         // In 2026, "30" is 2030 (future) and "99" is 1999 (past).
-        assert_eq!(p("Tuesday, 01-Jan-30 00:00:00 GMT", NOW_2026), Some(MAX_RETRY_AFTER_MS));
+        assert_eq!(
+            p("Tuesday, 01-Jan-30 00:00:00 GMT", NOW_2026),
+            Some(MAX_RETRY_AFTER_MS)
+        );
         assert_eq!(p("Friday, 01-Jan-99 00:00:00 GMT", NOW_2026), None);
-        assert_eq!(p("Saturday, 01-Aug-26 12:02:00 GMT", NOW_2026), Some(120_000));
+        assert_eq!(
+            p("Saturday, 01-Aug-26 12:02:00 GMT", NOW_2026),
+            Some(120_000)
+        );
         // In 1994, "95" is 1995.
-        assert_eq!(p("Sunday, 01-Jan-95 00:00:00 GMT", RFC_EXAMPLE_MS), Some(MAX_RETRY_AFTER_MS));
+        assert_eq!(
+            p("Sunday, 01-Jan-95 00:00:00 GMT", RFC_EXAMPLE_MS),
+            Some(MAX_RETRY_AFTER_MS)
+        );
     }
 
     #[test]
     fn f15_invalid_dates() {
         let now = 0;
         for h in [
-            "Sun, 31 Feb 2030 00:00:00 GMT",  // no such day
-            "Thu, 29 Feb 2029 00:00:00 GMT",  // not a leap year
-            "Mon, 29 Feb 2100 00:00:00 GMT",  // century, not leap
+            "Sun, 31 Feb 2030 00:00:00 GMT", // no such day
+            "Thu, 29 Feb 2029 00:00:00 GMT", // not a leap year
+            "Mon, 29 Feb 2100 00:00:00 GMT", // century, not leap
             "Sun, 00 Jan 2030 00:00:00 GMT",
             "Sun, 32 Jan 2030 00:00:00 GMT",
             "Sun, 06 Foo 2030 08:49:37 GMT",
-            "Sun, 06 nov 2030 08:49:37 GMT",  // case-sensitive
+            "Sun, 06 nov 2030 08:49:37 GMT", // case-sensitive
             "Sun, 06 Nov 2030 24:00:00 GMT",
             "Sun, 06 Nov 2030 08:60:00 GMT",
             "Sun, 06 Nov 2030 08:49:61 GMT",
@@ -290,12 +386,12 @@ mod tests {
             "Sun, 06 Nov 2030 08:49:37 gmt",
             "Sun, 06 Nov 2030 08:49:37",
             "Sun, 06 Nov 2030 08:49:37 GMT extra",
-            "Sun, 6 Nov 2030 08:49:37 GMT",   // IMF needs 2-digit day
-            "Sun, 06 Nov 30 08:49:37 GMT",    // IMF needs 4-digit year
-            "Sun 06 Nov 2030 08:49:37 GMT",   // missing comma
+            "Sun, 6 Nov 2030 08:49:37 GMT", // IMF needs 2-digit day
+            "Sun, 06 Nov 30 08:49:37 GMT",  // IMF needs 4-digit year
+            "Sun 06 Nov 2030 08:49:37 GMT", // missing comma
             "Xyz, 06 Nov 2030 08:49:37 GMT",
             "Sunday, 06 Nov 2030 08:49:37 GMT", // full name in IMF
-            "Sun, 06-Nov-30 08:49:37 GMT",    // short name in RFC 850
+            "Sun, 06-Nov-30 08:49:37 GMT",      // short name in RFC 850
             "Sunday, 06-Nov-2030 08:49:37 GMT",
             "Sunday, 06-Nov-30-1 08:49:37 GMT",
             "Sun Nov 31 08:49:37 2030",
@@ -311,7 +407,10 @@ mod tests {
         assert_eq!(p("Thu, 01 Jan 1970 00:00:00 GMT", 0), None);
         assert_eq!(p("Wed, 31 Dec 1969 23:59:59 GMT", 0), None);
         assert_eq!(p("Sat, 01 Jan 0000 00:00:00 GMT", 0), None);
-        assert_eq!(p("Thu, 01 Jan 1970 00:00:01 GMT", 0), Some(MIN_RETRY_AFTER_MS));
+        assert_eq!(
+            p("Thu, 01 Jan 1970 00:00:01 GMT", 0),
+            Some(MIN_RETRY_AFTER_MS)
+        );
     }
 
     /// Naive epoch seconds for the property below: count days year by year.

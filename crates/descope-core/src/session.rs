@@ -1,7 +1,10 @@
 //! The session snapshot and the state machine: which transition emits which event, with a
 //! generation counter that lets late responses be thrown away (commit guard, F31).
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use crate::jwt::Jwt;
 use crate::response::AuthInfo;

@@ -1,6 +1,9 @@
 //! What is stored, under which keys, and how a stored record is judged on restore (F01, F04, F07,
 //! F36). Keys follow Descope's web SDK: `${prefix}DSR` (refresh JWT) and `${prefix}DS` (session JWT).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::ErrorKind;
 use crate::jwt::Jwt;
 use crate::response::check_token;

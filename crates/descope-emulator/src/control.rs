@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
@@ -31,18 +31,23 @@ pub async fn outbox(
         .map(|m| {
             let mut v =
                 json!({"loginId": m.login_id, "channel": m.channel, "kind": m.kind, "at": m.at_ms});
-            if let (Some(code), Some(o)) = (&m.code, v.as_object_mut()) {
-                o.insert("code".into(), json!(code));
+            if let Some(o) = v.as_object_mut() {
+                for (k, f) in [
+                    ("code", &m.code),
+                    ("token", &m.token),
+                    ("link", &m.link),
+                    ("pendingRef", &m.pending_ref),
+                    ("linkId", &m.link_id),
+                ] {
+                    if let Some(x) = f {
+                        o.insert(k.into(), json!(x));
+                    }
+                }
             }
             v
         })
         .collect();
     Json(json!({ "messages": messages }))
-}
-
-/// `GET /emulator/totp/{loginId}`: TOTP is not implemented yet, so always 404.
-pub async fn totp(Path(_login_id): Path<String>) -> ApiError {
-    ApiError::not_found("No TOTP seed for this user (TOTP is not implemented yet)")
 }
 
 /// `POST /emulator/users`: create a verified user; 409 `E062107` if the login id exists.
@@ -66,6 +71,9 @@ pub async fn create_user(
         ));
     }
     let out = user.to_json();
+    for t in &user.user_tenants {
+        data.ensure_tenant(&t.tenant_id, &t.tenant_name);
+    }
     data.insert_user(user);
     Ok(Json(out))
 }
@@ -168,6 +176,12 @@ pub async fn reset(State(app): State<App>) -> Json<Value> {
         data.updates.clear();
         data.sessions.clear();
         data.outbox.clear();
+        data.links.clear();
+        data.pending.clear();
+        data.notp_links.clear();
+        data.fed_states.clear();
+        data.fed_codes.clear();
+        data.history.clear();
         data.faults.clear();
         data.requests.clear();
     }

@@ -16,16 +16,24 @@ mod control;
 mod cors;
 pub mod errors;
 mod faults;
+mod fed;
 pub mod keys;
+mod links;
+mod notp;
 mod otp;
 mod otp_update;
+mod password;
+mod qr;
 mod ratelimit;
 mod reqlog;
 mod server;
 mod session;
+mod signin;
 mod state;
 mod static_files;
+mod tenants;
 mod tokens;
+mod totp;
 mod users;
 
 use std::net::SocketAddr;
@@ -59,6 +67,7 @@ impl Emulator {
         };
         let shared = state::Shared {
             project_id: config.project_id,
+            addr,
             keys: keys::Keys::new(key),
             log_requests: config.log_requests,
             serve: config.serve,

@@ -11,13 +11,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::auth;
 use crate::body::{object, required_str};
 use crate::errors::{ApiError, ApiResult};
 use crate::otp::CODE_TTL_SECONDS;
-use crate::state::{AddressUpdate, App, Data, LoginOptions, OutboxMessage, PendingCode};
+use crate::signin;
+use crate::state::{AddressUpdate, App, Data, LoginOptions, OutboxMessage, PendingCode, User};
 use crate::tokens;
 use crate::users::{is_phone, is_strict_email, mask_email, mask_phone, opt_bool, opt_obj, opt_str};
 
@@ -48,7 +49,7 @@ pub async fn update_phone(
 }
 
 /// 401 `E061301`: the body's loginId is not one of the session user's login ids.
-fn not_session_user() -> ApiError {
+pub fn not_session_user() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         "E061301",
@@ -71,27 +72,43 @@ pub fn taken_by_other(data: &Data, address: &str, user_id: &str) -> bool {
         .is_some_and(|u| u.user_id != user_id)
 }
 
-fn start(app: &App, headers: &HeaderMap, body: &[u8], method: &str) -> ApiResult<Value> {
-    let obj = object(body)?;
-    let now = app.now();
-    let mut data = app.data.lock();
-    // Session first: without a live refresh JWT nothing else is looked at (401).
-    let live = tokens::check_refresh(app, &data, auth::refresh_token(headers).as_deref())?;
+/// A checked address-update request (shared by the OTP and magic-link update routes).
+pub struct UpdateStart {
+    /// The body's `loginId` (a login id of the session's user).
+    pub login_id: String,
+    pub user: User,
+    pub update: AddressUpdate,
+    /// With update option `mfa: true`: the sending session's `amr` (+ `nsec`) are kept.
+    pub options: LoginOptions,
+}
 
-    let login_id = required_str(&obj, "loginId")?;
+/// Checks, in order: a live session (401), `loginId`, field types, the address (`email` against
+/// the core-js regex, `phone` against `^\+[1-9]{1}[0-9]{3,14}$`), that `loginId` is the
+/// session user's, and `addToLoginIDs` against other users' login ids.
+pub fn prepare(
+    app: &App,
+    data: &Data,
+    headers: &HeaderMap,
+    obj: &Map<String, Value>,
+    method: &str,
+) -> ApiResult<UpdateStart> {
+    // Session first: without a live refresh JWT nothing else is looked at (401).
+    let live = tokens::check_refresh(app, data, auth::refresh_token(headers).as_deref())?;
+
+    let login_id = required_str(obj, "loginId")?;
     let email = method == "email";
-    let address = required_str(&obj, if email { "email" } else { "phone" })?;
-    let add_to_login_ids = opt_bool(&obj, "addToLoginIDs")?;
+    let address = required_str(obj, if email { "email" } else { "phone" })?;
+    let add_to_login_ids = opt_bool(obj, "addToLoginIDs")?;
     // Accepted and type-checked; the emulator never merges users (see README).
-    opt_bool(&obj, "onMergeUseExisting")?;
-    let mfa = opt_bool(&obj, "mfa")?;
-    if let Some(t) = opt_obj(&obj, "templateOptions")? {
+    opt_bool(obj, "onMergeUseExisting")?;
+    let mfa = opt_bool(obj, "mfa")?;
+    if let Some(t) = opt_obj(obj, "templateOptions")? {
         if t.values().any(|v| !v.is_string()) {
             return Err(ApiError::invalid("templateOptions values must be strings"));
         }
     }
-    opt_str(&obj, "templateId")?;
-    opt_str(&obj, "providerId")?;
+    opt_str(obj, "templateId")?;
+    opt_str(obj, "providerId")?;
     if email && !is_strict_email(&address) {
         return Err(ApiError::invalid("email is not a valid email address"));
     }
@@ -106,9 +123,46 @@ fn start(app: &App, headers: &HeaderMap, body: &[u8], method: &str) -> ApiResult
         .filter(|u| u.user_id == live.session.user_id)
         .cloned()
         .ok_or_else(not_session_user)?;
-    if add_to_login_ids && taken_by_other(&data, &address, &user.user_id) {
+    if add_to_login_ids && taken_by_other(data, &address, &user.user_id) {
         return Err(address_taken());
     }
+    let options = LoginOptions {
+        stepup: false,
+        mfa,
+        previous_amr: live.session.amr.clone(),
+        custom_claims: if mfa { live.session.nsec.clone() } else { None },
+    };
+    Ok(UpdateStart {
+        login_id,
+        update: AddressUpdate {
+            user_id: user.user_id.clone(),
+            address,
+            add_to_login_ids,
+        },
+        user,
+        options,
+    })
+}
+
+/// The masked answer for the new address of an update over `method`.
+pub fn masked(method: &str, address: &str) -> Value {
+    if method == "email" {
+        json!({"maskedEmail": mask_email(address)})
+    } else {
+        json!({"maskedPhone": mask_phone(address)})
+    }
+}
+
+fn start(app: &App, headers: &HeaderMap, body: &[u8], method: &str) -> ApiResult<Value> {
+    let obj = object(body)?;
+    let now = app.now();
+    let mut data = app.data.lock();
+    let UpdateStart {
+        login_id,
+        user,
+        update,
+        options,
+    } = prepare(app, &data, headers, &obj, method)?;
 
     // A code distinct from any pending sign-in code of this user on this method, so a verify
     // can never be ambiguous.
@@ -125,13 +179,7 @@ fn start(app: &App, headers: &HeaderMap, body: &[u8], method: &str) -> ApiResult
             break c;
         }
     };
-
-    let options = LoginOptions {
-        stepup: false,
-        mfa,
-        previous_amr: live.session.amr.clone(),
-        custom_claims: if mfa { live.session.nsec.clone() } else { None },
-    };
+    let answer = masked(method, &update.address);
     data.updates.insert(
         (user.user_id.clone(), method.to_string()),
         PendingCode {
@@ -140,11 +188,7 @@ fn start(app: &App, headers: &HeaderMap, body: &[u8], method: &str) -> ApiResult
             failures: 0,
             signup: None,
             options,
-            update: Some(AddressUpdate {
-                user_id: user.user_id.clone(),
-                address: address.clone(),
-                add_to_login_ids,
-            }),
+            update: Some(update),
         },
     );
     let at_ms = app.now_ms();
@@ -154,10 +198,36 @@ fn start(app: &App, headers: &HeaderMap, body: &[u8], method: &str) -> ApiResult
         kind: "otp".into(),
         code: Some(code),
         at_ms,
+        ..OutboxMessage::default()
     });
-    Ok(if email {
-        json!({"maskedEmail": mask_email(&address)})
+    Ok(answer)
+}
+
+/// Applies a confirmed address update and signs the user in again (JWTResponse, firstSeen false).
+pub fn confirm(
+    app: &App,
+    data: &mut Data,
+    method: &str,
+    upd: &AddressUpdate,
+    opts: LoginOptions,
+) -> ApiResult<Value> {
+    let Some(mut user) = data.users.get(&upd.user_id).cloned() else {
+        return Err(signin::user_not_found());
+    };
+    // The address may have become another user's login id since the code was sent.
+    if upd.add_to_login_ids && taken_by_other(data, &upd.address, &user.user_id) {
+        return Err(address_taken());
+    }
+    if method == "email" {
+        user.email = upd.address.clone();
+        user.verified_email = true;
     } else {
-        json!({"maskedPhone": mask_phone(&address)})
-    })
+        user.phone = upd.address.clone();
+        user.verified_phone = true;
+    }
+    if upd.add_to_login_ids && !user.login_ids.contains(&upd.address) {
+        user.login_ids.push(upd.address.clone());
+    }
+    let grant = signin::grant_for(method, opts);
+    Ok(signin::finish(app, data, &user, &grant, false))
 }

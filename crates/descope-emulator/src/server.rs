@@ -15,7 +15,10 @@ use tower_service::Service;
 
 use crate::errors::ApiError;
 use crate::state::App;
-use crate::{auth, control, cors, faults, otp, otp_update, reqlog, session, static_files};
+use crate::{
+    auth, control, cors, faults, fed, links, notp, otp, otp_update, password, reqlog, session,
+    signin, static_files, tenants, totp,
+};
 
 /// Largest request body accepted (bigger answers 413 JSON).
 const MAX_BODY: usize = 1 << 20;
@@ -29,6 +32,56 @@ pub fn router(app: App) -> Router {
             post(otp_update::update_phone),
         )
         .route("/v1/auth/otp/{op}/{method}", post(otp::send))
+        .route("/v1/auth/magiclink/verify", post(links::magic_verify))
+        .route(
+            "/v1/auth/magiclink/update/email",
+            post(links::magic_update_email),
+        )
+        .route(
+            "/v1/auth/magiclink/update/phone/{method}",
+            post(links::magic_update_phone),
+        )
+        .route("/v1/auth/magiclink/{op}/{method}", post(links::magic_send))
+        .route(
+            "/v1/auth/enchantedlink/verify",
+            post(links::enchanted_verify),
+        )
+        .route(
+            "/v1/auth/enchantedlink/pending-session",
+            post(links::enchanted_poll),
+        )
+        .route(
+            "/v1/auth/enchantedlink/update/email",
+            post(links::enchanted_update_email),
+        )
+        .route(
+            "/v1/auth/enchantedlink/{op}/{method}",
+            post(links::enchanted_send),
+        )
+        .route("/v1/auth/oauth/authorize", post(fed::oauth_authorize))
+        .route(
+            "/v1/auth/oauth/authorize/{mode}",
+            post(fed::oauth_authorize_mode),
+        )
+        .route("/v1/auth/oauth/exchange", post(fed::oauth_exchange))
+        .route("/v1/auth/saml/authorize", post(fed::sso_authorize))
+        .route("/v1/auth/sso/authorize", post(fed::sso_authorize))
+        .route("/v1/auth/saml/exchange", post(fed::sso_exchange))
+        .route("/v1/auth/sso/exchange", post(fed::sso_exchange))
+        .route("/v1/auth/totp/signup", post(totp::signup))
+        .route("/v1/auth/totp/verify", post(totp::verify))
+        .route("/v1/auth/totp/update", post(totp::update))
+        .route("/v1/auth/password/signup", post(password::signup))
+        .route("/v1/auth/password/signin", post(password::signin))
+        .route("/v1/auth/password/replace", post(password::replace))
+        .route("/v1/auth/password/reset", post(password::send_reset))
+        .route("/v1/auth/password/update", post(password::update))
+        .route("/v1/auth/password/policy", get(password::policy))
+        .route("/v1/auth/notp/whatsapp/{op}", post(notp::start))
+        .route("/v1/auth/notp/pending-session", post(notp::poll))
+        .route("/v1/auth/tenant/select", post(tenants::select))
+        .route("/v1/auth/me/tenants", post(tenants::my_tenants))
+        .route("/v1/auth/me/history", get(tenants::history))
         .route("/v1/auth/refresh", post(session::refresh))
         .route("/v1/auth/try-refresh", post(session::try_refresh))
         .route("/v1/auth/logout", post(session::logout))
@@ -37,7 +90,9 @@ pub fn router(app: App) -> Router {
         .route("/v2/keys/{pid}", get(session::keys_v2))
         .route("/v1/keys/{pid}", get(session::keys_v1))
         .route("/emulator/outbox", get(control::outbox))
-        .route("/emulator/totp/{login_id}", get(control::totp))
+        .route("/emulator/totp/{login_id}", get(totp::current))
+        .route("/emulator/{family}/authorize", get(fed::provider_page))
+        .route("/emulator/notp/approve", get(notp::approve))
         .route("/emulator/users", post(control::create_user))
         .route("/emulator/faults", post(control::add_fault))
         .route(
@@ -215,7 +270,8 @@ async fn pipeline(
         }
     }
     let req = Request::from_parts(parts.clone(), Body::from(bytes));
-    match router.call(req).await {
+    let call = router.call(req);
+    match signin::CLIENT_IP.scope(peer.ip().to_string(), call).await {
         Ok(r) => r,
         Err(e) => match e {},
     }

@@ -23,11 +23,7 @@ fn do_refresh(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<Value> {
         .get(&live.session.user_id)
         .cloned()
         .ok_or_else(ApiError::invalid_refresh)?;
-    let grant = Grant {
-        amr: live.session.amr.clone(),
-        su: live.session.su,
-        nsec: live.session.nsec.clone(),
-    };
+    let grant = Grant::of(&live.session);
     let st = tokens::session_jwt(app, &user, &grant);
     if rotation {
         if let Some(s) = data.sessions.get_mut(&live.jti) {

@@ -46,7 +46,14 @@ pub struct User {
     pub permissions: Vec<String>,
     pub user_tenants: Vec<UserTenant>,
     pub custom_attributes: Map<String, Value>,
-    pub password: Option<String>,
+    /// `salt:sha256hex` (see `password::hash`), never the password itself.
+    pub password_hash: Option<String>,
+    /// The TOTP seed (raw bytes; the `key` handed out is its base32 form).
+    pub totp_secret: Option<Vec<u8>>,
+    /// OAuth providers this user signed in with (`OAuth` in the user object).
+    pub oauth: BTreeMap<String, bool>,
+    /// Signed in through SSO at least once (`SAML` in the user object).
+    pub saml: bool,
     pub created_time: i64,
 }
 
@@ -80,14 +87,14 @@ impl User {
             "externalIds": self.login_ids,
             "ssoAppIds": [],
             "editable": true,
-            "TOTP": false,
-            "SAML": false,
+            "TOTP": self.totp_secret.is_some(),
+            "SAML": self.saml,
             "SCIM": false,
             "OIDC": false,
-            "OAuth": {},
+            "OAuth": self.oauth,
             "push": false,
             "webauthn": false,
-            "password": self.password.is_some(),
+            "password": self.password_hash.is_some(),
         })
     }
 }
@@ -136,15 +143,96 @@ pub struct Session {
     pub amr: Vec<String>,
     pub su: bool,
     pub nsec: Option<Map<String, Value>>,
+    /// Selected tenant (`dct`), after `/v1/auth/tenant/select`.
+    pub dct: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+/// What would have been emailed or texted (`GET /emulator/outbox`).
+#[derive(Clone, Debug, Default)]
 pub struct OutboxMessage {
     pub login_id: String,
     pub channel: String,
     pub kind: String,
     pub code: Option<String>,
+    pub token: Option<String>,
+    pub link: Option<String>,
+    pub pending_ref: Option<String>,
+    pub link_id: Option<String>,
     pub at_ms: i64,
+}
+
+/// A tenant known to the emulator (seeded, created by `/emulator/users`, or by SSO on first use).
+#[derive(Clone, Debug, Default)]
+pub struct Tenant {
+    pub name: String,
+    /// Email domains that name this tenant in SSO's `tenant` query.
+    pub domains: Vec<String>,
+    pub custom_attributes: Map<String, Value>,
+}
+
+/// One `/v1/auth/me/history` entry.
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    pub user_id: String,
+    pub login_time: i64,
+    pub ip: String,
+    pub selected_tenant: String,
+}
+
+/// A magic-link / enchanted-link token waiting for its verify.
+#[derive(Clone, Debug)]
+pub struct PendingLink {
+    pub login_id: String,
+    /// Delivery method (`email`, `sms`, `whatsapp`): the `amr` factor on verify.
+    pub method: String,
+    pub expires_at: i64,
+    pub signup: Option<User>,
+    pub options: LoginOptions,
+    pub update: Option<AddressUpdate>,
+    /// Enchanted link: the pending session this token approves.
+    pub pending_ref: Option<String>,
+}
+
+/// An enchanted-link or NOTP pending session, polled by `pendingRef`.
+#[derive(Clone, Debug)]
+pub struct PendingSession {
+    pub expires_at: i64,
+    /// The JWTResponse handed out (once) by the next poll.
+    pub ready: Option<Value>,
+    /// NOTP: what the approval link signs in.
+    pub notp: Option<NotpStart>,
+}
+
+/// A NOTP sign-in waiting for its approval link.
+#[derive(Clone, Debug)]
+pub struct NotpStart {
+    pub login_id: String,
+    pub signup: Option<User>,
+    pub options: LoginOptions,
+}
+
+/// An OAuth / SSO authorization started by `authorize`, finished by a GET of its url.
+#[derive(Clone, Debug)]
+pub struct FedStart {
+    /// `oauth` or `sso`.
+    pub family: &'static str,
+    /// OAuth provider, or SSO tenant id.
+    pub provider: String,
+    pub login_id: String,
+    pub redirect: String,
+    pub options: LoginOptions,
+    pub expires_at: i64,
+}
+
+/// An exchange code handed to the redirect URL.
+#[derive(Clone, Debug)]
+pub struct FedCode {
+    pub family: &'static str,
+    pub user_id: String,
+    pub first_seen: bool,
+    pub options: LoginOptions,
+    pub amr: String,
+    pub expires_at: i64,
 }
 
 #[derive(Default)]
@@ -161,8 +249,19 @@ pub struct Data {
     pub requests: Vec<Value>,
     /// Role name → permissions (from `--seed` roles).
     pub roles: BTreeMap<String, Vec<String>>,
-    /// Tenant id → name (from `--seed` tenants).
-    pub tenants: BTreeMap<String, String>,
+    /// Tenant id → tenant (seeded, from `/emulator/users`, or created by SSO).
+    pub tenants: BTreeMap<String, Tenant>,
+    /// Magic-link and enchanted-link tokens.
+    pub links: HashMap<String, PendingLink>,
+    /// Enchanted-link and NOTP pending sessions by `pendingRef`.
+    pub pending: HashMap<String, PendingSession>,
+    /// NOTP approval token → pendingRef.
+    pub notp_links: HashMap<String, String>,
+    /// OAuth / SSO `state` → started authorization.
+    pub fed_states: HashMap<String, FedStart>,
+    /// OAuth / SSO exchange codes.
+    pub fed_codes: HashMap<String, FedCode>,
+    pub history: Vec<HistoryEntry>,
 }
 
 impl Data {
@@ -177,10 +276,21 @@ impl Data {
         }
         self.users.insert(user.user_id.clone(), user);
     }
+    /// Registers a tenant if it is not known yet (an existing one keeps its name).
+    pub fn ensure_tenant(&mut self, id: &str, name: &str) {
+        self.tenants
+            .entry(id.to_string())
+            .or_insert_with(|| Tenant {
+                name: if name.is_empty() { id } else { name }.to_string(),
+                ..Tenant::default()
+            });
+    }
 }
 
 pub struct Shared {
     pub project_id: String,
+    /// The bound address (for links and redirect urls when a request has no `Host`).
+    pub addr: std::net::SocketAddr,
     pub keys: Keys,
     pub log_requests: bool,
     pub serve: Option<std::path::PathBuf>,

@@ -12,6 +12,20 @@ pub struct Grant {
     pub amr: Vec<String>,
     pub su: bool,
     pub nsec: Option<Map<String, Value>>,
+    /// Selected tenant (`dct`).
+    pub dct: Option<String>,
+}
+
+impl Grant {
+    /// What a refresh session carries into the session JWTs minted from it.
+    pub fn of(session: &Session) -> Grant {
+        Grant {
+            amr: session.amr.clone(),
+            su: session.su,
+            nsec: session.nsec.clone(),
+            dct: session.dct.clone(),
+        }
+    }
 }
 
 fn base_claims(
@@ -45,6 +59,9 @@ fn base_claims(
     if let Some(n) = &grant.nsec {
         c.insert("nsec".into(), Value::Object(n.clone()));
     }
+    if let Some(t) = &grant.dct {
+        c.insert("dct".into(), json!(t));
+    }
     c
 }
 
@@ -72,6 +89,7 @@ pub fn new_refresh(shared: &Shared, data: &mut Data, user: &User, grant: &Grant)
             amr: grant.amr.clone(),
             su: grant.su,
             nsec: grant.nsec.clone(),
+            dct: grant.dct.clone(),
         },
     );
     (shared.keys.sign(&claims), exp)

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::errors::{ApiError, ApiResult};
-use crate::state::{new_user_id, Data, User, UserTenant};
+use crate::state::{new_user_id, Data, Tenant, User, UserTenant};
 
 /// `^\+[1-9][0-9]{3,14}$`
 pub fn is_phone(s: &str) -> bool {
@@ -162,7 +162,7 @@ pub fn user_from_control(data: &Data, v: &Value, now: i64) -> ApiResult<User> {
                     }
                 }
                 let tenant_name = opt_str(t, "tenantName")?
-                    .or_else(|| data.tenants.get(&tenant_id).cloned())
+                    .or_else(|| data.tenants.get(&tenant_id).map(|t| t.name.clone()))
                     .unwrap_or_default();
                 user_tenants.push(UserTenant {
                     tenant_id,
@@ -198,8 +198,9 @@ pub fn user_from_control(data: &Data, v: &Value, now: i64) -> ApiResult<User> {
         permissions,
         user_tenants,
         custom_attributes,
-        password: opt_str(obj, "password")?,
+        password_hash: opt_str(obj, "password")?.map(|p| crate::password::hash(&p)),
         created_time: now,
+        ..User::default()
     })
 }
 
@@ -237,7 +238,13 @@ pub fn load_seed(data: &mut Data, seed: &Value, now: i64) -> Result<usize, Strin
                         .or_else(|| t.get("tenantName"))
                         .and_then(Value::as_str)
                         .unwrap_or(id);
-                    data.tenants.insert(id.to_string(), name.to_string());
+                    data.tenants.insert(
+                        id.to_string(),
+                        Tenant {
+                            name: name.to_string(),
+                            ..Tenant::default()
+                        },
+                    );
                 }
             }
         }
@@ -253,6 +260,9 @@ pub fn load_seed(data: &mut Data, seed: &Value, now: i64) -> Result<usize, Strin
             if data.login_index.contains_key(l) {
                 return Err(format!("seed user: duplicate loginId {l}"));
             }
+        }
+        for t in &user.user_tenants {
+            data.ensure_tenant(&t.tenant_id, &t.tenant_name);
         }
         data.insert_user(user);
         n += 1;

@@ -201,6 +201,36 @@ impl Client {
         .await
         .expect("answer")
     }
+    /// The newest outbox message for `login_id`.
+    pub async fn last_message(&self, login_id: &str) -> Value {
+        let r = self
+            .control(
+                "GET",
+                &format!("/emulator/outbox?loginId={}", enc(login_id)),
+                None,
+            )
+            .await;
+        r.json()["messages"]
+            .as_array()
+            .and_then(|m| m.last().cloned())
+            .expect("a message")
+    }
+    /// The newest link token sent to `login_id`.
+    pub async fn last_token(&self, login_id: &str) -> String {
+        self.last_message(login_id).await["token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+    /// GET of a full `http://addr/...` url on the emulator (no redirect following).
+    pub async fn get_url(&self, url: &str) -> Resp {
+        let path = url
+            .strip_prefix(&format!("http://{}", self.addr))
+            .unwrap_or_else(|| panic!("not an emulator url"));
+        raw(&self.addr, "GET", path, &[], None)
+            .await
+            .expect("answer")
+    }
     /// The newest OTP code sent to `login_id`.
     pub async fn last_code(&self, login_id: &str) -> String {
         let r = self

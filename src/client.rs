@@ -74,6 +74,25 @@ pub(crate) struct Inner {
     sdk_session_id: String,
 }
 
+/// A logger field's value. Call sites pass these rather than `JsValue`s, so that no JS value is made
+/// (and no glue code is emitted at every call site) unless a logger is set.
+#[derive(Clone, Copy)]
+pub(crate) enum Field<'a> {
+    Str(&'a str),
+    Num(f64),
+    Undefined,
+}
+
+impl Field<'_> {
+    fn into_js(self) -> JsValue {
+        match self {
+            Field::Str(s) => js_str(s),
+            Field::Num(n) => JsValue::from_f64(n),
+            Field::Undefined => JsValue::UNDEFINED,
+        }
+    }
+}
+
 fn js_str(s: &str) -> JsValue {
     JsValue::from_str(s)
 }
@@ -157,8 +176,8 @@ impl Inner {
                 "warn",
                 "storageFallback",
                 &[
-                    ("requested", js_str(inner.cfg.persistence.as_str())),
-                    ("using", js_str("memory")),
+                    ("requested", Field::Str(inner.cfg.persistence.as_str())),
+                    ("using", Field::Str("memory")),
                 ],
             );
         }
@@ -196,7 +215,11 @@ impl Inner {
             _ => None,
         };
         if let Some(r) = out.dropped {
-            self.log("warn", "storageDropped", &[("reason", js_str(r.as_str()))]);
+            self.log(
+                "warn",
+                "storageDropped",
+                &[("reason", Field::Str(r.as_str()))],
+            );
         }
         self.state.borrow_mut().restore(out.session, out.dormant);
         self.schedule();
@@ -211,11 +234,11 @@ impl Inner {
         }
     }
 
-    pub fn log(&self, level: &str, event: &str, fields: &[(&str, JsValue)]) {
+    pub fn log(&self, level: &str, event: &str, fields: &[(&str, Field)]) {
         let Some(logger) = &self.logger else { return };
         let obj = Object::new();
-        for (k, v) in fields {
-            set(&obj, k, v);
+        for &(k, v) in fields {
+            set(&obj, k, &v.into_js());
         }
         let _ = logger.call3(&JsValue::NULL, &js_str(level), &js_str(event), &obj);
     }
@@ -241,7 +264,7 @@ impl Inner {
         self.log(
             "info",
             "sessionChange",
-            &[("type", js_str(ev.kind.as_str()))],
+            &[("type", Field::Str(ev.kind.as_str()))],
         );
         // Snapshot first: a listener may subscribe, unsubscribe or call the SDK (F33).
         let listeners: Vec<Function> = self
@@ -298,7 +321,10 @@ impl Inner {
         self.log(
             "debug",
             "requestSent",
-            &[("method", js_str(method)), ("path", js_str(&req.path))],
+            &[
+                ("method", Field::Str(method)),
+                ("path", Field::Str(&req.path)),
+            ],
         );
         let res = transport::send(
             &url,
@@ -317,17 +343,17 @@ impl Inner {
                 },
                 "responseReceived",
                 &[
-                    ("method", js_str(method)),
-                    ("path", js_str(&req.path)),
-                    ("status", JsValue::from(r.status)),
+                    ("method", Field::Str(method)),
+                    ("path", Field::Str(&req.path)),
+                    ("status", Field::Num(r.status.into())),
                 ],
             ),
             Err(e) => self.log(
                 "warn",
                 "requestFailed",
                 &[
-                    ("path", js_str(&req.path)),
-                    ("kind", js_str(e.kind.as_str())),
+                    ("path", Field::Str(&req.path)),
+                    ("kind", Field::Str(e.kind.as_str())),
                 ],
             ),
         }
@@ -485,7 +511,8 @@ impl Inner {
                     "refreshRejected",
                     &[(
                         "status",
-                        err.status.map(JsValue::from).unwrap_or(JsValue::UNDEFINED),
+                        err.status
+                            .map_or(Field::Undefined, |s| Field::Num(s.into())),
                     )],
                 );
                 self.sign_out(Reason::Revoked);
@@ -544,7 +571,7 @@ impl Inner {
         self.log(
             "debug",
             "refreshScheduled",
-            &[("delayMs", JsValue::from(delay_ms as f64))],
+            &[("delayMs", Field::Num(delay_ms as f64))],
         );
     }
 

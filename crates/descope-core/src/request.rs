@@ -161,7 +161,7 @@ impl LoginOptions {
 }
 
 /// `templateOptions` must be an object of strings; `customClaims` any object.
-fn check_options_json(text: &str, strings_only: bool, name: &str) -> Result<(), Error> {
+pub(crate) fn check_options_json(text: &str, strings_only: bool, name: &str) -> Result<(), Error> {
     let bad = || {
         let mut d = String::from(name);
         d.push_str(if strings_only {
@@ -202,12 +202,12 @@ pub struct UpdateOptions {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum OptsFlavor {
+pub(crate) enum OptsFlavor {
     SignUp,
     SignIn,
 }
 
-fn write_login_options(
+pub(crate) fn write_login_options(
     w: &mut ObjectWriter,
     o: &LoginOptions,
     flavor: OptsFlavor,
@@ -240,7 +240,7 @@ fn write_login_options(
     Ok(())
 }
 
-fn post(path: String, body: String, auth: Auth) -> Request {
+pub(crate) fn post(path: String, body: String, auth: Auth) -> Request {
     Request {
         method: Method::Post,
         path,
@@ -269,30 +269,7 @@ pub fn otp_sign_up(
     let mut w = ObjectWriter::new();
     w.string("loginId", login_id);
     if let Some(u) = user {
-        if let Some(e) = u.email.as_deref().filter(|e| !e.is_empty()) {
-            if !is_valid_email(e) {
-                return Err(Error::validation(
-                    "invalidEmail",
-                    "user.email is not a valid email address",
-                ));
-            }
-        }
-        if let Some(p) = u.phone.as_deref().filter(|p| !p.is_empty()) {
-            if !is_valid_phone(p) {
-                return Err(Error::validation(
-                    "invalidPhone",
-                    "user.phone must look like +15551234567",
-                ));
-            }
-        }
-        let mut uw = ObjectWriter::new();
-        uw.opt_string("name", u.name.as_deref())
-            .opt_string("givenName", u.given_name.as_deref())
-            .opt_string("middleName", u.middle_name.as_deref())
-            .opt_string("familyName", u.family_name.as_deref())
-            .opt_string("email", u.email.as_deref())
-            .opt_string("phone", u.phone.as_deref());
-        w.raw("user", &uw.finish());
+        write_user(&mut w, u)?;
     }
     write_login_options(&mut w, opts, OptsFlavor::SignUp)?;
     Ok(post(
@@ -300,6 +277,35 @@ pub fn otp_sign_up(
         w.finish(),
         Auth::Project,
     ))
+}
+
+/// Checks and writes sign-up's `user` object.
+pub(crate) fn write_user(w: &mut ObjectWriter, u: &SignUpUser) -> Result<(), Error> {
+    if let Some(e) = u.email.as_deref().filter(|e| !e.is_empty()) {
+        if !is_valid_email(e) {
+            return Err(Error::validation(
+                "invalidEmail",
+                "user.email is not a valid email address",
+            ));
+        }
+    }
+    if let Some(p) = u.phone.as_deref().filter(|p| !p.is_empty()) {
+        if !is_valid_phone(p) {
+            return Err(Error::validation(
+                "invalidPhone",
+                "user.phone must look like +15551234567",
+            ));
+        }
+    }
+    let mut uw = ObjectWriter::new();
+    uw.opt_string("name", u.name.as_deref())
+        .opt_string("givenName", u.given_name.as_deref())
+        .opt_string("middleName", u.middle_name.as_deref())
+        .opt_string("familyName", u.family_name.as_deref())
+        .opt_string("email", u.email.as_deref())
+        .opt_string("phone", u.phone.as_deref());
+    w.raw("user", &uw.finish());
+    Ok(())
 }
 
 fn otp_sign_in_like(
@@ -356,7 +362,7 @@ pub fn otp_verify(method: DeliveryMethod, login_id: &str, code: &str) -> Result<
     ))
 }
 
-fn write_update_options(w: &mut ObjectWriter, o: &UpdateOptions) -> Result<(), Error> {
+pub(crate) fn write_update_options(w: &mut ObjectWriter, o: &UpdateOptions) -> Result<(), Error> {
     if let Some(b) = o.add_to_login_ids {
         w.bool("addToLoginIDs", b);
     }

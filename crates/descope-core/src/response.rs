@@ -21,7 +21,7 @@ pub struct AuthInfo {
     pub user_json: Option<String>,
 }
 
-fn invalid_response(status: u16) -> Error {
+pub(crate) fn invalid_response(status: u16) -> Error {
     Error::protocol(
         "invalidResponse",
         "the server's response was not the expected JSON",

@@ -1,20 +1,42 @@
-// descope-wasm demo: one-time-code sign-in against the local emulator.
+// descope-wasm demo: every sign-in family of the SDK against the local emulator.
 // Plain ES module, no build step. The page never reads or shows the raw JWTs: it only uses the
-// decoded claims and helpers that the SDK exposes on the Session snapshot.
+// decoded claims and helpers that the SDK exposes on the Session snapshot. Codes and links only
+// appear in the Dev inbox (the emulator's outbox), never in the console.
 import init, { Descope, isDescopeError } from "./pkg/descope_wasm.js";
 
 const $ = (id) => document.getElementById(id);
-const PREFS = "descope-demo:"; // our own localStorage keys (not the SDK's DS/DSR)
+const PREFS = "descope-demo:"; // our own storage keys (not the SDK's DS/DSR)
 const PHONE_METHODS = new Set(["sms", "voice", "whatsapp"]);
 const INBOX_POLL_MS = 1000;
+const WAIT_POLL_MS = 1000;     // enchanted link / NOTP pending-session polling
+const NOTP_DEFAULT_LOGIN_ID = "+15550100000"; // the emulator's "phone the WhatsApp message came from"
+
+// Tabs and the SDK family each needs (a tab stays hidden while its family is missing).
+const TABS = [
+  ["otp", "otp"],
+  ["magiclink", "magicLink"],
+  ["enchanted", "enchantedLink"],
+  ["oauth", "oauth"],
+  ["sso", "sso"],
+  ["totp", "totp"],
+  ["password", "password"],
+  ["notp", "notp"],
+];
 
 let client;            // Descope instance
 let session;           // current Session snapshot (or undefined)
 let profile;           // User from me(), for sessions restored without a user
 let profileFor;        // userId that `profile` (or the in-flight me() call) belongs to
-let pending = null;    // { method, loginId, purpose: "signIn" | "stepUp" } while a code is outstanding
+let pending = null;    // { method, loginId, purpose: "signIn" | "stepUp" } while an OTP code is outstanding
+let waiter = null;     // { kind: "enchanted" | "notp", ctrl: AbortController } while a pending session is polled
+let notpApproveUrl = ""; // the NOTP redirectUrl (used by the Simulate button only; never shown)
+let activeTab = "otp";
 let inboxLoginId = ""; // whose outbox the dev inbox shows
 let inboxSig = "";     // last rendered outbox, to avoid needless DOM churn
+let totpLoginId = "";  // whose current TOTP code the dev inbox shows
+let extrasFor = "";    // session signature the tenant list was loaded for
+let historyFor = "";   // userId the history list was loaded for
+let policyLoaded = false;
 let busy = false;
 
 // ---------- small helpers ----------
@@ -33,10 +55,17 @@ function safeJson(v) {
   try { return JSON.stringify(plain(v)); } catch { return "[unserialisable]"; }
 }
 
-function selectedMethod() {
-  const checked = document.querySelector('input[name="method"]:checked');
-  return checked ? checked.value : "email";
+/** This page's address without query or fragment: where links and providers send the user back. */
+function pageUrl() { return location.origin + location.pathname; }
+
+function has(family) { return Boolean(client) && client[family] !== undefined && client[family] !== null; }
+
+function radioValue(name, fallback) {
+  const checked = document.querySelector(`input[name="${name}"]:checked`);
+  return checked ? checked.value : fallback;
 }
+
+function selectedMethod() { return radioValue("method", "email"); }
 
 function setText(id, text) { $(id).textContent = text ?? ""; }
 
@@ -53,16 +82,14 @@ function clearError() {
   setText("error-description", "");
 }
 
+function describeError(err) {
+  if (isDescopeError(err)) return { code: err.code, description: err.description || err.message, kind: err.kind };
+  return { code: "error", description: String(err && err.message ? err.message : err), kind: undefined };
+}
+
 function showError(err) {
-  let code = "error";
-  let description = String(err && err.message ? err.message : err);
-  if (isDescopeError(err)) {
-    code = err.code;
-    description = err.description || err.message;
-    $("error").dataset.kind = err.kind;
-  } else {
-    delete $("error").dataset.kind;
-  }
+  const { code, description, kind } = describeError(err);
+  if (kind) $("error").dataset.kind = kind; else delete $("error").dataset.kind;
   setText("error-code", code);
   setText("error-description", description);
   $("error").hidden = false;
@@ -89,15 +116,30 @@ async function act(fn) {
   }
 }
 
-function remember(method, loginId) {
-  try {
-    localStorage.setItem(PREFS + "method", method);
-    localStorage.setItem(PREFS + "loginId", loginId);
-  } catch { /* storage may be unavailable; only a convenience */ }
+function store(kind, key, value) {
+  try { kind.setItem(PREFS + key, value); } catch { /* storage may be unavailable; only a convenience */ }
+}
+function load(kind, key) {
+  try { return kind.getItem(PREFS + key) || ""; } catch { return ""; }
+}
+function take(kind, key) {
+  const v = load(kind, key);
+  try { kind.removeItem(PREFS + key); } catch { /* ignore */ }
+  return v;
 }
 
-function recalled(key) {
-  try { return localStorage.getItem(PREFS + key) || ""; } catch { return ""; }
+function remember(method, loginId) {
+  if (method) store(localStorage, "method", method);
+  store(localStorage, "loginId", loginId);
+}
+
+function recalled(key) { return load(localStorage, key); }
+
+/** Shows `loginId`'s messages in the dev inbox (and remembers it across the link round trips). */
+function watchInbox(loginId) {
+  inboxLoginId = loginId;
+  store(localStorage, "inbox", loginId);
+  pollInbox();
 }
 
 function formatRemaining(ms) {
@@ -108,6 +150,38 @@ function formatRemaining(ms) {
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+function toDate(t) {
+  if (typeof t === "number") return new Date(t > 1e12 ? t : t * 1000);
+  return new Date(t);
+}
+
+function maskedOf(m) {
+  const x = plain(m) || {};
+  return x.maskedEmail || x.maskedPhone || "(unknown)";
+}
+
+// ---------- tabs ----------
+
+function showTab(name) {
+  if (!TABS.some(([t]) => t === name)) name = "otp";
+  const btn = $(`tab-${name}`);
+  if (!btn || btn.hidden) name = "otp";
+  activeTab = name;
+  store(sessionStorage, "tab", name);
+  for (const [t] of TABS) {
+    const on = t === name;
+    $(`tab-${t}`).setAttribute("aria-selected", String(on));
+    $(`tab-${t}`).classList.toggle("active", on);
+    $(`panel-${t}`).hidden = !on;
+  }
+  $("signin-panel").dataset.tab = name;
+  if (name === "password") loadPolicy();
+}
+
+function enableTabs() {
+  for (const [t, family] of TABS) $(`tab-${t}`).hidden = !has(family);
 }
 
 // ---------- rendering ----------
@@ -135,6 +209,10 @@ function render() {
   $("verify-panel").hidden = !pending;
   $("verify-purpose").hidden = !(pending && pending.purpose === "stepUp");
   setText("verify-title", pending && pending.purpose === "stepUp" ? "Step-up: enter the new code" : "Enter the code");
+  $("el-waiting").hidden = !(waiter && waiter.kind === "enchanted");
+  $("el-form").hidden = Boolean(waiter && waiter.kind === "enchanted");
+  $("notp-waiting").hidden = !(waiter && waiter.kind === "notp");
+  $("notp-form").hidden = Boolean(waiter && waiter.kind === "notp");
 
   if (!signedIn) return;
   const user = currentUser();
@@ -149,9 +227,14 @@ function render() {
   setText("amr", (session.amr || []).join(", "));
   setText("stepup", `stepUp: ${session.stepUp}`);
   $("stepup").dataset.value = String(session.stepUp);
+  renderCurrentTenant();
   setText("claims", JSON.stringify(plain(session.claims), null, 2));
   $("countdown").dataset.expiresAt = String(session.expiresAt);
+  $("pw-update-box").hidden = !has("password");
+  $("tenant-box").hidden = typeof client.myTenants !== "function" || typeof client.selectTenant !== "function";
+  $("history-box").hidden = typeof client.history !== "function";
   tick();
+  loadExtras();
 }
 
 function tick() {
@@ -174,10 +257,135 @@ async function loadProfile() {
 
 function setSession(s) {
   session = s || undefined;
-  if (!session) { profile = undefined; profileFor = undefined; }
-  else if (session.user) { profile = plain(session.user); profileFor = session.userId; }
-  if (session && !inboxLoginId) inboxLoginId = recalled("loginId");
+  if (!session) {
+    profile = undefined; profileFor = undefined; extrasFor = ""; historyFor = ""; tenantNames = new Map();
+  } else if (session.user) { profile = plain(session.user); profileFor = session.userId; }
+  // A page opened signed in (reload, or back from a link) shows the inbox it showed before.
+  if (session && !inboxLoginId) inboxLoginId = load(localStorage, "inbox") || recalled("loginId");
+  if (session && waiter) stopWaiting(false);
   render();
+}
+
+// ---------- tenants and history (signed-in panel) ----------
+
+let tenantNames = new Map(); // tenant id → name, from myTenants()
+
+function tenantLabel(id) {
+  const name = tenantNames.get(id);
+  return name && name !== id ? `${name} (${id})` : id;
+}
+
+function renderCurrentTenant() {
+  const cur = session && session.currentTenant;
+  setText("current-tenant", cur ? tenantLabel(cur) : "(none)");
+  $("current-tenant").dataset.value = cur || "";
+}
+
+function tenantIds() {
+  const ids = new Set(session ? session.tenants || [] : []);
+  const user = currentUser();
+  for (const t of (user && user.userTenants) || []) if (t && t.tenantId) ids.add(t.tenantId);
+  return [...ids];
+}
+
+/** Loads the tenant list (on sign-in, restore, and tenant changes) and the history (once per user). */
+async function loadExtras() {
+  if (!session) return;
+  const ids = tenantIds();
+  const sig = `${session.userId}|${session.currentTenant || ""}|${ids.join(",")}`;
+  const forUser = session.userId;
+  if (sig !== extrasFor && typeof client.myTenants === "function") {
+    extrasFor = sig;
+    renderTenantOptions(ids);
+    if (ids.length) {
+      try {
+        // Refresh first if the session needs it, so these calls never race a rotation.
+        await client.getSessionToken();
+        const { tenants = [] } = plain(await client.myTenants(ids)) || {};
+        const cur = session && session.currentTenant
+          ? (plain(await client.myTenants(true)) || {}).tenants || []
+          : [];
+        for (const t of [...tenants, ...cur]) if (t && t.id) tenantNames.set(t.id, t.name || t.id);
+        if (session && session.userId === forUser) { renderTenantOptions(tenantIds()); renderCurrentTenant(); }
+        $("tenant-error").hidden = true;
+      } catch (err) {
+        if (extrasFor === sig) extrasFor = "";
+        inlineError("tenant-error", err);
+      }
+    }
+  }
+  if (historyFor !== forUser && typeof client.history === "function") {
+    historyFor = forUser;
+    loadHistory();
+  }
+}
+
+function renderTenantOptions(ids) {
+  const select = $("tenant-select");
+  const cur = session && session.currentTenant;
+  select.replaceChildren(...ids.map((id) => {
+    const o = document.createElement("option");
+    o.value = id;
+    o.textContent = tenantLabel(id);
+    if (id === cur) o.selected = true;
+    return o;
+  }));
+  $("tenant-none").hidden = ids.length > 0;
+  $("tenant-form").hidden = ids.length === 0;
+}
+
+function inlineError(id, err) {
+  const { code, description } = describeError(err);
+  setText(id, `${code}: ${description}`);
+  $(id).hidden = false;
+}
+
+async function selectTenant(ev) {
+  ev.preventDefault();
+  const tenant = $("tenant-select").value;
+  if (!tenant) return;
+  await act(async () => {
+    const s = await client.selectTenant(tenant);
+    setSession(s);
+    notice(`Now working in ${tenantLabel(tenant)}`);
+    loadHistory();
+  });
+}
+
+async function loadHistory() {
+  if (!session || typeof client.history !== "function") return;
+  const forUser = session.userId;
+  try {
+    await client.getSessionToken();
+    const entries = plain(await client.history()) || [];
+    if (!session || session.userId !== forUser) return;
+    renderHistory(entries);
+  } catch (err) {
+    if (historyFor === forUser) historyFor = "";
+    const { code, description } = describeError(err);
+    $("history").replaceChildren();
+    setText("history-empty", `Could not load the history (${code}: ${description})`);
+    $("history-empty").hidden = false;
+  }
+}
+
+function renderHistory(entries) {
+  const list = $("history");
+  list.replaceChildren(...entries.slice(0, 20).map((e) => {
+    const li = document.createElement("li");
+    li.dataset.testid = "history-entry";
+    const when = toDate(e.loginTime);
+    const parts = [isNaN(when) ? "?" : when.toLocaleString()];
+    if (e.ip) parts.push(`from ${e.ip}`);
+    const place = [e.city, e.country].filter(Boolean).join(", ");
+    if (place) parts.push(place);
+    if (e.selectedTenant) parts.push(`tenant ${tenantLabel(e.selectedTenant)}`);
+    li.textContent = parts.join(" · ");
+    return li;
+  }));
+  list.dataset.count = String(entries.length);
+  setText("history-empty", "No entries.");
+  $("history-empty").hidden = entries.length > 0;
 }
 
 // ---------- dev inbox ----------
@@ -185,14 +393,37 @@ function setSession(s) {
 async function pollInbox() {
   try {
     if (!inboxLoginId) return;
-    const res = await fetch(`/emulator/outbox?loginId=${encodeURIComponent(inboxLoginId)}`);
-    if (!res.ok) return;
+    const forId = inboxLoginId;
+    const res = await fetch(`/emulator/outbox?loginId=${encodeURIComponent(forId)}`);
+    if (!res.ok || forId !== inboxLoginId) return;
     const { messages = [] } = await res.json();
-    const sig = inboxLoginId + "|" + messages.length + "|" + safeJson(messages.at(-1) || {}).length;
+    const sig = forId + "|" + messages.length + "|" + safeJson(messages.at(-1) || {}).length;
     if (sig === inboxSig) return;
     inboxSig = sig;
     renderInbox(messages);
   } catch { /* the emulator may be restarting; try again on the next tick */ }
+}
+
+function inboxButton(text, testid, onClick, title) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "secondary small";
+  b.dataset.testid = testid;
+  if (title) b.title = title;
+  b.textContent = text;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function inboxLink(href, text, newTab) {
+  const a = document.createElement("a");
+  a.href = href;
+  a.className = "inbox-link";
+  a.dataset.testid = "inbox-link";
+  a.textContent = text;
+  a.title = "Opens the link as the recipient would";
+  if (newTab) { a.target = "_blank"; a.rel = "noopener"; }
+  return a;
 }
 
 function renderInbox(messages) {
@@ -203,10 +434,11 @@ function renderInbox(messages) {
   [...messages].reverse().forEach((m, i) => {
     const li = document.createElement("li");
     li.dataset.testid = "inbox-message";
+    li.dataset.kind = m.kind || "";
     if (i === 0) li.classList.add("newest");
     const head = document.createElement("div");
     head.className = "inbox-head";
-    const when = typeof m.at === "number" ? new Date(m.at > 1e12 ? m.at : m.at * 1000) : new Date(m.at);
+    const when = toDate(m.at);
     head.textContent = `${m.channel || "?"} · ${m.kind || "message"} · to ${m.loginId} · ${isNaN(when) ? "" : when.toLocaleTimeString()}`;
     li.append(head);
     if (m.code) {
@@ -221,17 +453,56 @@ function renderInbox(messages) {
         if (!$("verify-panel").hidden) $("verify").focus();
       });
       li.append(b);
+    } else if (m.kind === "enchantedlink" && m.link) {
+      if (m.linkId) {
+        const id = document.createElement("div");
+        id.className = "inbox-linkid";
+        id.dataset.testid = "inbox-link-id";
+        id.textContent = `Link ${m.linkId}`;
+        li.append(id);
+      }
+      const row = document.createElement("div");
+      row.className = "row";
+      row.append(inboxLink(m.link, "Open in a new tab", true));
+      if (m.token && has("enchantedLink")) {
+        row.append(inboxButton("Verify here", "inbox-verify-link", () => verifyEnchantedFromInbox(m.token),
+          "Confirms the link without opening it (as if opened on another device)"));
+      }
+      li.append(row);
+    } else if (m.kind === "notp" && m.link) {
+      const p = document.createElement("span");
+      p.className = "muted";
+      p.textContent = "A WhatsApp sign-in message is ready to send.";
+      li.append(p, inboxButton("Simulate sending it", "inbox-notp-approve", () => approveNotp(m.link)));
+    } else if (m.link) {
+      li.append(inboxLink(m.link, m.kind === "magiclink" ? "Open the magic link" : "Open the link", false));
     } else {
       const span = document.createElement("span");
       span.className = "muted";
-      span.textContent = m.link ? "(a link was sent)" : "(no code)";
+      span.textContent = "(no code)";
       li.append(span);
     }
     list.append(li);
   });
 }
 
-// ---------- actions ----------
+/** The current TOTP code of `totpLoginId` (a convenience in place of an authenticator app). */
+async function pollTotp() {
+  const box = $("totp-now");
+  if (!totpLoginId || session) { box.hidden = true; return; }
+  try {
+    const forId = totpLoginId;
+    const res = await fetch(`/emulator/totp/${encodeURIComponent(forId)}`);
+    if (forId !== totpLoginId) return;
+    if (!res.ok) { box.hidden = true; return; }
+    const { code } = await res.json();
+    setText("totp-now-for", forId);
+    setText("totp-now-code", code);
+    box.hidden = !code;
+  } catch { /* try again on the next tick */ }
+}
+
+// ---------- OTP ----------
 
 function updateLoginLabel() {
   const phone = PHONE_METHODS.has(selectedMethod());
@@ -245,15 +516,14 @@ async function sendCode(ev) {
   await act(async () => {
     const method = selectedMethod();
     const loginId = $("login-id").value.trim();
-    const masked = plain(await client.otp.signUpOrIn(method, loginId));
+    const masked = await client.otp.signUpOrIn(method, loginId);
     pending = { method, loginId, purpose: "signIn" };
     remember(method, loginId);
-    inboxLoginId = loginId;
-    setText("masked", masked.maskedEmail || masked.maskedPhone || "(unknown)");
+    setText("masked", maskedOf(masked));
     $("code").value = "";
     notice("Code sent: look in the Dev inbox");
     render();
-    pollInbox();
+    watchInbox(loginId);
     $("code").focus();
   });
 }
@@ -271,6 +541,249 @@ async function verifyCode(ev) {
   });
 }
 
+// ---------- magic link ----------
+
+function updateMlLabel() {
+  const phone = PHONE_METHODS.has(radioValue("ml-method", "email"));
+  setText("ml-login-id-label", phone ? "Phone number (E.164)" : "Email address");
+  $("ml-login-id").placeholder = phone ? "+15555550100" : "you@example.com";
+  $("ml-login-id").inputMode = phone ? "tel" : "email";
+}
+
+async function sendMagicLink(ev) {
+  ev.preventDefault();
+  await act(async () => {
+    const method = radioValue("ml-method", "email");
+    const loginId = $("ml-login-id").value.trim();
+    const masked = await client.magicLink.signUpOrIn(method, loginId, pageUrl());
+    remember(null, loginId);
+    setText("ml-masked", maskedOf(masked));
+    $("ml-sent").hidden = false;
+    notice("Link sent: open it from the Dev inbox");
+    watchInbox(loginId);
+  });
+}
+
+// ---------- enchanted link ----------
+
+async function sendEnchantedLink(ev) {
+  ev.preventDefault();
+  await act(async () => {
+    const loginId = $("el-login-id").value.trim();
+    // `?el=1` tells this page, when the link opens it, that `t` is an enchanted-link token.
+    const res = plain(await client.enchantedLink.signUpOrIn(loginId, `${pageUrl()}?el=1`));
+    remember(null, loginId);
+    setText("el-masked", res.maskedEmail || "(unknown)");
+    setText("el-link-id", String(res.linkId ?? "?"));
+    $("el-link-id").dataset.value = String(res.linkId ?? "");
+    notice(`Link sent: in the Dev inbox, open link ${res.linkId}`);
+    startWaiting("enchanted", res.pendingRef);
+    watchInbox(loginId);
+  });
+}
+
+async function verifyEnchantedFromInbox(token) {
+  await act(async () => {
+    await client.enchantedLink.verify(token);
+    notice("Link confirmed");
+  });
+}
+
+/** Polls a pending session (enchanted link or NOTP) until it signs in, fails or is cancelled. */
+function startWaiting(kind, pendingRef) {
+  stopWaiting(false);
+  const ctrl = new AbortController();
+  waiter = { kind, ctrl };
+  render();
+  const family = kind === "enchanted" ? client.enchantedLink : client.notp;
+  family.waitForSession(pendingRef, { signal: ctrl.signal, pollIntervalMs: WAIT_POLL_MS })
+    .then((s) => {
+      // (the SDK's signedIn event may have cleared `waiter` already)
+      if (waiter && waiter.ctrl === ctrl) { waiter = null; notpApproveUrl = ""; }
+      setSession(s);
+      notice("Signed in");
+    })
+    .catch((err) => {
+      if (ctrl.signal.aborted) return; // cancelled: stopWaiting already updated the page
+      if (waiter && waiter.ctrl === ctrl) { waiter = null; notpApproveUrl = ""; }
+      showError(err);
+      render();
+    });
+}
+
+function stopWaiting(announce) {
+  if (!waiter) return;
+  waiter.ctrl.abort();
+  waiter = null;
+  notpApproveUrl = "";
+  if (announce) notice("Cancelled");
+  render();
+}
+
+// ---------- OAuth and SSO ----------
+
+async function startOAuth(provider) {
+  await act(async () => {
+    const { url } = plain(await client.oauth.start(provider, pageUrl()));
+    store(sessionStorage, "return", "oauth");
+    notice(`Going to ${provider}…`);
+    location.assign(url);
+  });
+}
+
+async function startSso(ev) {
+  ev.preventDefault();
+  await act(async () => {
+    const tenant = $("sso-tenant").value.trim();
+    const { url } = plain(await client.sso.start(tenant, pageUrl()));
+    store(sessionStorage, "return", "sso");
+    store(localStorage, "sso", tenant);
+    notice("Going to your identity provider…");
+    location.assign(url);
+  });
+}
+
+// ---------- TOTP ----------
+
+function watchTotp() {
+  const id = $("totp-login-id").value.trim();
+  if (id && id !== totpLoginId) { totpLoginId = id; pollTotp(); }
+}
+
+async function totpSignUp() {
+  await act(async () => {
+    const loginId = $("totp-login-id").value.trim();
+    if (!loginId) throw new Error("Type an email first");
+    const { image, key } = plain(await client.totp.signUp(loginId));
+    remember(null, loginId);
+    $("totp-qr").src = `data:image/png;base64,${image}`;
+    setText("totp-key", key);
+    $("totp-setup").hidden = false;
+    totpLoginId = loginId;
+    pollTotp();
+    notice("Scan the QR code, then type the code from your app (or from the Dev inbox)");
+    $("totp-code").focus();
+  });
+}
+
+async function totpVerify(ev) {
+  ev.preventDefault();
+  await act(async () => {
+    const loginId = $("totp-login-id").value.trim();
+    const s = await client.totp.verify(loginId, $("totp-code").value.trim());
+    remember(null, loginId);
+    $("totp-code").value = "";
+    $("totp-setup").hidden = true;
+    $("totp-qr").removeAttribute("src");
+    setText("totp-key", "");
+    setSession(s);
+    notice("Signed in");
+  });
+}
+
+// ---------- password ----------
+
+async function loadPolicy() {
+  if (policyLoaded || !has("password")) return;
+  policyLoaded = true;
+  try {
+    const p = plain(await client.password.policy()) || {};
+    const rules = [];
+    if (p.minLength) rules.push(`at least ${p.minLength} characters`);
+    if (p.lowercase) rules.push("a lowercase letter");
+    if (p.uppercase) rules.push("an uppercase letter");
+    if (p.number) rules.push("a digit");
+    if (p.nonAlphanumeric) rules.push("a symbol");
+    setText("pw-policy", rules.length ? rules.join(", ") : "none");
+    $("pw-policy").dataset.minLength = String(p.minLength ?? "");
+  } catch (err) {
+    policyLoaded = false;
+    const { code } = describeError(err);
+    setText("pw-policy", `could not load (${code})`);
+  }
+}
+
+function pwFields() {
+  return { loginId: $("pw-login-id").value.trim(), password: $("pw-password").value };
+}
+
+async function passwordSignIn(ev) {
+  ev.preventDefault();
+  await act(async () => {
+    const { loginId, password } = pwFields();
+    const s = await client.password.signIn(loginId, password);
+    remember(null, loginId);
+    $("pw-password").value = "";
+    setSession(s);
+    notice("Signed in");
+  });
+}
+
+async function passwordSignUp() {
+  await act(async () => {
+    const { loginId, password } = pwFields();
+    const s = await client.password.signUp(loginId, password, loginId.includes("@") ? { email: loginId } : undefined);
+    remember(null, loginId);
+    $("pw-password").value = "";
+    setSession(s);
+    notice("Signed up");
+  });
+}
+
+async function passwordReset() {
+  await act(async () => {
+    const loginId = $("pw-login-id").value.trim();
+    if (!loginId) throw new Error("Type your email first");
+    const res = plain(await client.password.sendReset(loginId, pageUrl()));
+    remember(null, loginId);
+    store(sessionStorage, "reset", "1");
+    notice(`Reset link sent to ${res.maskedEmail || "you"}: open it from the Dev inbox`);
+    watchInbox(loginId);
+  });
+}
+
+async function passwordUpdate(ev) {
+  ev.preventDefault();
+  await act(async () => {
+    const user = currentUser();
+    const loginId = (user && user.loginIds && user.loginIds[0]) || recalled("loginId");
+    await client.password.update(loginId, $("pw-new").value);
+    $("pw-new").value = "";
+    notice("Password changed");
+  });
+}
+
+// ---------- NOTP ----------
+
+async function startNotp(ev) {
+  ev.preventDefault();
+  await act(async () => {
+    const loginId = $("notp-login-id").value.trim();
+    const res = plain(await client.notp.signUpOrIn(loginId || undefined));
+    $("notp-qr").src = `data:image/png;base64,${res.image}`;
+    startWaiting("notp", res.pendingRef);
+    notpApproveUrl = res.redirectUrl || "";
+    notice("Scan the QR code and send the WhatsApp message (or press Simulate)");
+    watchInbox(loginId || NOTP_DEFAULT_LOGIN_ID);
+  });
+}
+
+/** Plays the user's phone: the WhatsApp message makes Descope open (GET) the approval url. */
+async function approveNotp(url) {
+  await act(async () => {
+    if (!url) throw new Error("Nothing to approve: press Start first");
+    const res = await fetch(url, { method: "GET" });
+    if (!res.ok) {
+      let code = `HTTP ${res.status}`;
+      try { code = (await res.json()).errorCode || code; } catch { /* not JSON */ }
+      throw new Error(`The approval link was refused (${code})`);
+    }
+    notice("WhatsApp message sent (simulated): signing in…");
+  });
+}
+
+// ---------- session actions ----------
+
 async function refresh() {
   await act(async () => {
     const s = await client.refresh();
@@ -282,16 +795,17 @@ async function refresh() {
 async function stepUp() {
   await act(async () => {
     const user = currentUser();
-    const method = recalled("method") || selectedMethod();
     const loginId = (user && user.loginIds && user.loginIds[0]) || recalled("loginId");
-    const masked = plain(await client.otp.signIn(method, loginId, { stepup: true }));
+    let method = recalled("method") || selectedMethod();
+    // The remembered OTP method may not fit this login id (e.g. signed in by password or OAuth).
+    if (loginId.includes("@") !== (method === "email")) method = loginId.includes("@") ? "email" : "sms";
+    const masked = await client.otp.signIn(method, loginId, { stepup: true });
     pending = { method, loginId, purpose: "stepUp" };
-    inboxLoginId = loginId;
-    setText("masked", masked.maskedEmail || masked.maskedPhone || "(unknown)");
+    setText("masked", maskedOf(masked));
     $("code").value = "";
     notice("Step-up code sent: look in the Dev inbox");
     render();
-    pollInbox();
+    watchInbox(loginId);
   });
 }
 
@@ -308,23 +822,100 @@ async function logout() {
   });
 }
 
+// ---------- coming back from a link or a provider ----------
+
+/**
+ * Handles `?t=` (magic link; enchanted link with `el=1`) and `?code=` (OAuth / SSO, told apart by
+ * the sessionStorage marker set before leaving). The parameters leave the address bar first, so a
+ * reload or a shared URL never replays them.
+ */
+async function handleReturn() {
+  const url = new URL(location.href);
+  const t = url.searchParams.get("t");
+  const code = url.searchParams.get("code");
+  const enchanted = url.searchParams.has("el");
+  if (!t && !code) return;
+  for (const k of ["t", "code", "el"]) url.searchParams.delete(k);
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+
+  await act(async () => {
+    if (t && enchanted) {
+      if (!has("enchantedLink")) throw new Error("This SDK build has no enchanted links");
+      await client.enchantedLink.verify(t);
+      $("link-done-panel").hidden = false;
+      notice("Link confirmed: the tab that sent it signs you in");
+    } else if (t) {
+      if (!has("magicLink")) throw new Error("This SDK build has no magic links");
+      const s = await client.magicLink.verify(t);
+      setSession(s);
+      if (take(sessionStorage, "reset")) {
+        notice("Signed in with the reset link: choose a new password below");
+        $("pw-new").focus();
+      } else {
+        notice("Signed in with the magic link");
+      }
+    } else {
+      const via = take(sessionStorage, "return") === "sso" ? "sso" : "oauth";
+      if (!has(via)) throw new Error(`This SDK build has no ${via}`);
+      const s = await client[via].exchange(code);
+      setSession(s);
+      notice(via === "sso" ? "Signed in with SSO" : "Signed in with the provider");
+    }
+  });
+}
+
 // ---------- start ----------
 
-async function main() {
+function wire() {
+  for (const [t] of TABS) $(`tab-${t}`).addEventListener("click", () => showTab(t));
   for (const r of document.querySelectorAll('input[name="method"]')) r.addEventListener("change", updateLoginLabel);
+  for (const r of document.querySelectorAll('input[name="ml-method"]')) r.addEventListener("change", updateMlLabel);
   $("send-form").addEventListener("submit", sendCode);
   $("verify-form").addEventListener("submit", verifyCode);
   $("verify-cancel").addEventListener("click", () => { pending = null; render(); });
+  $("ml-form").addEventListener("submit", sendMagicLink);
+  $("el-form").addEventListener("submit", sendEnchantedLink);
+  $("el-cancel").addEventListener("click", () => stopWaiting(true));
+  for (const b of document.querySelectorAll("#oauth-providers [data-provider]")) {
+    b.addEventListener("click", () => startOAuth(b.dataset.provider));
+  }
+  $("sso-form").addEventListener("submit", startSso);
+  $("totp-signup").addEventListener("click", totpSignUp);
+  $("totp-form").addEventListener("submit", totpVerify);
+  $("totp-login-id").addEventListener("change", watchTotp);
+  $("totp-now-code").addEventListener("click", () => { $("totp-code").value = $("totp-now-code").textContent; });
+  $("pw-form").addEventListener("submit", passwordSignIn);
+  $("pw-signup").addEventListener("click", passwordSignUp);
+  $("pw-reset").addEventListener("click", passwordReset);
+  $("pw-update-form").addEventListener("submit", passwordUpdate);
+  $("notp-form").addEventListener("submit", startNotp);
+  $("notp-simulate").addEventListener("click", () => approveNotp(notpApproveUrl));
+  $("notp-cancel").addEventListener("click", () => stopWaiting(true));
+  $("tenant-form").addEventListener("submit", selectTenant);
+  $("history-reload").addEventListener("click", (ev) => { ev.preventDefault(); loadHistory(); });
   $("refresh").addEventListener("click", refresh);
   $("stepup-button").addEventListener("click", stepUp);
   $("logout").addEventListener("click", logout);
   $("error-dismiss").addEventListener("click", clearError);
+}
 
+function prefill() {
   const lastMethod = recalled("method");
   const radio = lastMethod && document.querySelector(`input[name="method"][value="${lastMethod}"]`);
   if (radio) radio.checked = true;
   updateLoginLabel();
-  $("login-id").value = recalled("loginId");
+  updateMlLabel();
+  const last = recalled("loginId");
+  $("login-id").value = last;
+  if (last.includes("@")) {
+    for (const id of ["ml-login-id", "el-login-id", "totp-login-id", "pw-login-id"]) $(id).value = last;
+  }
+  $("sso-tenant").value = recalled("sso");
+}
+
+async function main() {
+  wire();
+  prefill();
 
   try {
     const [config] = await Promise.all([
@@ -350,6 +941,8 @@ async function main() {
       if (!ev.session) pending = pending && pending.purpose === "signIn" ? pending : null;
       setSession(ev.session);
     });
+    enableTabs();
+    showTab(load(sessionStorage, "tab") || "otp");
     setSession(client.session);
   } catch (err) {
     setText("status", "Could not start the SDK");
@@ -360,7 +953,9 @@ async function main() {
 
   setInterval(tick, 500);
   setInterval(pollInbox, INBOX_POLL_MS);
+  setInterval(pollTotp, INBOX_POLL_MS);
   pollInbox();
+  await handleReturn();
 }
 
 main();

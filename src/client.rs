@@ -707,6 +707,8 @@ pub(crate) enum Op {
     Refresh,
     /// The auto-refresh timer fired.
     Timer,
+    /// An operation of the other sign-in families (see families.rs).
+    Family(crate::families::FamilyOp),
 }
 
 impl Inner {
@@ -758,6 +760,7 @@ impl Inner {
                 self.on_timer().await;
                 Ok(JsValue::UNDEFINED)
             }
+            Op::Family(f) => f.run(&self).await,
         }
     }
 }
@@ -765,7 +768,7 @@ impl Inner {
 /// The Descope client: sign-in methods, the current session, refresh and events.
 #[wasm_bindgen]
 pub struct Descope {
-    inner: Rc<Inner>,
+    pub(crate) inner: Rc<Inner>,
 }
 
 #[wasm_bindgen]
@@ -894,7 +897,7 @@ impl Inner {
         Ok(o.into())
     }
 
-    async fn session_call(self: &Rc<Self>, req: &Request) -> Result<Session, Error> {
+    pub(crate) async fn session_call(self: &Rc<Self>, req: &Request) -> Result<Session, Error> {
         let r = self.call_with_session(req).await?;
         let info = response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)?;
         self.check_alive()?;

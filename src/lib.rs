@@ -28,16 +28,32 @@ mod prelude {
 #[cfg(target_arch = "wasm32")]
 mod allocator;
 mod client;
+mod enchanted_link;
 mod error;
+mod families;
+mod magic_link;
+mod notp;
+mod oauth;
 mod otp;
+mod password;
+mod poll;
 mod session;
+mod sso;
 mod storage;
 mod timer;
+mod totp;
 mod transport;
 pub mod types;
 
 pub use client::Descope;
+pub use enchanted_link::EnchantedLink;
+pub use magic_link::MagicLink;
+pub use notp::Notp;
+pub use oauth::OAuth;
 pub use otp::Otp;
+pub use password::Password;
+pub use sso::Sso;
+pub use totp::Totp;
 pub use session::Session;
 
 /// Panics cannot come from our code (clippy denies unwrap/expect/panic/indexing); what is left is

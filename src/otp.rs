@@ -14,7 +14,7 @@ use crate::types::{
     DeliveryMethodJs, LoginOptionsJs, PhoneMethodJs, SignUpUserJs, UpdateOptionsJs,
 };
 
-fn field(obj: &JsValue, key: &str) -> JsValue {
+pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -47,7 +47,7 @@ fn opt_bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, Error> {
         .ok_or_else(|| invalid(key, " must be a boolean"))
 }
 
-fn object_arg<'a>(v: Option<&'a JsValue>, name: &str) -> Result<Option<&'a JsValue>, Error> {
+pub(crate) fn object_arg<'a>(v: Option<&'a JsValue>, name: &str) -> Result<Option<&'a JsValue>, Error> {
     match v {
         None => Ok(None),
         Some(v) if v.is_undefined() || v.is_null() => Ok(None),
@@ -82,7 +82,7 @@ pub(crate) fn login_options(v: Option<&JsValue>) -> Result<LoginOptions, Error> 
     })
 }
 
-fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Error> {
+pub(crate) fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Error> {
     let Some(o) = object_arg(v, "user")? else {
         return Ok(None);
     };
@@ -96,7 +96,7 @@ fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Error> {
     }))
 }
 
-fn update_options(v: Option<&JsValue>) -> Result<UpdateOptions, Error> {
+pub(crate) fn update_options(v: Option<&JsValue>) -> Result<UpdateOptions, Error> {
     let Some(o) = object_arg(v, "options")? else {
         return Ok(UpdateOptions::default());
     };

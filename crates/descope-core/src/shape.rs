@@ -44,7 +44,7 @@ use Kind::*;
 pub const PENDING_LINK: Shape = Shape::Object(&[
     Field("pendingRef", "pendingRef", Str),
     Field("linkId", "linkId", Str),
-    Field("maskedEmail", "maskedEmail", OptStr),
+    Field("maskedEmail", "maskedEmail", Str),
 ]);
 /// NOTP sign-in: `PendingNotp`.
 pub const PENDING_NOTP: Shape = Shape::Object(&[

@@ -1,0 +1,137 @@
+//! The `EnchantedLink` class (descope-api.md §2.3): a link is emailed; the page it opens calls
+//! `verify(token)`, while the page that asked waits with `waitForSession(pendingRef)`.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use descope_core::links::{self, SignOp};
+use descope_core::poll::ENCHANTED_LINK_PENDING;
+use descope_core::shape;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use crate::client::Inner;
+use crate::families::{opt_str_arg, shaped, void, wait, OptStringJs, WaitOptionsJs};
+use crate::otp::{login_options, sign_up_user, str_arg};
+use crate::types::{LoginOptionsJs, SignUpUserJs};
+
+/// Enchanted-link sign-in: an email link signs in the page that is waiting for it.
+#[wasm_bindgen]
+pub struct EnchantedLink {
+    inner: Rc<Inner>,
+}
+
+impl EnchantedLink {
+    pub(crate) fn new(inner: Rc<Inner>) -> EnchantedLink {
+        EnchantedLink { inner }
+    }
+
+    fn send(
+        &self,
+        op: SignOp,
+        login_id: &JsValue,
+        redirect_url: Option<&JsValue>,
+        user: Option<&JsValue>,
+        options: Option<&JsValue>,
+    ) -> Promise {
+        let req = (|| {
+            let id = str_arg(login_id, "loginId")?;
+            let uri = opt_str_arg(redirect_url, "redirectUrl")?;
+            let u = sign_up_user(user)?;
+            let o = login_options(options)?;
+            links::enchanted_link_sign(op, &id, uri.as_deref(), u.as_ref(), &o)
+        })();
+        shaped(&self.inner, req, shape::PENDING_LINK)
+    }
+}
+
+#[wasm_bindgen]
+impl EnchantedLink {
+    /// Signs up a new user and emails a link to `redirectUrl`.
+    ///
+    /// # Errors
+    /// `validation` for bad input or a redirect URL refused by F39 (no request is sent); `api`
+    /// `E062107` when the user exists.
+    #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<PendingLink>")]
+    pub fn sign_up(
+        &self,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
+        user: Option<SignUpUserJs>,
+        options: Option<LoginOptionsJs>,
+    ) -> Promise {
+        self.send(
+            SignOp::SignUp,
+            &login_id,
+            redirect_url.as_deref(),
+            user.as_deref(),
+            options.as_deref(),
+        )
+    }
+
+    /// Emails a link to an existing user. With `stepup`/`mfa`, needs a session.
+    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<PendingLink>")]
+    pub fn sign_in(
+        &self,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
+        options: Option<LoginOptionsJs>,
+    ) -> Promise {
+        self.send(
+            SignOp::SignIn,
+            &login_id,
+            redirect_url.as_deref(),
+            None,
+            options.as_deref(),
+        )
+    }
+
+    /// Emails a link, creating the user first if needed.
+    #[wasm_bindgen(js_name = signUpOrIn, unchecked_return_type = "Promise<PendingLink>")]
+    pub fn sign_up_or_in(
+        &self,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
+        options: Option<LoginOptionsJs>,
+    ) -> Promise {
+        self.send(
+            SignOp::SignUpOrIn,
+            &login_id,
+            redirect_url.as_deref(),
+            None,
+            options.as_deref(),
+        )
+    }
+
+    /// Confirms the link's token (on the page the link opened). The session goes to the waiting
+    /// page, not to this one.
+    ///
+    /// # Errors
+    /// `unauthenticated` `E061201` for an unknown, used or expired token.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    ) -> Promise {
+        let req = str_arg(&token, "token").and_then(|t| links::enchanted_link_verify(&t));
+        void(&self.inner, req)
+    }
+
+    /// Polls until the link is opened; the session then becomes current, is persisted and
+    /// announced. Polls every `pollIntervalMs` (≥ 1000) for up to `timeoutMs` (≤ 600000).
+    ///
+    /// # Errors
+    /// `timeout` `pollingTimeout` at the deadline; `validation` `aborted` as soon as `signal`
+    /// aborts; a non-retryable server error (e.g. `E011004` for an unknown `pendingRef`) as is.
+    #[wasm_bindgen(js_name = waitForSession, unchecked_return_type = "Promise<Session>")]
+    pub fn wait_for_session(
+        &self,
+        #[wasm_bindgen(js_name = pendingRef, unchecked_param_type = "string")] pending_ref: JsValue,
+        opts: Option<WaitOptionsJs>,
+    ) -> Promise {
+        let req =
+            str_arg(&pending_ref, "pendingRef").and_then(|p| links::enchanted_link_pending(&p));
+        wait(&self.inner, req, opts.as_deref(), ENCHANTED_LINK_PENDING)
+    }
+}

@@ -1,0 +1,326 @@
+//! What the sign-in families of issue 3 share: their operations on the one async path of the
+//! client (`Op::Family`), argument readers, the TypeScript types of their results, and the
+//! `Descope` members that reach them (`magicLink`, …, `selectTenant`, `myTenants`, `history`).
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use descope_core::poll::{self, PollTiming};
+use descope_core::request::Request;
+use descope_core::shape::{self, Shape};
+use descope_core::tenant::{self, TenantSelector};
+use descope_core::Error;
+use js_sys::{Array, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::client::{Descope, Inner, Op};
+use crate::enchanted_link::EnchantedLink;
+use crate::magic_link::MagicLink;
+use crate::notp::Notp;
+use crate::oauth::OAuth;
+use crate::otp::{field, object_arg, str_arg};
+use crate::password::Password;
+use crate::poll::{wait_for_session, AbortSignalJs};
+use crate::sso::Sso;
+use crate::totp::Totp;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FAMILY_TYPES: &'static str = r#"
+/** How a magic link is delivered. */
+export type LinkMethod = "email" | "sms" | "whatsapp";
+
+/** An enchanted link was emailed: show `linkId` to the user, then call `waitForSession(pendingRef)`. */
+export interface PendingLink {
+  pendingRef: string;
+  /** The number shown next to the right link in the email. */
+  linkId: string;
+  maskedEmail: string;
+}
+
+/** A NOTP sign-in was started: open or show `redirectUrl` (or its QR code `image`), then `waitForSession(pendingRef)`. */
+export interface PendingNotp {
+  pendingRef: string;
+  /** The WhatsApp link that approves the sign-in. */
+  redirectUrl: string;
+  /** Base64 PNG of a QR code of `redirectUrl`. */
+  image: string;
+}
+
+/**
+ * Options of `waitForSession`. `pollIntervalMs` defaults to 1000 and is raised to 1000 when lower;
+ * `timeoutMs` defaults to 600000 and is lowered to 600000 when higher. On timeout the promise rejects
+ * with kind "timeout", code "pollingTimeout"; when `signal` aborts (before or during the wait) it
+ * rejects at once with kind "validation", code "aborted".
+ */
+export interface WaitOptions {
+  pollIntervalMs?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The start of an OAuth or SSO sign-in: send the browser to `url`. */
+export interface RedirectStart {
+  url: string;
+}
+
+/** A new TOTP seed: `image` is a base64 PNG QR code of `provisioningUrl`; `key` is the secret. */
+export interface TotpResponse {
+  provisioningUrl: string;
+  image: string;
+  key: string;
+}
+
+/** How a password reset was sent. */
+export interface PasswordResetResponse {
+  /** E.g. "magiclink". */
+  resetMethod: string;
+  maskedEmail?: string;
+}
+
+/** The project's password rules. */
+export interface PasswordPolicy {
+  minLength: number;
+  lowercase: boolean;
+  uppercase: boolean;
+  number: boolean;
+  nonAlphanumeric: boolean;
+}
+
+/** A tenant of the signed-in user. */
+export interface Tenant {
+  id: string;
+  name: string;
+  customAttributes?: Record<string, unknown>;
+}
+
+/** One sign-in or tenant selection of the signed-in user, newest first. */
+export interface LoginHistoryEntry {
+  userId: string;
+  /** Unix seconds. */
+  loginTime: number;
+  city: string;
+  country: string;
+  ip: string;
+  selectedTenant?: string;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An optional string parameter.
+    #[wasm_bindgen(typescript_type = "string")]
+    pub type OptStringJs;
+    #[wasm_bindgen(typescript_type = "LinkMethod")]
+    pub type LinkMethodJs;
+    #[wasm_bindgen(typescript_type = "\"sms\" | \"whatsapp\"")]
+    pub type LinkPhoneMethodJs;
+    #[wasm_bindgen(typescript_type = "WaitOptions")]
+    pub type WaitOptionsJs;
+}
+
+/// An optional string argument: `undefined`, `null` → `None`; a string → `Some`; else `validation`.
+pub(crate) fn opt_str_arg(v: Option<&JsValue>, name: &str) -> Result<Option<String>, Error> {
+    match v {
+        None => Ok(None),
+        Some(v) if v.is_undefined() || v.is_null() => Ok(None),
+        Some(v) => str_arg(v, name).map(Some),
+    }
+}
+
+/// `waitForSession`'s options: bounded timing and the abort signal.
+pub(crate) fn wait_args(
+    opts: Option<&JsValue>,
+) -> Result<(PollTiming, Option<AbortSignalJs>), Error> {
+    let Some(o) = object_arg(opts, "opts")? else {
+        return poll::timing(None, None).map(|t| (t, None));
+    };
+    let num = |k: &str| -> Result<Option<f64>, Error> {
+        let v = field(o, k);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_f64().map(Some).ok_or_else(|| {
+            let mut d = String::from(k);
+            d.push_str(" must be a number");
+            Error::validation("invalidArgument", &d)
+        })
+    };
+    let timing = poll::timing(num("pollIntervalMs")?, num("timeoutMs")?)?;
+    let s = field(o, "signal");
+    let signal = if s.is_undefined() || s.is_null() {
+        None
+    } else if Reflect::get(&s, &JsValue::from_str("aborted"))
+        .ok()
+        .is_some_and(|a| a.as_bool().is_some())
+    {
+        Some(s.unchecked_into::<AbortSignalJs>())
+    } else {
+        return Err(Error::validation(
+            "invalidArgument",
+            "signal must be an AbortSignal",
+        ));
+    };
+    Ok((timing, signal))
+}
+
+/// The operations of the families beyond the `Masked` / `SignIn` ones they share with OTP.
+pub(crate) enum FamilyOp {
+    /// Resolves to a plain object (or array) made from the response by `shape`.
+    Shaped(Request, Shape),
+    /// Resolves to `undefined`.
+    Void(Request),
+    /// Polls a pending session (`pending` is the "not yet" error code) until it is a `Session`.
+    Wait(Request, PollTiming, &'static str, Option<AbortSignalJs>),
+}
+
+impl FamilyOp {
+    pub(crate) async fn run(self, inner: &Rc<Inner>) -> Result<JsValue, Error> {
+        match self {
+            FamilyOp::Shaped(req, shape) => {
+                let r = inner.call_with_session(&req).await?;
+                let text = shape::reshape(r.status, &r.body, shape)?;
+                js_sys::JSON::parse(&text).map_err(|_| {
+                    Error::protocol("invalidResponse", "the response could not be read")
+                })
+            }
+            FamilyOp::Void(req) => inner
+                .call_with_session(&req)
+                .await
+                .map(|_| JsValue::UNDEFINED),
+            FamilyOp::Wait(req, timing, pending, signal) => {
+                wait_for_session(inner, &req, timing, pending, signal)
+                    .await
+                    .map(JsValue::from)
+            }
+        }
+    }
+}
+
+/// Starts a shaped call.
+pub(crate) fn shaped(inner: &Rc<Inner>, req: Result<Request, Error>, shape: Shape) -> Promise {
+    inner.start(req.map(|r| Op::Family(FamilyOp::Shaped(r, shape))))
+}
+
+/// Starts a call resolving to `undefined`.
+pub(crate) fn void(inner: &Rc<Inner>, req: Result<Request, Error>) -> Promise {
+    inner.start(req.map(|r| Op::Family(FamilyOp::Void(r))))
+}
+
+/// Starts a `waitForSession`.
+pub(crate) fn wait(
+    inner: &Rc<Inner>,
+    req: Result<Request, Error>,
+    opts: Option<&JsValue>,
+    pending: &'static str,
+) -> Promise {
+    let op = req.and_then(|r| {
+        let (t, signal) = wait_args(opts)?;
+        Ok(Op::Family(FamilyOp::Wait(r, t, pending, signal)))
+    });
+    inner.start(op)
+}
+
+#[wasm_bindgen]
+impl Descope {
+    /// Magic-link sign-in (email, SMS, WhatsApp): a link is sent, its page calls `verify(token)`.
+    #[wasm_bindgen(getter, js_name = magicLink)]
+    pub fn magic_link(&self) -> MagicLink {
+        MagicLink::new(self.inner.clone())
+    }
+
+    /// Enchanted-link sign-in: a link is emailed; this page waits for it to be opened.
+    #[wasm_bindgen(getter, js_name = enchantedLink)]
+    pub fn enchanted_link(&self) -> EnchantedLink {
+        EnchantedLink::new(self.inner.clone())
+    }
+
+    /// Social sign-in (Google, GitHub, …) through Descope's OAuth redirect.
+    #[wasm_bindgen(getter)]
+    pub fn oauth(&self) -> OAuth {
+        OAuth::new(self.inner.clone())
+    }
+
+    /// Enterprise SSO (SAML / OIDC) through Descope's redirect.
+    #[wasm_bindgen(getter)]
+    pub fn sso(&self) -> Sso {
+        Sso::new(self.inner.clone())
+    }
+
+    /// Authenticator-app (TOTP) sign-in.
+    #[wasm_bindgen(getter)]
+    pub fn totp(&self) -> Totp {
+        Totp::new(self.inner.clone())
+    }
+
+    /// Password sign-in, reset and policy.
+    #[wasm_bindgen(getter)]
+    pub fn password(&self) -> Password {
+        Password::new(self.inner.clone())
+    }
+
+    /// WhatsApp "no-OTP" sign-in.
+    #[wasm_bindgen(getter)]
+    pub fn notp(&self) -> Notp {
+        Notp::new(self.inner.clone())
+    }
+
+    /// Selects a tenant of the signed-in user: the new session's tokens carry `dct`
+    /// (`session.currentTenant`). The session becomes current, is persisted and announced
+    /// (`signedIn`).
+    ///
+    /// # Errors
+    /// `unauthenticated` without a session (no request is sent); `api`/`unauthenticated` from the
+    /// server for a tenant the user is not a member of.
+    #[wasm_bindgen(js_name = selectTenant, unchecked_return_type = "Promise<Session>")]
+    pub fn select_tenant(
+        &self,
+        #[wasm_bindgen(js_name = tenantId, unchecked_param_type = "string")] tenant_id: JsValue,
+    ) -> Promise {
+        let req = str_arg(&tenant_id, "tenantId").and_then(|t| tenant::select_tenant(&t));
+        self.inner.start(req.map(Op::SignIn))
+    }
+
+    /// The signed-in user's tenants: `true` for the selected (`dct`) tenant, or these ids.
+    ///
+    /// # Errors
+    /// `unauthenticated` without a session (no request is sent).
+    #[wasm_bindgen(
+        js_name = myTenants,
+        unchecked_return_type = "Promise<{ tenants: Tenant[] }>"
+    )]
+    pub fn my_tenants(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "true | string[]")] selector: JsValue,
+    ) -> Promise {
+        let req = (|| {
+            if selector.as_bool() == Some(true) {
+                return tenant::my_tenants(TenantSelector::Current);
+            }
+            let bad = || {
+                Error::validation(
+                    "invalidArgument",
+                    "selector must be true or an array of tenant ids",
+                )
+            };
+            let arr = selector.dyn_ref::<Array>().ok_or_else(bad)?;
+            let ids = arr
+                .iter()
+                .map(|v| v.as_string().ok_or_else(bad))
+                .collect::<Result<Vec<String>, Error>>()?;
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            tenant::my_tenants(TenantSelector::Ids(&refs))
+        })();
+        shaped(&self.inner, req, shape::TENANTS)
+    }
+
+    /// The signed-in user's sign-in history, newest first.
+    ///
+    /// # Errors
+    /// `unauthenticated` without a session (no request is sent).
+    #[wasm_bindgen(unchecked_return_type = "Promise<LoginHistoryEntry[]>")]
+    pub fn history(&self) -> Promise {
+        shaped(&self.inner, Ok(tenant::history()), shape::HISTORY)
+    }
+}

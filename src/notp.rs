@@ -1,0 +1,106 @@
+//! The `Notp` class (descope-api.md §2.9): WhatsApp "no-OTP" sign-in. The user opens a WhatsApp link
+//! (or scans its QR code); this page waits with `waitForSession(pendingRef)`.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use descope_core::links::{self, SignOp};
+use descope_core::poll::NOTP_PENDING;
+use descope_core::shape;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use crate::client::Inner;
+use crate::families::{opt_str_arg, shaped, wait, OptStringJs, WaitOptionsJs};
+use crate::otp::{login_options, sign_up_user, str_arg};
+use crate::types::{LoginOptionsJs, SignUpUserJs};
+
+/// WhatsApp "no-OTP" sign-in.
+#[wasm_bindgen]
+pub struct Notp {
+    inner: Rc<Inner>,
+}
+
+impl Notp {
+    pub(crate) fn new(inner: Rc<Inner>) -> Notp {
+        Notp { inner }
+    }
+
+    fn send(
+        &self,
+        op: SignOp,
+        login_id: Option<&JsValue>,
+        user: Option<&JsValue>,
+        options: Option<&JsValue>,
+    ) -> Promise {
+        let req = (|| {
+            let id = opt_str_arg(login_id, "loginId")?;
+            let u = sign_up_user(user)?;
+            let o = login_options(options)?;
+            links::notp_sign(op, id.as_deref(), u.as_ref(), &o)
+        })();
+        shaped(&self.inner, req, shape::PENDING_NOTP)
+    }
+}
+
+#[wasm_bindgen]
+impl Notp {
+    /// Starts a sign-up; `loginId` may be left out (the phone then comes from the WhatsApp message).
+    #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<PendingNotp>")]
+    pub fn sign_up(
+        &self,
+        #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
+        user: Option<SignUpUserJs>,
+        options: Option<LoginOptionsJs>,
+    ) -> Promise {
+        self.send(
+            SignOp::SignUp,
+            login_id.as_deref(),
+            user.as_deref(),
+            options.as_deref(),
+        )
+    }
+
+    /// Starts a sign-in. With `stepup`/`mfa`, needs a session.
+    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<PendingNotp>")]
+    pub fn sign_in(
+        &self,
+        #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
+        options: Option<LoginOptionsJs>,
+    ) -> Promise {
+        self.send(
+            SignOp::SignIn,
+            login_id.as_deref(),
+            None,
+            options.as_deref(),
+        )
+    }
+
+    /// Starts a sign-up or sign-in.
+    #[wasm_bindgen(js_name = signUpOrIn, unchecked_return_type = "Promise<PendingNotp>")]
+    pub fn sign_up_or_in(
+        &self,
+        #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
+        options: Option<LoginOptionsJs>,
+    ) -> Promise {
+        self.send(
+            SignOp::SignUpOrIn,
+            login_id.as_deref(),
+            None,
+            options.as_deref(),
+        )
+    }
+
+    /// Polls until the WhatsApp link is approved; the session then becomes current, is persisted
+    /// and announced. Same timing, abort and errors as `EnchantedLink.waitForSession`.
+    #[wasm_bindgen(js_name = waitForSession, unchecked_return_type = "Promise<Session>")]
+    pub fn wait_for_session(
+        &self,
+        #[wasm_bindgen(js_name = pendingRef, unchecked_param_type = "string")] pending_ref: JsValue,
+        opts: Option<WaitOptionsJs>,
+    ) -> Promise {
+        let req = str_arg(&pending_ref, "pendingRef").and_then(|p| links::notp_pending(&p));
+        wait(&self.inner, req, opts.as_deref(), NOTP_PENDING)
+    }
+}

@@ -1,0 +1,82 @@
+//! The `Totp` class (descope-api.md §2.6): authenticator-app codes.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use descope_core::shape;
+use descope_core::totp;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use crate::client::{Inner, Op};
+use crate::families::shaped;
+use crate::otp::{login_options, sign_up_user, str_arg};
+use crate::types::{LoginOptionsJs, SignUpUserJs};
+
+/// Authenticator-app (TOTP) sign-in.
+#[wasm_bindgen]
+pub struct Totp {
+    inner: Rc<Inner>,
+}
+
+impl Totp {
+    pub(crate) fn new(inner: Rc<Inner>) -> Totp {
+        Totp { inner }
+    }
+}
+
+#[wasm_bindgen]
+impl Totp {
+    /// Signs up a new user with a TOTP seed; show `image` (a QR code) or `key` to the user.
+    ///
+    /// # Errors
+    /// `api` `E062107` when the user exists.
+    #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<TotpResponse>")]
+    pub fn sign_up(
+        &self,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
+        user: Option<SignUpUserJs>,
+    ) -> Promise {
+        let req = (|| {
+            let id = str_arg(&login_id, "loginId")?;
+            let u = sign_up_user(user.as_deref())?;
+            totp::totp_sign_up(&id, u.as_ref())
+        })();
+        shaped(&self.inner, req, shape::TOTP)
+    }
+
+    /// Verifies a code from the authenticator app; the new session becomes current, is persisted
+    /// and announced. With `stepup`/`mfa`, needs a session.
+    ///
+    /// # Errors
+    /// `unauthenticated` `E065102` for a wrong code; `api` `E065101` for a user without a seed.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
+        options: Option<LoginOptionsJs>,
+    ) -> Promise {
+        let req = (|| {
+            let id = str_arg(&login_id, "loginId")?;
+            let c = str_arg(&code, "code")?;
+            let o = login_options(options.as_deref())?;
+            totp::totp_verify(&id, &c, &o)
+        })();
+        self.inner.start(req.map(Op::SignIn))
+    }
+
+    /// Replaces the signed-in user's seed.
+    ///
+    /// # Errors
+    /// `unauthenticated` without a session (no request is sent).
+    #[wasm_bindgen(unchecked_return_type = "Promise<TotpResponse>")]
+    pub fn update(
+        &self,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
+    ) -> Promise {
+        let req = str_arg(&login_id, "loginId").and_then(|id| totp::totp_update(&id));
+        shaped(&self.inner, req, shape::TOTP)
+    }
+}

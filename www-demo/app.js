@@ -205,6 +205,7 @@ function render() {
   setText("status", signedIn ? "Signed in" : "Signed out");
 
   $("signin-panel").hidden = signedIn;
+  if (signedIn) $("totp-now").hidden = true;
   $("session-panel").hidden = !signedIn;
   $("verify-panel").hidden = !pending;
   $("verify-purpose").hidden = !(pending && pending.purpose === "stepUp");

@@ -30,7 +30,7 @@ mod allocator;
 mod client;
 mod enchanted_link;
 mod error;
-mod families;
+pub mod families;
 mod magic_link;
 mod notp;
 mod oauth;

@@ -47,7 +47,10 @@ fn opt_bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, Error> {
         .ok_or_else(|| invalid(key, " must be a boolean"))
 }
 
-pub(crate) fn object_arg<'a>(v: Option<&'a JsValue>, name: &str) -> Result<Option<&'a JsValue>, Error> {
+pub(crate) fn object_arg<'a>(
+    v: Option<&'a JsValue>,
+    name: &str,
+) -> Result<Option<&'a JsValue>, Error> {
     match v {
         None => Ok(None),
         Some(v) if v.is_undefined() || v.is_null() => Ok(None),

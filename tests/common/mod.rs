@@ -260,3 +260,70 @@ extern "C" {
     #[wasm_bindgen(js_name = unblockLocalStorage)]
     pub fn unblock_local_storage();
 }
+
+// ---- Helpers of the sign-in family suites (tests/families.rs). ----
+
+#[wasm_bindgen(inline_js = r#"
+export async function followUrl(url) {
+  const r = await fetch(url, { redirect: "follow" });
+  await r.text();
+  return r.url;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = followUrl)]
+    fn follow_url(url: &str) -> Promise;
+}
+
+/// `encodeURIComponent` for the control API's query strings.
+pub fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+/// The newest outbox message (`{loginId, channel, kind, code?, token?, link?, pendingRef?}`) for
+/// `login_id`.
+pub async fn last_message(login_id: &str) -> JsValue {
+    let r = emu(
+        "GET",
+        &format!("/emulator/outbox?loginId={}", enc(login_id)),
+        None,
+    )
+    .await;
+    let msgs: Array = get(&get(&r, "body"), "messages")
+        .dyn_into()
+        .expect("messages");
+    assert!(msgs.length() > 0, "a message in the outbox");
+    msgs.get(msgs.length() - 1)
+}
+
+/// The current TOTP code of `login_id`'s seed.
+pub async fn totp_code(login_id: &str) -> String {
+    let r = emu("GET", &format!("/emulator/totp/{}", enc(login_id)), None).await;
+    get_str(&get(&r, "body"), "code").expect("a TOTP code")
+}
+
+/// Fetches an absolute URL (e.g. an OAuth provider URL) following redirects; the final URL.
+pub async fn follow(url: &str) -> String {
+    JsFuture::from(follow_url(url))
+        .await
+        .expect("fetch followed")
+        .as_string()
+        .expect("final URL")
+}
+
+/// GET of an absolute URL; returns `{status, body}`.
+pub async fn get_url(url: &str) -> JsValue {
+    JsFuture::from(emu_call("", "GET", url, JsValue::UNDEFINED))
+        .await
+        .expect("reachable")
+}
+
+/// A query parameter of an absolute URL.
+pub fn query_param(url: &str, key: &str) -> Option<String> {
+    let q = url.split_once('?')?.1.split('#').next()?;
+    q.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| js_sys::decode_uri_component(v).ok())
+        .map(String::from)
+}

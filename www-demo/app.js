@@ -218,6 +218,9 @@ function render() {
   if (!signedIn) return;
   const user = currentUser();
   if (!user) loadProfile();
+  // The dev inbox follows the signed-in user (e.g. after a password or OAuth sign-in).
+  const ids = (user && user.loginIds) || [];
+  if (ids.length && !ids.includes(inboxLoginId)) watchInbox(ids[0]);
   setText("user-name", user ? user.name || "—" : "loading…");
   setText("user-email", user ? user.email || "—" : "loading…");
   setText("user-phone", user ? user.phone || "—" : "loading…");

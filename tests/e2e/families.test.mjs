@@ -137,8 +137,15 @@ describe("demo page: sign-in families", () => {
     assert.equal(await countRequests(suite, "/v1/auth/magiclink/verify"), verifies);
     assert.ok(await page.locator("#error").isHidden(), "no error after the reload");
 
-    // SMS links reach the inbox too (the same page url, the sms channel).
+    // A used link opened again: the page shows the error, stays signed out and still drops ?t=.
     await logout(page);
+    await page.goto(href, { waitUntil: "load" });
+    await expectError(page, "E061201");
+    assert.equal(await page.getAttribute("body", "data-state"), "signedOut");
+    assert.equal(new URL(page.url()).searchParams.has("t"), false, "?t= is removed even when verify fails");
+    await page.click("#error-dismiss");
+
+    // SMS links reach the inbox too (the same page url, the sms channel).
     const phone = uniquePhone();
     await openTab(page, "magiclink");
     await page.check("#ml-method-sms");

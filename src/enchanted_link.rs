@@ -2,18 +2,15 @@
 //! `verify(token)`, while the page that asked waits with `waitForSession(pendingRef)`.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::links::{self, SignOp};
-use descope_core::poll::ENCHANTED_LINK_PENDING;
-use descope_core::shape;
+use descope_core::links::SignOp;
+
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{opt_str_arg, shaped, void, wait, OptStringJs, WaitOptionsJs};
-use crate::otp::{login_options, sign_up_user, str_arg};
+use crate::families::{go, Call, OptStringJs, WaitOptionsJs};
 use crate::types::{LoginOptionsJs, SignUpUserJs};
 
 /// Enchanted-link sign-in: an email link signs in the page that is waiting for it.
@@ -25,24 +22,6 @@ pub struct EnchantedLink {
 impl EnchantedLink {
     pub(crate) fn new(inner: Rc<Inner>) -> EnchantedLink {
         EnchantedLink { inner }
-    }
-
-    fn send(
-        &self,
-        op: SignOp,
-        login_id: &JsValue,
-        redirect_url: Option<&JsValue>,
-        user: Option<&JsValue>,
-        options: Option<&JsValue>,
-    ) -> Promise {
-        let req = (|| {
-            let id = str_arg(login_id, "loginId")?;
-            let uri = opt_str_arg(redirect_url, "redirectUrl")?;
-            let u = sign_up_user(user)?;
-            let o = login_options(options)?;
-            links::enchanted_link_sign(op, &id, uri.as_deref(), u.as_ref(), &o)
-        })();
-        shaped(&self.inner, req, shape::PENDING_LINK)
     }
 }
 
@@ -61,12 +40,15 @@ impl EnchantedLink {
         user: Option<SignUpUserJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignUp,
-            &login_id,
-            redirect_url.as_deref(),
-            user.as_deref(),
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::EnchantedSign(SignOp::SignUp),
+            &[
+                Some(&login_id),
+                redirect_url.as_deref(),
+                user.as_deref(),
+                options.as_deref(),
+            ],
         )
     }
 
@@ -78,12 +60,15 @@ impl EnchantedLink {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignIn,
-            &login_id,
-            redirect_url.as_deref(),
-            None,
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::EnchantedSign(SignOp::SignIn),
+            &[
+                Some(&login_id),
+                redirect_url.as_deref(),
+                None,
+                options.as_deref(),
+            ],
         )
     }
 
@@ -95,12 +80,15 @@ impl EnchantedLink {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignUpOrIn,
-            &login_id,
-            redirect_url.as_deref(),
-            None,
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::EnchantedSign(SignOp::SignUpOrIn),
+            &[
+                Some(&login_id),
+                redirect_url.as_deref(),
+                None,
+                options.as_deref(),
+            ],
         )
     }
 
@@ -114,8 +102,7 @@ impl EnchantedLink {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     ) -> Promise {
-        let req = str_arg(&token, "token").and_then(|t| links::enchanted_link_verify(&t));
-        void(&self.inner, req)
+        go(&self.inner, Call::EnchantedVerify, &[Some(&token)])
     }
 
     /// Polls until the link is opened; the session then becomes current, is persisted and
@@ -130,8 +117,10 @@ impl EnchantedLink {
         #[wasm_bindgen(js_name = pendingRef, unchecked_param_type = "string")] pending_ref: JsValue,
         opts: Option<WaitOptionsJs>,
     ) -> Promise {
-        let req =
-            str_arg(&pending_ref, "pendingRef").and_then(|p| links::enchanted_link_pending(&p));
-        wait(&self.inner, req, opts.as_deref(), ENCHANTED_LINK_PENDING)
+        go(
+            &self.inner,
+            Call::EnchantedWait,
+            &[Some(&pending_ref), opts.as_deref()],
+        )
     }
 }

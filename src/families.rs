@@ -6,11 +6,13 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
+use descope_core::links::{self, SignOp};
 use descope_core::poll::{self, PollTiming};
-use descope_core::request::Request;
+use descope_core::request::{DeliveryMethod, Request};
 use descope_core::shape::{self, Shape};
 use descope_core::tenant::{self, TenantSelector};
 use descope_core::Error;
+use descope_core::{oauth, password, totp};
 use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,7 +22,7 @@ use crate::enchanted_link::EnchantedLink;
 use crate::magic_link::MagicLink;
 use crate::notp::Notp;
 use crate::oauth::OAuth;
-use crate::otp::{field, object_arg, str_arg};
+use crate::otp::{field, login_options, object_arg, sign_up_user, str_arg, update_options};
 use crate::password::Password;
 use crate::poll::{wait_for_session, AbortSignalJs};
 use crate::sso::Sso;
@@ -121,6 +123,7 @@ extern "C" {
 }
 
 /// An optional string argument: `undefined`, `null` → `None`; a string → `Some`; else `validation`.
+#[inline(never)]
 pub(crate) fn opt_str_arg(v: Option<&JsValue>, name: &str) -> Result<Option<String>, Error> {
     match v {
         None => Ok(None),
@@ -198,28 +201,220 @@ impl FamilyOp {
     }
 }
 
-/// Starts a shaped call.
-pub(crate) fn shaped(inner: &Rc<Inner>, req: Result<Request, Error>, shape: Shape) -> Promise {
-    inner.start(req.map(|r| Op::Family(FamilyOp::Shaped(r, shape))))
+/// Every method of the families, named so that one function ([`go`]) reads the arguments and
+/// builds the operation for all of them: a method's own export then only passes its arguments on
+/// (one shared body instead of forty inlined ones; each costs about 1 KB of wasm).
+#[derive(Clone, Copy)]
+pub(crate) enum Call {
+    /// `method, loginId, redirectUrl?, user?, options?`
+    MagicSign(SignOp),
+    /// `token`
+    MagicVerify,
+    /// `loginId, email, redirectUrl?, options?`
+    MagicUpdateEmail,
+    /// `method, loginId, phone, redirectUrl?, options?`
+    MagicUpdatePhone,
+    /// `loginId, redirectUrl?, user?, options?`
+    EnchantedSign(SignOp),
+    /// `token`
+    EnchantedVerify,
+    /// `pendingRef, opts?`
+    EnchantedWait,
+    /// `loginId?, user?, options?`
+    NotpSign(SignOp),
+    /// `pendingRef, opts?`
+    NotpWait,
+    /// `provider, redirectUrl?, options?`
+    OAuthStart,
+    /// `code`
+    OAuthExchange,
+    /// `tenant, redirectUrl?, options?`
+    SsoStart,
+    /// `code`
+    SsoExchange,
+    /// `loginId, user?`
+    TotpSignUp,
+    /// `loginId, code, options?`
+    TotpVerify,
+    /// `loginId`
+    TotpUpdate,
+    /// `loginId, password, user?, options?`
+    PasswordSignUp,
+    /// `loginId, password, options?`
+    PasswordSignIn,
+    /// `loginId, oldPassword, newPassword`
+    PasswordReplace,
+    /// `loginId, redirectUrl?`
+    PasswordSendReset,
+    /// `loginId, newPassword`
+    PasswordUpdate,
+    PasswordPolicy,
+    /// `tenantId`
+    SelectTenant,
+    /// `true | string[]`
+    MyTenants,
+    History,
 }
 
-/// Starts a call resolving to `undefined`.
-pub(crate) fn void(inner: &Rc<Inner>, req: Result<Request, Error>) -> Promise {
-    inner.start(req.map(|r| Op::Family(FamilyOp::Void(r))))
+/// Starts `call` with its arguments in order (`None` for a missing optional one).
+#[inline(never)]
+pub(crate) fn go(inner: &Rc<Inner>, call: Call, args: &[Option<&JsValue>]) -> Promise {
+    inner.start(op(call, args))
 }
 
-/// Starts a `waitForSession`.
-pub(crate) fn wait(
-    inner: &Rc<Inner>,
-    req: Result<Request, Error>,
-    opts: Option<&JsValue>,
-    pending: &'static str,
-) -> Promise {
-    let op = req.and_then(|r| {
-        let (t, signal) = wait_args(opts)?;
+/// Argument `i` as a string (out of line: it is used some forty times).
+#[inline(never)]
+fn text_at(args: &[Option<&JsValue>], i: usize, name: &str) -> Result<String, Error> {
+    match args.get(i).copied().flatten() {
+        Some(v) => str_arg(v, name),
+        None => str_arg(&JsValue::UNDEFINED, name),
+    }
+}
+
+fn op(call: Call, args: &[Option<&JsValue>]) -> Result<Op, Error> {
+    let arg = |i: usize| args.get(i).copied().flatten();
+    let text = |i: usize, name: &str| text_at(args, i, name);
+    let opt_text = |i: usize, name: &str| opt_str_arg(arg(i), name);
+    let method = |i: usize| arg(i).and_then(JsValue::as_string).unwrap_or_default();
+    let shaped = |r: Request, shape: Shape| Op::Family(FamilyOp::Shaped(r, shape));
+    let wait = |r: Request, pending: &'static str| -> Result<Op, Error> {
+        let (t, signal) = wait_args(arg(1))?;
         Ok(Op::Family(FamilyOp::Wait(r, t, pending, signal)))
-    });
-    inner.start(op)
+    };
+    Ok(match call {
+        Call::MagicSign(o) => Op::Masked(links::magic_link_sign(
+            o,
+            DeliveryMethod::parse_link(&method(0))?,
+            &text(1, "loginId")?,
+            opt_text(2, "redirectUrl")?.as_deref(),
+            sign_up_user(arg(3))?.as_ref(),
+            &login_options(arg(4))?,
+        )?),
+        Call::MagicVerify => Op::SignIn(links::magic_link_verify(&text(0, "token")?)?),
+        Call::MagicUpdateEmail => Op::Masked(links::magic_link_update_email(
+            &text(0, "loginId")?,
+            &text(1, "email")?,
+            opt_text(2, "redirectUrl")?.as_deref(),
+            &update_options(arg(3))?,
+        )?),
+        Call::MagicUpdatePhone => Op::Masked(links::magic_link_update_phone(
+            DeliveryMethod::parse_link_phone(&method(0))?,
+            &text(1, "loginId")?,
+            &text(2, "phone")?,
+            opt_text(3, "redirectUrl")?.as_deref(),
+            &update_options(arg(4))?,
+        )?),
+        Call::EnchantedSign(o) => shaped(
+            links::enchanted_link_sign(
+                o,
+                &text(0, "loginId")?,
+                opt_text(1, "redirectUrl")?.as_deref(),
+                sign_up_user(arg(2))?.as_ref(),
+                &login_options(arg(3))?,
+            )?,
+            shape::PENDING_LINK,
+        ),
+        Call::EnchantedVerify => Op::Family(FamilyOp::Void(links::enchanted_link_verify(&text(
+            0, "token",
+        )?)?)),
+        Call::EnchantedWait => wait(
+            links::enchanted_link_pending(&text(0, "pendingRef")?)?,
+            poll::ENCHANTED_LINK_PENDING,
+        )?,
+        Call::NotpSign(o) => shaped(
+            links::notp_sign(
+                o,
+                opt_text(0, "loginId")?.as_deref(),
+                sign_up_user(arg(1))?.as_ref(),
+                &login_options(arg(2))?,
+            )?,
+            shape::PENDING_NOTP,
+        ),
+        Call::NotpWait => wait(
+            links::notp_pending(&text(0, "pendingRef")?)?,
+            poll::NOTP_PENDING,
+        )?,
+        Call::OAuthStart => shaped(
+            oauth::oauth_start(
+                &text(0, "provider")?,
+                opt_text(1, "redirectUrl")?.as_deref(),
+                &login_options(arg(2))?,
+            )?,
+            shape::URL,
+        ),
+        Call::SsoStart => shaped(
+            oauth::sso_start(
+                &text(0, "tenant")?,
+                opt_text(1, "redirectUrl")?.as_deref(),
+                &login_options(arg(2))?,
+            )?,
+            shape::URL,
+        ),
+        Call::OAuthExchange => Op::SignIn(oauth::oauth_exchange(&text(0, "code")?)?),
+        Call::SsoExchange => Op::SignIn(oauth::sso_exchange(&text(0, "code")?)?),
+        Call::TotpSignUp => shaped(
+            totp::totp_sign_up(&text(0, "loginId")?, sign_up_user(arg(1))?.as_ref())?,
+            shape::TOTP,
+        ),
+        Call::TotpVerify => Op::SignIn(totp::totp_verify(
+            &text(0, "loginId")?,
+            &text(1, "code")?,
+            &login_options(arg(2))?,
+        )?),
+        Call::TotpUpdate => shaped(totp::totp_update(&text(0, "loginId")?)?, shape::TOTP),
+        Call::PasswordSignUp => Op::SignIn(password::password_sign_up(
+            &text(0, "loginId")?,
+            &text(1, "password")?,
+            sign_up_user(arg(2))?.as_ref(),
+            &login_options(arg(3))?,
+        )?),
+        Call::PasswordSignIn => Op::SignIn(password::password_sign_in(
+            &text(0, "loginId")?,
+            &text(1, "password")?,
+            &login_options(arg(2))?,
+        )?),
+        Call::PasswordReplace => Op::SignIn(password::password_replace(
+            &text(0, "loginId")?,
+            &text(1, "oldPassword")?,
+            &text(2, "newPassword")?,
+        )?),
+        Call::PasswordSendReset => shaped(
+            password::password_send_reset(
+                &text(0, "loginId")?,
+                opt_text(1, "redirectUrl")?.as_deref(),
+            )?,
+            shape::RESET,
+        ),
+        Call::PasswordUpdate => Op::Family(FamilyOp::Void(password::password_update(
+            &text(0, "loginId")?,
+            &text(1, "newPassword")?,
+        )?)),
+        Call::PasswordPolicy => shaped(password::password_policy(), shape::POLICY),
+        Call::SelectTenant => Op::SignIn(tenant::select_tenant(&text(0, "tenantId")?)?),
+        Call::MyTenants => shaped(my_tenants_request(arg(0))?, shape::TENANTS),
+        Call::History => shaped(tenant::history(), shape::HISTORY),
+    })
+}
+
+fn my_tenants_request(selector: Option<&JsValue>) -> Result<Request, Error> {
+    if selector.and_then(JsValue::as_bool) == Some(true) {
+        return tenant::my_tenants(TenantSelector::Current);
+    }
+    let bad = || {
+        Error::validation(
+            "invalidArgument",
+            "selector must be true or an array of tenant ids",
+        )
+    };
+    let arr = selector
+        .and_then(|s| s.dyn_ref::<Array>())
+        .ok_or_else(bad)?;
+    let ids = arr
+        .iter()
+        .map(|v| v.as_string().ok_or_else(bad))
+        .collect::<Result<Vec<String>, Error>>()?;
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    tenant::my_tenants(TenantSelector::Ids(&refs))
 }
 
 #[wasm_bindgen]
@@ -278,8 +473,7 @@ impl Descope {
         &self,
         #[wasm_bindgen(js_name = tenantId, unchecked_param_type = "string")] tenant_id: JsValue,
     ) -> Promise {
-        let req = str_arg(&tenant_id, "tenantId").and_then(|t| tenant::select_tenant(&t));
-        self.inner.start(req.map(Op::SignIn))
+        go(&self.inner, Call::SelectTenant, &[Some(&tenant_id)])
     }
 
     /// The signed-in user's tenants: `true` for the selected (`dct`) tenant, or these ids.
@@ -294,25 +488,7 @@ impl Descope {
         &self,
         #[wasm_bindgen(unchecked_param_type = "true | string[]")] selector: JsValue,
     ) -> Promise {
-        let req = (|| {
-            if selector.as_bool() == Some(true) {
-                return tenant::my_tenants(TenantSelector::Current);
-            }
-            let bad = || {
-                Error::validation(
-                    "invalidArgument",
-                    "selector must be true or an array of tenant ids",
-                )
-            };
-            let arr = selector.dyn_ref::<Array>().ok_or_else(bad)?;
-            let ids = arr
-                .iter()
-                .map(|v| v.as_string().ok_or_else(bad))
-                .collect::<Result<Vec<String>, Error>>()?;
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            tenant::my_tenants(TenantSelector::Ids(&refs))
-        })();
-        shaped(&self.inner, req, shape::TENANTS)
+        go(&self.inner, Call::MyTenants, &[Some(&selector)])
     }
 
     /// The signed-in user's sign-in history, newest first.
@@ -321,6 +497,6 @@ impl Descope {
     /// `unauthenticated` without a session (no request is sent).
     #[wasm_bindgen(unchecked_return_type = "Promise<LoginHistoryEntry[]>")]
     pub fn history(&self) -> Promise {
-        shaped(&self.inner, Ok(tenant::history()), shape::HISTORY)
+        go(&self.inner, Call::History, &[])
     }
 }

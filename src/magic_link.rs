@@ -2,17 +2,15 @@
 //! SMS or WhatsApp; the page it opens calls `verify(token)`.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::links::{self, SignOp};
-use descope_core::request::DeliveryMethod;
+use descope_core::links::SignOp;
+
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::client::{Inner, Op};
-use crate::families::{opt_str_arg, LinkMethodJs, LinkPhoneMethodJs, OptStringJs};
-use crate::otp::{login_options, sign_up_user, str_arg, update_options};
+use crate::client::Inner;
+use crate::families::{go, Call, LinkMethodJs, LinkPhoneMethodJs, OptStringJs};
 use crate::types::{LoginOptionsJs, SignUpUserJs, UpdateOptionsJs};
 
 /// Magic-link sign-in: a one-click link is sent by email, SMS or WhatsApp.
@@ -24,26 +22,6 @@ pub struct MagicLink {
 impl MagicLink {
     pub(crate) fn new(inner: Rc<Inner>) -> MagicLink {
         MagicLink { inner }
-    }
-
-    fn send(
-        &self,
-        op: SignOp,
-        method: &JsValue,
-        login_id: &JsValue,
-        redirect_url: Option<&JsValue>,
-        user: Option<&JsValue>,
-        options: Option<&JsValue>,
-    ) -> Promise {
-        let req = (|| {
-            let m = DeliveryMethod::parse_link(&method.as_string().unwrap_or_default())?;
-            let id = str_arg(login_id, "loginId")?;
-            let uri = opt_str_arg(redirect_url, "redirectUrl")?;
-            let u = sign_up_user(user)?;
-            let o = login_options(options)?;
-            links::magic_link_sign(op, m, &id, uri.as_deref(), u.as_ref(), &o)
-        })();
-        self.inner.start(req.map(Op::Masked))
     }
 }
 
@@ -64,13 +42,16 @@ impl MagicLink {
         user: Option<SignUpUserJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignUp,
-            &method,
-            &login_id,
-            redirect_url.as_deref(),
-            user.as_deref(),
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::MagicSign(SignOp::SignUp),
+            &[
+                Some(&method),
+                Some(&login_id),
+                redirect_url.as_deref(),
+                user.as_deref(),
+                options.as_deref(),
+            ],
         )
     }
 
@@ -87,13 +68,16 @@ impl MagicLink {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignIn,
-            &method,
-            &login_id,
-            redirect_url.as_deref(),
-            None,
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::MagicSign(SignOp::SignIn),
+            &[
+                Some(&method),
+                Some(&login_id),
+                redirect_url.as_deref(),
+                None,
+                options.as_deref(),
+            ],
         )
     }
 
@@ -106,13 +90,16 @@ impl MagicLink {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignUpOrIn,
-            &method,
-            &login_id,
-            redirect_url.as_deref(),
-            None,
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::MagicSign(SignOp::SignUpOrIn),
+            &[
+                Some(&method),
+                Some(&login_id),
+                redirect_url.as_deref(),
+                None,
+                options.as_deref(),
+            ],
         )
     }
 
@@ -126,8 +113,7 @@ impl MagicLink {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     ) -> Promise {
-        let req = str_arg(&token, "token").and_then(|t| links::magic_link_verify(&t));
-        self.inner.start(req.map(Op::SignIn))
+        go(&self.inner, Call::MagicVerify, &[Some(&token)])
     }
 
     /// Sends a link to a new email address of the signed-in user (confirmed by `verify`).
@@ -142,14 +128,16 @@ impl MagicLink {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<UpdateOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let e = str_arg(&email, "email")?;
-            let uri = opt_str_arg(redirect_url.as_deref(), "redirectUrl")?;
-            let o = update_options(options.as_deref())?;
-            links::magic_link_update_email(&id, &e, uri.as_deref(), &o)
-        })();
-        self.inner.start(req.map(Op::Masked))
+        go(
+            &self.inner,
+            Call::MagicUpdateEmail,
+            &[
+                Some(&login_id),
+                Some(&email),
+                redirect_url.as_deref(),
+                options.as_deref(),
+            ],
+        )
     }
 
     /// Sends a link to a new phone number of the signed-in user (SMS or WhatsApp).
@@ -165,14 +153,16 @@ impl MagicLink {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<UpdateOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let m = DeliveryMethod::parse_link_phone(&method.as_string().unwrap_or_default())?;
-            let id = str_arg(&login_id, "loginId")?;
-            let p = str_arg(&phone, "phone")?;
-            let uri = opt_str_arg(redirect_url.as_deref(), "redirectUrl")?;
-            let o = update_options(options.as_deref())?;
-            links::magic_link_update_phone(m, &id, &p, uri.as_deref(), &o)
-        })();
-        self.inner.start(req.map(Op::Masked))
+        go(
+            &self.inner,
+            Call::MagicUpdatePhone,
+            &[
+                Some(&method),
+                Some(&login_id),
+                Some(&phone),
+                redirect_url.as_deref(),
+                options.as_deref(),
+            ],
+        )
     }
 }

@@ -2,18 +2,15 @@
 //! (or scans its QR code); this page waits with `waitForSession(pendingRef)`.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::links::{self, SignOp};
-use descope_core::poll::NOTP_PENDING;
-use descope_core::shape;
+use descope_core::links::SignOp;
+
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{opt_str_arg, shaped, wait, OptStringJs, WaitOptionsJs};
-use crate::otp::{login_options, sign_up_user, str_arg};
+use crate::families::{go, Call, OptStringJs, WaitOptionsJs};
 use crate::types::{LoginOptionsJs, SignUpUserJs};
 
 /// WhatsApp "no-OTP" sign-in.
@@ -25,22 +22,6 @@ pub struct Notp {
 impl Notp {
     pub(crate) fn new(inner: Rc<Inner>) -> Notp {
         Notp { inner }
-    }
-
-    fn send(
-        &self,
-        op: SignOp,
-        login_id: Option<&JsValue>,
-        user: Option<&JsValue>,
-        options: Option<&JsValue>,
-    ) -> Promise {
-        let req = (|| {
-            let id = opt_str_arg(login_id, "loginId")?;
-            let u = sign_up_user(user)?;
-            let o = login_options(options)?;
-            links::notp_sign(op, id.as_deref(), u.as_ref(), &o)
-        })();
-        shaped(&self.inner, req, shape::PENDING_NOTP)
     }
 }
 
@@ -54,11 +35,10 @@ impl Notp {
         user: Option<SignUpUserJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignUp,
-            login_id.as_deref(),
-            user.as_deref(),
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::NotpSign(SignOp::SignUp),
+            &[login_id.as_deref(), user.as_deref(), options.as_deref()],
         )
     }
 
@@ -69,11 +49,10 @@ impl Notp {
         #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignIn,
-            login_id.as_deref(),
-            None,
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::NotpSign(SignOp::SignIn),
+            &[login_id.as_deref(), None, options.as_deref()],
         )
     }
 
@@ -84,11 +63,10 @@ impl Notp {
         #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        self.send(
-            SignOp::SignUpOrIn,
-            login_id.as_deref(),
-            None,
-            options.as_deref(),
+        go(
+            &self.inner,
+            Call::NotpSign(SignOp::SignUpOrIn),
+            &[login_id.as_deref(), None, options.as_deref()],
         )
     }
 
@@ -100,7 +78,10 @@ impl Notp {
         #[wasm_bindgen(js_name = pendingRef, unchecked_param_type = "string")] pending_ref: JsValue,
         opts: Option<WaitOptionsJs>,
     ) -> Promise {
-        let req = str_arg(&pending_ref, "pendingRef").and_then(|p| links::notp_pending(&p));
-        wait(&self.inner, req, opts.as_deref(), NOTP_PENDING)
+        go(
+            &self.inner,
+            Call::NotpWait,
+            &[Some(&pending_ref), opts.as_deref()],
+        )
     }
 }

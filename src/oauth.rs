@@ -2,17 +2,13 @@
 //! the provider sends it back to `redirectUrl?code=…`, and `exchange(code)` signs in.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::oauth;
-use descope_core::shape;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::client::{Inner, Op};
-use crate::families::{opt_str_arg, shaped, OptStringJs};
-use crate::otp::{login_options, str_arg};
+use crate::client::Inner;
+use crate::families::{go, Call, OptStringJs};
 use crate::types::LoginOptionsJs;
 
 /// Social sign-in (Google, GitHub, Apple, …) through Descope's OAuth redirect.
@@ -41,13 +37,11 @@ impl OAuth {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let p = str_arg(&provider, "provider")?;
-            let r = opt_str_arg(redirect_url.as_deref(), "redirectUrl")?;
-            let o = login_options(options.as_deref())?;
-            oauth::oauth_start(&p, r.as_deref(), &o)
-        })();
-        shaped(&self.inner, req, shape::URL)
+        go(
+            &self.inner,
+            Call::OAuthStart,
+            &[Some(&provider), redirect_url.as_deref(), options.as_deref()],
+        )
     }
 
     /// Exchanges the `code` the provider redirect brought back for a session, which becomes
@@ -60,7 +54,6 @@ impl OAuth {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        let req = str_arg(&code, "code").and_then(|c| oauth::oauth_exchange(&c));
-        self.inner.start(req.map(Op::SignIn))
+        go(&self.inner, Call::OAuthExchange, &[Some(&code)])
     }
 }

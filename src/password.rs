@@ -2,17 +2,13 @@
 //! in a log line, an error or an event.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::password;
-use descope_core::shape;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::client::{Inner, Op};
-use crate::families::{opt_str_arg, shaped, void, OptStringJs};
-use crate::otp::{login_options, sign_up_user, str_arg};
+use crate::client::Inner;
+use crate::families::{go, Call, OptStringJs};
 use crate::types::{LoginOptionsJs, SignUpUserJs};
 
 /// Password sign-in, reset and policy.
@@ -41,14 +37,16 @@ impl Password {
         user: Option<SignUpUserJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let p = str_arg(&password, "password")?;
-            let u = sign_up_user(user.as_deref())?;
-            let o = login_options(options.as_deref())?;
-            password::password_sign_up(&id, &p, u.as_ref(), &o)
-        })();
-        self.inner.start(req.map(Op::SignIn))
+        go(
+            &self.inner,
+            Call::PasswordSignUp,
+            &[
+                Some(&login_id),
+                Some(&password),
+                user.as_deref(),
+                options.as_deref(),
+            ],
+        )
     }
 
     /// Signs in with a password. With `stepup`/`mfa`, needs a session.
@@ -62,13 +60,11 @@ impl Password {
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let p = str_arg(&password, "password")?;
-            let o = login_options(options.as_deref())?;
-            password::password_sign_in(&id, &p, &o)
-        })();
-        self.inner.start(req.map(Op::SignIn))
+        go(
+            &self.inner,
+            Call::PasswordSignIn,
+            &[Some(&login_id), Some(&password), options.as_deref()],
+        )
     }
 
     /// Replaces a password knowing the old one, and signs in.
@@ -84,13 +80,11 @@ impl Password {
         #[wasm_bindgen(js_name = newPassword, unchecked_param_type = "string")]
         new_password: JsValue,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let old = str_arg(&old_password, "oldPassword")?;
-            let new = str_arg(&new_password, "newPassword")?;
-            password::password_replace(&id, &old, &new)
-        })();
-        self.inner.start(req.map(Op::SignIn))
+        go(
+            &self.inner,
+            Call::PasswordReplace,
+            &[Some(&login_id), Some(&old_password), Some(&new_password)],
+        )
     }
 
     /// Sends a reset link (to `redirectUrl`); its page signs in with `magicLink.verify(t)` and then
@@ -104,12 +98,11 @@ impl Password {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let r = opt_str_arg(redirect_url.as_deref(), "redirectUrl")?;
-            password::password_send_reset(&id, r.as_deref())
-        })();
-        shaped(&self.inner, req, shape::RESET)
+        go(
+            &self.inner,
+            Call::PasswordSendReset,
+            &[Some(&login_id), redirect_url.as_deref()],
+        )
     }
 
     /// Sets a new password for the signed-in user.
@@ -123,17 +116,16 @@ impl Password {
         #[wasm_bindgen(js_name = newPassword, unchecked_param_type = "string")]
         new_password: JsValue,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let new = str_arg(&new_password, "newPassword")?;
-            password::password_update(&id, &new)
-        })();
-        void(&self.inner, req)
+        go(
+            &self.inner,
+            Call::PasswordUpdate,
+            &[Some(&login_id), Some(&new_password)],
+        )
     }
 
     /// The project's password policy.
     #[wasm_bindgen(unchecked_return_type = "Promise<PasswordPolicy>")]
     pub fn policy(&self) -> Promise {
-        shaped(&self.inner, Ok(password::password_policy()), shape::POLICY)
+        go(&self.inner, Call::PasswordPolicy, &[])
     }
 }

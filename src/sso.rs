@@ -2,17 +2,13 @@
 //! tenant (id or a user's email) instead of a provider.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::oauth;
-use descope_core::shape;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::client::{Inner, Op};
-use crate::families::{opt_str_arg, shaped, OptStringJs};
-use crate::otp::{login_options, str_arg};
+use crate::client::Inner;
+use crate::families::{go, Call, OptStringJs};
 use crate::types::LoginOptionsJs;
 
 /// Enterprise SSO (SAML / OIDC) through Descope's redirect.
@@ -41,13 +37,11 @@ impl Sso {
         #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let t = str_arg(&tenant, "tenant")?;
-            let r = opt_str_arg(redirect_url.as_deref(), "redirectUrl")?;
-            let o = login_options(options.as_deref())?;
-            oauth::sso_start(&t, r.as_deref(), &o)
-        })();
-        shaped(&self.inner, req, shape::URL)
+        go(
+            &self.inner,
+            Call::SsoStart,
+            &[Some(&tenant), redirect_url.as_deref(), options.as_deref()],
+        )
     }
 
     /// Exchanges the `code` the SSO redirect brought back for a session.
@@ -59,7 +53,6 @@ impl Sso {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        let req = str_arg(&code, "code").and_then(|c| oauth::sso_exchange(&c));
-        self.inner.start(req.map(Op::SignIn))
+        go(&self.inner, Call::SsoExchange, &[Some(&code)])
     }
 }

@@ -1,17 +1,13 @@
 //! The `Totp` class (descope-api.md §2.6): authenticator-app codes.
 
 #[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::shape;
-use descope_core::totp;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::client::{Inner, Op};
-use crate::families::shaped;
-use crate::otp::{login_options, sign_up_user, str_arg};
+use crate::client::Inner;
+use crate::families::{go, Call};
 use crate::types::{LoginOptionsJs, SignUpUserJs};
 
 /// Authenticator-app (TOTP) sign-in.
@@ -38,12 +34,11 @@ impl Totp {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         user: Option<SignUpUserJs>,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let u = sign_up_user(user.as_deref())?;
-            totp::totp_sign_up(&id, u.as_ref())
-        })();
-        shaped(&self.inner, req, shape::TOTP)
+        go(
+            &self.inner,
+            Call::TotpSignUp,
+            &[Some(&login_id), user.as_deref()],
+        )
     }
 
     /// Verifies a code from the authenticator app; the new session becomes current, is persisted
@@ -58,13 +53,11 @@ impl Totp {
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let c = str_arg(&code, "code")?;
-            let o = login_options(options.as_deref())?;
-            totp::totp_verify(&id, &c, &o)
-        })();
-        self.inner.start(req.map(Op::SignIn))
+        go(
+            &self.inner,
+            Call::TotpVerify,
+            &[Some(&login_id), Some(&code), options.as_deref()],
+        )
     }
 
     /// Replaces the signed-in user's seed.
@@ -76,7 +69,6 @@ impl Totp {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
-        let req = str_arg(&login_id, "loginId").and_then(|id| totp::totp_update(&id));
-        shaped(&self.inner, req, shape::TOTP)
+        go(&self.inner, Call::TotpUpdate, &[Some(&login_id)])
     }
 }

@@ -95,10 +95,6 @@ pub fn default_base_url(pid: &str) -> String {
     }
 }
 
-fn is_loopback_host(host: &str) -> bool {
-    host == "localhost" || host == "[::1]" || host.starts_with("127.")
-}
-
 /// A base URL must be absolute `https://`, or `http://` on a loopback host (the emulator), with no
 /// user info, query or fragment. A trailing `/` is dropped.
 pub fn validate_base_url(url: &str) -> Result<String, Error> {
@@ -110,7 +106,7 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
             Some(i) if !host_port.ends_with(']') => host_port.get(..i).unwrap_or(""),
             _ => host_port,
         };
-        if !is_loopback_host(host) {
+        if !crate::redirect::is_loopback_host(host) {
             return Err(Error::config(
                 "baseUrl must use https (http is allowed only for loopback hosts)",
             ));
@@ -255,6 +251,11 @@ mod tests {
             },
             ConfigInput {
                 base_url: Some("http://example.com"),
+                ..cfg("P2abc")
+            },
+            // Plain http only for a real loopback host, not one that merely starts with "127.".
+            ConfigInput {
+                base_url: Some("http://127.0.0.1.evil.tld"),
                 ..cfg("P2abc")
             },
             ConfigInput {

@@ -15,8 +15,9 @@ use crate::error::Error;
 /// Longest redirect URL accepted, in bytes.
 pub const MAX_REDIRECT_URL_BYTES: usize = 2048;
 
-/// `localhost`, `[::1]` or a dotted-quad `127.x.y.z` (not `127.0.0.1.evil.tld`).
-fn is_loopback_host(host: &str) -> bool {
+/// `localhost`, `[::1]` or a dotted-quad `127.x.y.z` (not `127.0.0.1.evil.tld`). The base-URL rule
+/// of `config` uses it too.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     if host == "localhost" || host == "[::1]" {
         return true;
     }

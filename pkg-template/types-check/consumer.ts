@@ -4,6 +4,13 @@
 import init, {
   Descope,
   Session,
+  MagicLink,
+  EnchantedLink,
+  OAuth,
+  Sso,
+  Totp,
+  Password,
+  Notp,
   isDescopeError,
   decodeJwt,
   isJwtExpired,
@@ -23,6 +30,16 @@ import type {
   SignUpUser,
   User,
   Diagnostics,
+  LinkMethod,
+  PendingLink,
+  PendingNotp,
+  WaitOptions,
+  RedirectStart,
+  TotpResponse,
+  PasswordResetResponse,
+  PasswordPolicy,
+  Tenant,
+  LoginHistoryEntry,
 } from "descope-wasm";
 
 async function main(): Promise<void> {
@@ -148,3 +165,102 @@ async function main(): Promise<void> {
 }
 
 void main;
+
+// Every other sign-in family, tenants and history.
+async function families(descope: Descope): Promise<void> {
+  const ml: MagicLink = descope.magicLink;
+  const link: LinkMethod = "whatsapp";
+  const sent: MaskedAddress = await ml.signUp("email", "ada@example.com", "https://app.example.com/verify", { name: "Ada" }, { customClaims: { plan: "pro" } });
+  await ml.signIn(link, "+15551234567");
+  await ml.signUpOrIn("sms", "+15551234567", undefined, { stepup: true });
+  const viaLink: Session = await ml.verify("token-from-the-link");
+  await ml.updateEmail("ada@example.com", "ada2@example.com", "https://app.example.com/verify", { addToLoginIDs: true });
+  await ml.updatePhone("sms", "ada@example.com", "+15551234567");
+  // @ts-expect-error magic links are not sent by voice
+  await ml.signIn("voice", "+15551234567");
+  // @ts-expect-error a magic-link phone update goes by SMS or WhatsApp only
+  await ml.updatePhone("email", "ada@example.com", "+15551234567");
+  void sent, viaLink;
+
+  const el: EnchantedLink = descope.enchantedLink;
+  const pending: PendingLink = await el.signUpOrIn("ada@example.com", "https://app.example.com/el");
+  const pendingRef: string = pending.pendingRef;
+  const linkId: string = pending.linkId;
+  const maskedEmail: string = pending.maskedEmail;
+  await el.signUp("ada@example.com", undefined, { givenName: "Ada" });
+  await el.signIn("ada@example.com", undefined, { mfa: true });
+  const verified: void = await el.verify("token-from-the-link");
+  const controller = new AbortController();
+  const opts: WaitOptions = { pollIntervalMs: 2000, timeoutMs: 60_000, signal: controller.signal };
+  const waited: Session = await el.waitForSession(pendingRef, opts);
+  await el.waitForSession(pendingRef);
+  // @ts-expect-error the signal is an AbortSignal
+  await el.waitForSession(pendingRef, { signal: true });
+  // @ts-expect-error the redirect URL is a string
+  await el.signIn("ada@example.com", 42);
+  void linkId, maskedEmail, verified, waited;
+
+  const oauth: OAuth = descope.oauth;
+  const start: RedirectStart = await oauth.start("google", "https://app.example.com/oauth", { stepup: false });
+  const url: string = start.url;
+  const fromOAuth: Session = await oauth.exchange("code-from-the-redirect");
+  const sso: Sso = descope.sso;
+  const ssoStart: { url: string } = await sso.start("acme.example.com");
+  const fromSso: Session = await sso.exchange("code-from-the-redirect");
+  // @ts-expect-error exchange takes the code string
+  await sso.exchange({ code: "x" });
+  void url, fromOAuth, ssoStart, fromSso;
+
+  const totp: Totp = descope.totp;
+  const seed: TotpResponse = await totp.signUp("ada@example.com", { name: "Ada" });
+  const provisioningUrl: string = seed.provisioningUrl;
+  const image: string = seed.image;
+  const key: string = seed.key;
+  // @ts-expect-error the wire's provisioningURL is renamed provisioningUrl
+  void seed.provisioningURL;
+  const fromTotp: Session = await totp.verify("ada@example.com", "123456", { mfa: true });
+  const newSeed: { provisioningUrl: string; image: string; key: string } = await totp.update("ada@example.com");
+  void provisioningUrl, image, key, fromTotp, newSeed;
+
+  const password: Password = descope.password;
+  const signedUp: Session = await password.signUp("ada@example.com", "S3cret!pass", { name: "Ada" }, { customClaims: { a: 1 } });
+  const signedIn: Session = await password.signIn("ada@example.com", "S3cret!pass", { stepup: true });
+  const replaced: Session = await password.replace("ada@example.com", "S3cret!pass", "N3w!pass");
+  const reset: PasswordResetResponse = await password.sendReset("ada@example.com", "https://app.example.com/reset");
+  const resetMethod: string = reset.resetMethod;
+  const resetMasked: string | undefined = reset.maskedEmail;
+  const updated: void = await password.update("ada@example.com", "N3wer!pass");
+  const policy: PasswordPolicy = await password.policy();
+  const minLength: number = policy.minLength;
+  const flags: boolean[] = [policy.lowercase, policy.uppercase, policy.number, policy.nonAlphanumeric];
+  // @ts-expect-error minLength is a number
+  const minLengthText: string = policy.minLength;
+  void signedUp, signedIn, replaced, resetMethod, resetMasked, updated, minLength, flags, minLengthText;
+
+  const notp: Notp = descope.notp;
+  const started: PendingNotp = await notp.signUpOrIn();
+  const notpRef: string = started.pendingRef;
+  const approveUrl: string = started.redirectUrl;
+  const qr: string = started.image;
+  await notp.signUp(undefined, { phone: "+15551234567" });
+  await notp.signIn("+15551234567", { mfa: true });
+  const fromNotp: Session = await notp.waitForSession(notpRef, { timeoutMs: 120_000 });
+  void approveUrl, qr, fromNotp;
+
+  const selected: Session = await descope.selectTenant("T1");
+  const dct: string | undefined = selected.currentTenant;
+  const current: { tenants: Tenant[] } = await descope.myTenants(true);
+  const some: Tenant[] = (await descope.myTenants(["T1", "T2"])).tenants;
+  const tenantId: string = some[0].id;
+  const tenantName: string = some[0].name;
+  // @ts-expect-error the selector is `true` or a list of ids
+  await descope.myTenants(false);
+  // @ts-expect-error tenant ids are strings
+  await descope.myTenants([1, 2]);
+  const history: LoginHistoryEntry[] = await descope.history();
+  const loginTime: number = history[0].loginTime;
+  const ip: string = history[0].ip;
+  void dct, current, tenantId, tenantName, loginTime, ip;
+}
+
+void families;

@@ -48,15 +48,6 @@ pub async fn update_phone(
     start(&app, &headers, &body, &method).map(Json)
 }
 
-/// 401 `E061301`: the body's loginId is not one of the session user's login ids.
-pub fn not_session_user() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "E061301",
-        "loginId does not belong to the user of this session",
-    )
-}
-
 /// 400 `E062107`: `addToLoginIDs` with an address that is another user's login id.
 pub fn address_taken() -> ApiError {
     ApiError::new(
@@ -118,11 +109,7 @@ pub fn prepare(
         ));
     }
 
-    let user = data
-        .user_by_login(&login_id)
-        .filter(|u| u.user_id == live.session.user_id)
-        .cloned()
-        .ok_or_else(not_session_user)?;
+    let user = signin::own_user_by_login(data, &live.session.user_id, &login_id)?;
     if add_to_login_ids && taken_by_other(data, &address, &user.user_id) {
         return Err(address_taken());
     }

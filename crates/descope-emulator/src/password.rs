@@ -14,7 +14,6 @@ use sha2::{Digest, Sha256};
 use crate::body::{object, required_str};
 use crate::errors::{ApiError, ApiResult};
 use crate::links::{self, LINK_TTL_SECONDS};
-use crate::otp_update::not_session_user;
 use crate::signin::{self, Op};
 use crate::state::{random_id, App, LoginOptions, PendingLink, User};
 use crate::users::opt_obj;
@@ -184,11 +183,7 @@ pub async fn update(
     let (live, _) = signin::session_user(&app, &data, &headers)?;
     let login_id = required_str(&obj, "loginId")?;
     let new = required_str(&obj, "newPassword")?;
-    let mut user = data
-        .user_by_login(&login_id)
-        .filter(|u| u.user_id == live.user_id)
-        .cloned()
-        .ok_or_else(not_session_user)?;
+    let mut user = signin::own_user_by_login(&data, &live.user_id, &login_id)?;
     check_policy(&new)?;
     user.password_hash = Some(hash(&new));
     data.insert_user(user);

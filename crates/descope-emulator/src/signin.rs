@@ -112,6 +112,24 @@ pub fn session_user(app: &App, data: &Data, headers: &HeaderMap) -> ApiResult<(U
     Ok((user, live.session.amr))
 }
 
+/// The session's own user, named by one of its login ids. Another user's or an unknown login id is
+/// the same 401 `E061301`, so the answer does not tell whether a user exists.
+pub fn own_user_by_login(data: &Data, user_id: &str, login_id: &str) -> ApiResult<User> {
+    data.user_by_login(login_id)
+        .filter(|u| u.user_id == user_id)
+        .cloned()
+        .ok_or_else(not_session_user)
+}
+
+/// 401 `E061301`: the body's loginId is not one of the session user's login ids.
+pub fn not_session_user() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "E061301",
+        "loginId does not belong to the user of this session",
+    )
+}
+
 /// Step-up and MFA need the refresh JWT of a live session of `user` (checked at start time; the
 /// options ride with the code/link/state). Fills `previous_amr`.
 pub fn require_session(

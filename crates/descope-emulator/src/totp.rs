@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 
 use crate::body::{object, required_str};
 use crate::errors::{ApiError, ApiResult};
-use crate::otp_update::not_session_user;
 use crate::qr;
 use crate::signin::{self, Op};
 use crate::state::{App, Data, User};
@@ -145,11 +144,7 @@ pub async fn update(
     let mut data = app.data.lock();
     let (live, _) = signin::session_user(&app, &data, &headers)?;
     let login_id = required_str(&obj, "loginId")?;
-    let mut user = data
-        .user_by_login(&login_id)
-        .filter(|u| u.user_id == live.user_id)
-        .cloned()
-        .ok_or_else(not_session_user)?;
+    let mut user = signin::own_user_by_login(&data, &live.user_id, &login_id)?;
     let answer = new_seed(&mut user, &login_id)?;
     data.insert_user(user);
     Ok(Json(answer))

@@ -35,8 +35,15 @@ impl ErrorKind {
 }
 
 /// A typed failure. `description` never contains a token, code or response body.
+///
+/// Boxed: a `Result<T, Error>` then carries one pointer, so every `?` in the wasm build moves 4
+/// bytes instead of copying the whole record. Fields are read and written through `Deref`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<ErrorData>);
+
+/// The fields of an [`Error`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorData {
     pub kind: ErrorKind,
     /// The server's `errorCode` (e.g. `E062108`) or the SDK's own code (e.g. `network`).
     pub code: String,
@@ -54,14 +61,14 @@ impl Error {
             kind,
             ErrorKind::Network | ErrorKind::Timeout | ErrorKind::RateLimited
         );
-        Error {
+        Error(Box::new(ErrorData {
             kind,
             code: code.to_string(),
             description: description.to_string(),
             status: None,
             retry_after_ms: None,
             retryable,
-        }
+        }))
     }
     pub fn validation(code: &str, description: &str) -> Self {
         Self::new(ErrorKind::Validation, code, description)
@@ -106,6 +113,19 @@ impl Error {
     pub fn with_retryable(mut self, retryable: bool) -> Self {
         self.retryable = retryable;
         self
+    }
+}
+
+impl core::ops::Deref for Error {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
     }
 }
 

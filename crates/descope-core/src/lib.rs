@@ -18,6 +18,7 @@ extern crate alloc;
 /// The parts of std's prelude the crate uses, from `alloc`.
 mod prelude {
     pub use alloc::string::{String, ToString};
+    pub use alloc::boxed::Box;
     pub use alloc::vec;
     pub use alloc::vec::Vec;
 }
@@ -43,4 +44,4 @@ pub mod storage;
 pub mod tenant;
 pub mod totp;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorData, ErrorKind};

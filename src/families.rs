@@ -8,7 +8,7 @@ use alloc::rc::Rc;
 
 use descope_core::links::{self, SignOp};
 use descope_core::poll::{self, PollTiming};
-use descope_core::request::{DeliveryMethod, Request};
+use descope_core::request::{self, DeliveryMethod, Request};
 use descope_core::shape::{self, Shape};
 use descope_core::tenant::{self, TenantSelector};
 use descope_core::Error;
@@ -206,6 +206,14 @@ impl FamilyOp {
 /// (one shared body instead of forty inlined ones; each costs about 1 KB of wasm).
 #[derive(Clone, Copy)]
 pub(crate) enum Call {
+    /// `method, loginId, user?, options?` (OTP)
+    OtpSign(SignOp),
+    /// `method, loginId, code`
+    OtpVerify,
+    /// `loginId, email, options?`
+    OtpUpdateEmail,
+    /// `method, loginId, phone, options?`
+    OtpUpdatePhone,
     /// `method, loginId, redirectUrl?, user?, options?`
     MagicSign(SignOp),
     /// `token`
@@ -282,6 +290,33 @@ fn op(call: Call, args: &[Option<&JsValue>]) -> Result<Op, Error> {
         Ok(Op::Family(FamilyOp::Wait(r, t, pending, signal)))
     };
     Ok(match call {
+        Call::OtpSign(o) => {
+            let m = DeliveryMethod::parse(&method(0))?;
+            let id = text(1, "loginId")?;
+            let user = sign_up_user(arg(2))?;
+            let opts = login_options(arg(3))?;
+            Op::Masked(match o {
+                SignOp::SignUp => request::otp_sign_up(m, &id, user.as_ref(), &opts),
+                SignOp::SignIn => request::otp_sign_in(m, &id, &opts),
+                SignOp::SignUpOrIn => request::otp_sign_up_or_in(m, &id, &opts),
+            }?)
+        }
+        Call::OtpVerify => Op::SignIn(request::otp_verify(
+            DeliveryMethod::parse(&method(0))?,
+            &text(1, "loginId")?,
+            &text(2, "code")?,
+        )?),
+        Call::OtpUpdateEmail => Op::Masked(request::otp_update_email(
+            &text(0, "loginId")?,
+            &text(1, "email")?,
+            &update_options(arg(2))?,
+        )?),
+        Call::OtpUpdatePhone => Op::Masked(request::otp_update_phone(
+            DeliveryMethod::parse_phone(&method(0))?,
+            &text(1, "loginId")?,
+            &text(2, "phone")?,
+            &update_options(arg(3))?,
+        )?),
         Call::MagicSign(o) => Op::Masked(links::magic_link_sign(
             o,
             DeliveryMethod::parse_link(&method(0))?,

@@ -52,9 +52,9 @@ pub use notp::Notp;
 pub use oauth::OAuth;
 pub use otp::Otp;
 pub use password::Password;
+pub use session::Session;
 pub use sso::Sso;
 pub use totp::Totp;
-pub use session::Session;
 
 /// Panics cannot come from our code (clippy denies unwrap/expect/panic/indexing); what is left is
 /// allocation failure and library invariants, where trapping is all there is to do.

@@ -4,12 +4,14 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::request::{self, DeliveryMethod, LoginOptions, SignUpUser, UpdateOptions};
+use descope_core::links::SignOp;
+use descope_core::request::{LoginOptions, SignUpUser, UpdateOptions};
 use descope_core::Error;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::client::{Inner, Op};
+use crate::client::Inner;
+use crate::families::{go, Call};
 use crate::types::{
     DeliveryMethodJs, LoginOptionsJs, PhoneMethodJs, SignUpUserJs, UpdateOptionsJs,
 };
@@ -110,10 +112,6 @@ pub(crate) fn update_options(v: Option<&JsValue>) -> Result<UpdateOptions, Error
     })
 }
 
-fn method_arg(v: &JsValue) -> Result<DeliveryMethod, Error> {
-    DeliveryMethod::parse(&v.as_string().unwrap_or_default())
-}
-
 /// One-time-password sign-in: a code is sent by email, SMS, voice or WhatsApp, then verified.
 #[wasm_bindgen]
 pub struct Otp {
@@ -140,14 +138,16 @@ impl Otp {
         user: Option<SignUpUserJs>,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let m = method_arg(&method)?;
-            let id = str_arg(&login_id, "loginId")?;
-            let u = sign_up_user(user.as_deref())?;
-            let o = login_options(options.as_deref())?;
-            request::otp_sign_up(m, &id, u.as_ref(), &o)
-        })();
-        self.inner.start(req.map(Op::Masked))
+        go(
+            &self.inner,
+            Call::OtpSign(SignOp::SignUp),
+            &[
+                Some(&method),
+                Some(&login_id),
+                user.as_deref(),
+                options.as_deref(),
+            ],
+        )
     }
 
     /// Sends a code to an existing user. With `stepup`/`mfa`, needs a session.
@@ -162,12 +162,11 @@ impl Otp {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let m = method_arg(&method)?;
-            let id = str_arg(&login_id, "loginId")?;
-            request::otp_sign_in(m, &id, &login_options(options.as_deref())?)
-        })();
-        self.inner.start(req.map(Op::Masked))
+        go(
+            &self.inner,
+            Call::OtpSign(SignOp::SignIn),
+            &[Some(&method), Some(&login_id), None, options.as_deref()],
+        )
     }
 
     /// Sends a code, creating the user first if needed.
@@ -178,12 +177,11 @@ impl Otp {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         options: Option<LoginOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let m = method_arg(&method)?;
-            let id = str_arg(&login_id, "loginId")?;
-            request::otp_sign_up_or_in(m, &id, &login_options(options.as_deref())?)
-        })();
-        self.inner.start(req.map(Op::Masked))
+        go(
+            &self.inner,
+            Call::OtpSign(SignOp::SignUpOrIn),
+            &[Some(&method), Some(&login_id), None, options.as_deref()],
+        )
     }
 
     /// Verifies a code; the new session becomes current, is persisted and announced.
@@ -197,13 +195,11 @@ impl Otp {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        let req = (|| {
-            let m = method_arg(&method)?;
-            let id = str_arg(&login_id, "loginId")?;
-            let c = str_arg(&code, "code")?;
-            request::otp_verify(m, &id, &c)
-        })();
-        self.inner.start(req.map(Op::SignIn))
+        go(
+            &self.inner,
+            Call::OtpVerify,
+            &[Some(&method), Some(&login_id), Some(&code)],
+        )
     }
 
     /// Sends a code to a new email address of the signed-in user (confirm with `verify("email", …)`).
@@ -214,12 +210,11 @@ impl Otp {
         #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
         options: Option<UpdateOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let id = str_arg(&login_id, "loginId")?;
-            let e = str_arg(&email, "email")?;
-            request::otp_update_email(&id, &e, &update_options(options.as_deref())?)
-        })();
-        self.inner.start(req.map(Op::Masked))
+        go(
+            &self.inner,
+            Call::OtpUpdateEmail,
+            &[Some(&login_id), Some(&email), options.as_deref()],
+        )
     }
 
     /// Sends a code to a new phone number of the signed-in user.
@@ -231,12 +226,15 @@ impl Otp {
         #[wasm_bindgen(unchecked_param_type = "string")] phone: JsValue,
         options: Option<UpdateOptionsJs>,
     ) -> Promise {
-        let req = (|| {
-            let m = DeliveryMethod::parse_phone(&method.as_string().unwrap_or_default())?;
-            let id = str_arg(&login_id, "loginId")?;
-            let p = str_arg(&phone, "phone")?;
-            request::otp_update_phone(m, &id, &p, &update_options(options.as_deref())?)
-        })();
-        self.inner.start(req.map(Op::Masked))
+        go(
+            &self.inner,
+            Call::OtpUpdatePhone,
+            &[
+                Some(&method),
+                Some(&login_id),
+                Some(&phone),
+                options.as_deref(),
+            ],
+        )
     }
 }

@@ -7,18 +7,21 @@ use alloc::rc::Rc;
 use core::cell::Cell;
 
 use descope_core::Error;
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, Request, RequestInit, RequestRedirect, Response};
+use web_sys::{AbortController, Response};
 
+use crate::error::set;
 use crate::timer::Timer;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (window or worker).
+    /// The global `fetch` (window or worker). The init is a plain object: web-sys's `Request`,
+    /// `RequestInit` and `Headers` would cost a glue import per setter.
     #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(input: &Request) -> js_sys::Promise;
+    fn global_fetch(url: &str, init: &Object) -> js_sys::Promise;
 }
 
 pub struct HttpResponse {
@@ -36,19 +39,19 @@ pub async fn send(
     timeout_ms: u32,
 ) -> Result<HttpResponse, Error> {
     let controller = AbortController::new().map_err(|_| Error::network())?;
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_redirect(RequestRedirect::Error);
-    init.set_signal(Some(&controller.signal()));
-    let h = Headers::new().map_err(|_| Error::network())?;
+    let init = Object::new();
+    let str = JsValue::from_str;
+    set(&init, "method", &str(method));
+    set(&init, "redirect", &str("error"));
+    set(&init, "signal", &controller.signal());
+    let h = Object::new();
     for (k, v) in headers {
-        h.set(k, v).map_err(|_| Error::network())?;
+        set(&h, k, &str(v));
     }
-    init.set_headers(&h);
+    set(&init, "headers", &h);
     if let Some(b) = body {
-        init.set_body(&JsValue::from_str(b));
+        set(&init, "body", &str(b));
     }
-    let req = Request::new_with_str_and_init(url, &init).map_err(|_| Error::network())?;
 
     let timed_out = Rc::new(Cell::new(false));
     let flag = timed_out.clone();
@@ -66,7 +69,7 @@ pub async fn send(
         }
     };
 
-    let resp = JsFuture::from(global_fetch(&req))
+    let resp = JsFuture::from(global_fetch(url, &init))
         .await
         .map_err(|_| fail(&timed_out))?;
     let resp: Response = resp.dyn_into().map_err(|_| Error::network())?;

@@ -99,30 +99,37 @@ pub fn is_jwt_expired(
     Ok(decode(&jwt)?.is_expired_at(client::now_ms()))
 }
 
+/// A JS array of strings, made here rather than by wasm-bindgen's `Vec<String>` return glue
+/// (which copies every string through linear memory and costs about 1 KB of wasm).
+#[inline(never)]
+pub(crate) fn str_array(v: Vec<String>) -> js_sys::Array {
+    v.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
 /// Project roles of the token, or the roles of `tenant`.
-#[wasm_bindgen(js_name = getJwtRoles)]
+#[wasm_bindgen(js_name = getJwtRoles, unchecked_return_type = "string[]")]
 pub fn get_jwt_roles(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
     tenant: Option<String>,
-) -> Result<Vec<String>, JsValue> {
-    Ok(decode(&jwt)?.roles(tenant.as_deref()))
+) -> Result<js_sys::Array, JsValue> {
+    Ok(str_array(decode(&jwt)?.roles(tenant.as_deref())))
 }
 
 /// Project permissions of the token, or the permissions of `tenant`.
-#[wasm_bindgen(js_name = getJwtPermissions)]
+#[wasm_bindgen(js_name = getJwtPermissions, unchecked_return_type = "string[]")]
 pub fn get_jwt_permissions(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
     tenant: Option<String>,
-) -> Result<Vec<String>, JsValue> {
-    Ok(decode(&jwt)?.permissions(tenant.as_deref()))
+) -> Result<js_sys::Array, JsValue> {
+    Ok(str_array(decode(&jwt)?.permissions(tenant.as_deref())))
 }
 
 /// Tenant ids of the token's `tenants` claim.
-#[wasm_bindgen(js_name = getTenants)]
+#[wasm_bindgen(js_name = getTenants, unchecked_return_type = "string[]")]
 pub fn get_tenants(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
-) -> Result<Vec<String>, JsValue> {
-    Ok(decode(&jwt)?.tenants())
+) -> Result<js_sys::Array, JsValue> {
+    Ok(str_array(decode(&jwt)?.tenants()))
 }
 
 /// The selected tenant (`dct`), if any.

@@ -5,9 +5,11 @@ use crate::prelude::*;
 use alloc::rc::Rc;
 
 use descope_core::session::SessionData;
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::client::now_ms;
+use crate::str_array;
 
 /// An immutable snapshot of a signed-in session. Claims are decoded, not verified:
 /// authorization decisions belong on the server.
@@ -74,9 +76,9 @@ impl Session {
     }
 
     /// Authentication methods used (`amr`), e.g. `["email", "mfa"]`.
-    #[wasm_bindgen(getter)]
-    pub fn amr(&self) -> Vec<String> {
-        self.data.session.amr()
+    #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
+    pub fn amr(&self) -> Array {
+        str_array(self.data.session.amr())
     }
 
     /// True after a step-up sign-in (`su` claim).
@@ -86,9 +88,9 @@ impl Session {
     }
 
     /// Tenant ids of the `tenants` claim.
-    #[wasm_bindgen(getter)]
-    pub fn tenants(&self) -> Vec<String> {
-        self.data.session.tenants()
+    #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
+    pub fn tenants(&self) -> Array {
+        str_array(self.data.session.tenants())
     }
 
     /// The selected tenant (`dct`).
@@ -104,12 +106,14 @@ impl Session {
     }
 
     /// Project roles, or a tenant's roles.
-    pub fn roles(&self, tenant: Option<String>) -> Vec<String> {
-        self.data.session.roles(tenant.as_deref())
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn roles(&self, tenant: Option<String>) -> Array {
+        str_array(self.data.session.roles(tenant.as_deref()))
     }
 
     /// Project permissions, or a tenant's permissions.
-    pub fn permissions(&self, tenant: Option<String>) -> Vec<String> {
-        self.data.session.permissions(tenant.as_deref())
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn permissions(&self, tenant: Option<String>) -> Array {
+        str_array(self.data.session.permissions(tenant.as_deref()))
     }
 }

@@ -719,6 +719,13 @@ async fn logger_gets_events_but_never_a_token_or_code() {
     d.dispose();
 }
 
+/// The strings of a JS array (the JWT helpers return `string[]` as a `js_sys::Array`).
+fn strs(a: js_sys::Array) -> Vec<String> {
+    a.iter()
+        .map(|v| v.as_string().unwrap_or_default())
+        .collect()
+}
+
 #[wasm_bindgen_test]
 fn jwt_helpers_have_descope_js_meaning() {
     let t = fake_jwt(&json(
@@ -729,21 +736,22 @@ fn jwt_helpers_have_descope_js_meaning() {
     assert_eq!(get_str(&claims, "sub").as_deref(), Some("U1"));
     assert!(!descope_wasm::is_jwt_expired(s(&t)).unwrap());
     assert_eq!(
-        descope_wasm::get_jwt_roles(s(&t), None).unwrap(),
+        strs(descope_wasm::get_jwt_roles(s(&t), None).unwrap()),
         vec!["admin"]
     );
     assert_eq!(
-        descope_wasm::get_jwt_roles(s(&t), Some("T1".into())).unwrap(),
+        strs(descope_wasm::get_jwt_roles(s(&t), Some("T1".into())).unwrap()),
         vec!["tr"]
     );
     assert_eq!(
-        descope_wasm::get_jwt_permissions(s(&t), Some("T1".into())).unwrap(),
+        strs(descope_wasm::get_jwt_permissions(s(&t), Some("T1".into())).unwrap()),
         vec!["tp"]
     );
-    assert!(descope_wasm::get_jwt_permissions(s(&t), Some("T2".into()))
-        .unwrap()
-        .is_empty());
-    assert_eq!(descope_wasm::get_tenants(s(&t)).unwrap(), vec!["T1", "T2"]);
+    assert!(strs(descope_wasm::get_jwt_permissions(s(&t), Some("T2".into())).unwrap()).is_empty());
+    assert_eq!(
+        strs(descope_wasm::get_tenants(s(&t)).unwrap()),
+        vec!["T1", "T2"]
+    );
     assert_eq!(
         descope_wasm::get_current_tenant(s(&t)).unwrap().as_deref(),
         Some("T1")

@@ -726,15 +726,19 @@ impl Inner {
     }
 
     async fn run(self: Rc<Self>, op: Op) -> Result<JsValue, Error> {
-        match op {
-            Op::Masked(req) => self.masked_call(&req).await,
-            Op::SignIn(req) => self.session_call(&req).await.map(JsValue::from),
-            Op::Me => {
-                let r = self.call_with_session(&request::me()).await?;
-                let text = response::parse_object_text(r.status, &r.body)?;
-                js_sys::JSON::parse(&text).map_err(|_| {
-                    Error::protocol("invalidResponse", "the user object could not be read")
-                })
+        use crate::families::FamilyOp;
+        // Every "send, then read the answer" operation shares one await of `call_with_session`:
+        // each await site adds its own states and drop paths to the one state machine.
+        let (req, then) = match op {
+            Op::Masked(req) => (req, Then::Masked),
+            Op::SignIn(req) => (req, Then::SignIn),
+            Op::Me => (request::me(), Then::Me),
+            Op::Family(FamilyOp::Shaped(req, shape)) => (req, Then::Shaped(shape)),
+            Op::Family(FamilyOp::Void(req)) => (req, Then::Void),
+            Op::Family(FamilyOp::Wait(req, timing, pending, signal)) => {
+                return crate::poll::wait_for_session(&self, &req, timing, pending, signal)
+                    .await
+                    .map(JsValue::from);
             }
             Op::End(req) => {
                 self.check_alive()?;
@@ -744,25 +748,67 @@ impl Inner {
                     None => Ok(()),
                 };
                 self.sign_out(Reason::Logout);
-                res.map(|_| JsValue::UNDEFINED)
+                return res.map(|_| JsValue::UNDEFINED);
             }
-            Op::SessionToken => Ok(self
-                .session_token()
-                .await?
-                .map(JsValue::from)
-                .unwrap_or(JsValue::UNDEFINED)),
+            Op::SessionToken => {
+                return Ok(self
+                    .session_token()
+                    .await?
+                    .map(JsValue::from)
+                    .unwrap_or(JsValue::UNDEFINED))
+            }
             Op::Refresh => {
                 let r = self.do_refresh().await;
                 self.inflight.borrow_mut().take();
-                r.map(|s| JsValue::from(Session::new(s)))
+                return r.map(|s| JsValue::from(Session::new(s)));
             }
             Op::Timer => {
                 self.on_timer().await;
-                Ok(JsValue::UNDEFINED)
+                return Ok(JsValue::UNDEFINED);
             }
-            Op::Family(f) => f.run(&self).await,
+        };
+        let r = self.call_with_session(&req).await?;
+        self.then(then, &r)
+    }
+
+    /// The synchronous second half of a simple operation: its response made into the JS result.
+    fn then(self: &Rc<Self>, then: Then, r: &HttpResponse) -> Result<JsValue, Error> {
+        let parse = |text: &str, what: &str| {
+            js_sys::JSON::parse(text).map_err(|_| Error::protocol("invalidResponse", what))
+        };
+        match then {
+            Then::Masked => {
+                let m = response::parse_masked(r.status, &r.body)?;
+                let o = Object::new();
+                if let Some(e) = &m.masked_email {
+                    set(&o, "maskedEmail", &js_str(e));
+                }
+                if let Some(p) = &m.masked_phone {
+                    set(&o, "maskedPhone", &js_str(p));
+                }
+                Ok(o.into())
+            }
+            Then::SignIn => self.adopt_response(r).map(JsValue::from),
+            Then::Me => parse(
+                &response::parse_object_text(r.status, &r.body)?,
+                "the user object could not be read",
+            ),
+            Then::Shaped(shape) => parse(
+                &descope_core::shape::reshape(r.status, &r.body, shape)?,
+                "the response could not be read",
+            ),
+            Then::Void => Ok(JsValue::UNDEFINED),
         }
     }
+}
+
+/// What [`Inner::then`] makes of a response.
+enum Then {
+    Masked,
+    SignIn,
+    Me,
+    Shaped(descope_core::shape::Shape),
+    Void,
 }
 
 /// The Descope client: sign-in methods, the current session, refresh and events.
@@ -884,21 +930,13 @@ impl Descope {
 
 /// Sign-in helpers shared by the method families.
 impl Inner {
-    async fn masked_call(self: &Rc<Self>, req: &Request) -> Result<JsValue, Error> {
-        let r = self.call_with_session(req).await?;
-        let m = response::parse_masked(r.status, &r.body)?;
-        let o = Object::new();
-        if let Some(e) = &m.masked_email {
-            set(&o, "maskedEmail", &js_str(e));
-        }
-        if let Some(p) = &m.masked_phone {
-            set(&o, "maskedPhone", &js_str(p));
-        }
-        Ok(o.into())
-    }
-
     pub(crate) async fn session_call(self: &Rc<Self>, req: &Request) -> Result<Session, Error> {
         let r = self.call_with_session(req).await?;
+        self.adopt_response(&r)
+    }
+
+    /// A sign-in response made the current session.
+    fn adopt_response(self: &Rc<Self>, r: &HttpResponse) -> Result<Session, Error> {
         let info = response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)?;
         self.check_alive()?;
         Ok(Session::new(self.adopt(info, EventType::SignedIn)))

@@ -24,7 +24,7 @@ use crate::notp::Notp;
 use crate::oauth::OAuth;
 use crate::otp::{field, login_options, object_arg, sign_up_user, str_arg, update_options};
 use crate::password::Password;
-use crate::poll::{wait_for_session, AbortSignalJs};
+use crate::poll::AbortSignalJs;
 use crate::sso::Sso;
 use crate::totp::Totp;
 
@@ -176,29 +176,6 @@ pub(crate) enum FamilyOp {
     Void(Request),
     /// Polls a pending session (`pending` is the "not yet" error code) until it is a `Session`.
     Wait(Request, PollTiming, &'static str, Option<AbortSignalJs>),
-}
-
-impl FamilyOp {
-    pub(crate) async fn run(self, inner: &Rc<Inner>) -> Result<JsValue, Error> {
-        match self {
-            FamilyOp::Shaped(req, shape) => {
-                let r = inner.call_with_session(&req).await?;
-                let text = shape::reshape(r.status, &r.body, shape)?;
-                js_sys::JSON::parse(&text).map_err(|_| {
-                    Error::protocol("invalidResponse", "the response could not be read")
-                })
-            }
-            FamilyOp::Void(req) => inner
-                .call_with_session(&req)
-                .await
-                .map(|_| JsValue::UNDEFINED),
-            FamilyOp::Wait(req, timing, pending, signal) => {
-                wait_for_session(inner, &req, timing, pending, signal)
-                    .await
-                    .map(JsValue::from)
-            }
-        }
-    }
 }
 
 /// Every method of the families, named so that one function ([`go`]) reads the arguments and

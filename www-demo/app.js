@@ -326,12 +326,13 @@ async function loadExtras() {
 
 function renderTenantOptions(ids) {
   const select = $("tenant-select");
-  const cur = session && session.currentTenant;
+  // Names arrive after the first render; keep what the user picked meanwhile.
+  const picked = ids.includes(select.value) ? select.value : session && session.currentTenant;
   select.replaceChildren(...ids.map((id) => {
     const o = document.createElement("option");
     o.value = id;
     o.textContent = tenantLabel(id);
-    if (id === cur) o.selected = true;
+    if (id === picked) o.selected = true;
     return o;
   }));
   $("tenant-none").hidden = ids.length > 0;

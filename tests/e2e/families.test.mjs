@@ -468,6 +468,7 @@ describe("demo page: sign-in families", () => {
     assert.equal(await page.getAttribute("#current-tenant", "data-value"), "t-globex");
     await page.reload({ waitUntil: "load" });
     await page.waitForSelector('#current-tenant[data-value="t-globex"]', WAIT);
+    await page.locator("#tenant-select option", { hasText: "Acme" }).waitFor({ ...WAIT, state: "attached" });
 
     // Switch to the other one.
     await page.selectOption("#tenant-select", "t-acme");

@@ -831,15 +831,15 @@ impl Descope {
     }
 
     /// The project id this client was configured with.
-    #[wasm_bindgen(getter, js_name = projectId)]
-    pub fn project_id(&self) -> String {
-        self.inner.cfg.project_id.clone()
+    #[wasm_bindgen(getter, js_name = projectId, unchecked_return_type = "string")]
+    pub fn project_id(&self) -> JsValue {
+        js_str(&self.inner.cfg.project_id)
     }
 
     /// The API base URL in use (configured, or derived from the project id).
-    #[wasm_bindgen(getter, js_name = baseUrl)]
-    pub fn base_url(&self) -> String {
-        self.inner.cfg.base_url.clone()
+    #[wasm_bindgen(getter, js_name = baseUrl, unchecked_return_type = "string")]
+    pub fn base_url(&self) -> JsValue {
+        js_str(&self.inner.cfg.base_url)
     }
 
     /// The current session, or `undefined` when signed out.

@@ -106,6 +106,12 @@ pub(crate) fn str_array(v: Vec<String>) -> js_sys::Array {
     v.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
+/// A JS string, or `undefined` (returned as a `JsValue`: wasm-bindgen's `String` / `Option<String>`
+/// returns copy through linear memory with a glue function and a free each).
+pub(crate) fn opt_str(v: Option<&str>) -> JsValue {
+    v.map_or(JsValue::UNDEFINED, JsValue::from_str)
+}
+
 /// Project roles of the token, or the roles of `tenant`.
 #[wasm_bindgen(js_name = getJwtRoles, unchecked_return_type = "string[]")]
 pub fn get_jwt_roles(
@@ -133,11 +139,11 @@ pub fn get_tenants(
 }
 
 /// The selected tenant (`dct`), if any.
-#[wasm_bindgen(js_name = getCurrentTenant)]
+#[wasm_bindgen(js_name = getCurrentTenant, unchecked_return_type = "string | undefined")]
 pub fn get_current_tenant(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
-) -> Result<Option<String>, JsValue> {
-    Ok(decode(&jwt)?.current_tenant().map(str::to_string))
+) -> Result<JsValue, JsValue> {
+    Ok(opt_str(decode(&jwt)?.current_tenant()))
 }
 
 /// True for errors thrown or rejected by this SDK.

@@ -9,7 +9,7 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::client::now_ms;
-use crate::str_array;
+use crate::{opt_str, str_array};
 
 /// An immutable snapshot of a signed-in session. Claims are decoded, not verified:
 /// authorization decisions belong on the server.
@@ -31,15 +31,15 @@ fn parse_json(text: &str) -> JsValue {
 #[wasm_bindgen]
 impl Session {
     /// The session JWT, to send to your backend.
-    #[wasm_bindgen(getter, js_name = sessionJwt)]
-    pub fn session_jwt(&self) -> String {
-        self.data.session_jwt.clone()
+    #[wasm_bindgen(getter, js_name = sessionJwt, unchecked_return_type = "string")]
+    pub fn session_jwt(&self) -> JsValue {
+        JsValue::from_str(&self.data.session_jwt)
     }
 
     /// The refresh JWT, when the SDK holds one.
-    #[wasm_bindgen(getter, js_name = refreshJwt)]
-    pub fn refresh_jwt(&self) -> Option<String> {
-        self.data.refresh_jwt.clone()
+    #[wasm_bindgen(getter, js_name = refreshJwt, unchecked_return_type = "string | undefined")]
+    pub fn refresh_jwt(&self) -> JsValue {
+        opt_str(self.data.refresh_jwt.as_deref())
     }
 
     /// The user object from the sign-in response (not present on a session restored from storage).
@@ -52,9 +52,9 @@ impl Session {
     }
 
     /// The user id (`sub`, or `dsub` when present).
-    #[wasm_bindgen(getter, js_name = userId)]
-    pub fn user_id(&self) -> String {
-        self.data.user_id().to_string()
+    #[wasm_bindgen(getter, js_name = userId, unchecked_return_type = "string")]
+    pub fn user_id(&self) -> JsValue {
+        JsValue::from_str(self.data.user_id())
     }
 
     /// The decoded session JWT payload (not verified).
@@ -70,9 +70,15 @@ impl Session {
     }
 
     /// Refresh-token expiry in ms since the epoch, when known.
-    #[wasm_bindgen(getter, js_name = refreshExpiresAt)]
-    pub fn refresh_expires_at(&self) -> Option<f64> {
-        self.data.refresh_expires_at_ms().map(|v| v as f64)
+    #[wasm_bindgen(
+        getter,
+        js_name = refreshExpiresAt,
+        unchecked_return_type = "number | undefined"
+    )]
+    pub fn refresh_expires_at(&self) -> JsValue {
+        self.data
+            .refresh_expires_at_ms()
+            .map_or(JsValue::UNDEFINED, |v| JsValue::from_f64(v as f64))
     }
 
     /// Authentication methods used (`amr`), e.g. `["email", "mfa"]`.
@@ -94,9 +100,13 @@ impl Session {
     }
 
     /// The selected tenant (`dct`).
-    #[wasm_bindgen(getter, js_name = currentTenant)]
-    pub fn current_tenant(&self) -> Option<String> {
-        self.data.session.current_tenant().map(str::to_string)
+    #[wasm_bindgen(
+        getter,
+        js_name = currentTenant,
+        unchecked_return_type = "string | undefined"
+    )]
+    pub fn current_tenant(&self) -> JsValue {
+        opt_str(self.data.session.current_tenant())
     }
 
     /// Whether the session JWT has expired (judged with the clock-skew estimate).

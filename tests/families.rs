@@ -87,7 +87,7 @@ async fn magic_link_sign_up_or_in_verify_and_reused_token_fails() {
     let session = ok(d.magic_link().verify(s(&token))).await;
     assert!(amr(&session).contains(&"email".to_string()));
     assert_eq!(
-        d.session().unwrap().session_jwt(),
+        d.session().unwrap().session_jwt().as_string().unwrap(),
         get_str(&session, "sessionJwt").unwrap()
     );
     assert_eq!(
@@ -548,7 +548,7 @@ async fn select_tenant_my_tenants_and_history() {
     assert_eq!(requests().await.length(), before);
 
     sign_in_email(&d, &login).await;
-    assert_eq!(d.session().unwrap().current_tenant(), None);
+    assert_eq!(d.session().unwrap().current_tenant().as_string(), None);
     let none = ok(d.my_tenants(JsValue::TRUE)).await;
     assert_eq!(
         get(&none, "tenants").dyn_into::<Array>().unwrap().length(),
@@ -556,7 +556,10 @@ async fn select_tenant_my_tenants_and_history() {
     );
     let session = ok(d.select_tenant(s(&t1))).await;
     assert_eq!(get_str(&session, "currentTenant"), Some(t1.clone()));
-    assert_eq!(d.session().unwrap().current_tenant(), Some(t1.clone()));
+    assert_eq!(
+        d.session().unwrap().current_tenant().as_string(),
+        Some(t1.clone())
+    );
     assert_eq!(
         ls_get(&format!("{prefix}DS")),
         get_str(&session, "sessionJwt")
@@ -574,7 +577,10 @@ async fn select_tenant_my_tenants_and_history() {
     // A tenant the user is not a member of.
     let e = err(d.select_tenant(s("T-not-mine"))).await;
     assert_descope_error(&e, "unauthenticated", Some("E062110"));
-    assert_eq!(d.session().unwrap().current_tenant(), Some(t1.clone()));
+    assert_eq!(
+        d.session().unwrap().current_tenant().as_string(),
+        Some(t1.clone())
+    );
     let hist: Array = ok(d.history()).await.dyn_into().unwrap();
     assert!(hist.length() >= 2);
     let first = hist.get(0);

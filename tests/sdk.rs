@@ -55,7 +55,7 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
         Some(false)
     );
     // Current, persisted under the prefixed Descope web SDK keys, announced once.
-    assert_eq!(d.session().unwrap().session_jwt(), jwt);
+    assert_eq!(d.session().unwrap().session_jwt().as_string().unwrap(), jwt);
     assert_eq!(
         ls_get(&format!("{prefix}DS")).as_deref(),
         Some(jwt.as_str())
@@ -187,10 +187,10 @@ async fn storage_is_restored_by_a_new_instance_with_a_restored_event() {
     // Restored synchronously at construction (no network)...
     let restored = b.session().expect("restored");
     assert_eq!(
-        restored.session_jwt(),
+        restored.session_jwt().as_string().unwrap(),
         get_str(&session, "sessionJwt").unwrap()
     );
-    assert_eq!(Some(restored.user_id()), get_str(&session, "userId"));
+    assert_eq!(restored.user_id().as_string(), get_str(&session, "userId"));
     // ...and announced in a microtask to listeners added right after the constructor.
     pause(0).await;
     assert_eq!(event_types(&rec), vec!["restored"]);
@@ -587,7 +587,7 @@ async fn me_returns_the_user_and_headers_are_sent() {
     assert_eq!(&sid[4..5], "-");
     assert_eq!(&sid[23..24], "-");
     let auth = get_str(&h, "authorization").unwrap();
-    assert!(auth.starts_with(&format!("Bearer {}:", d.project_id())));
+    assert!(auth.starts_with(&format!("Bearer {}:", d.project_id().as_string().unwrap())));
 }
 
 #[wasm_bindgen_test]
@@ -604,7 +604,7 @@ async fn update_email_and_phone_with_a_session() {
             .find(|e| get_str(e, "path").as_deref() == Some(path))
             .expect("request sent");
         let auth = get_str(&get(&e, "headers"), "authorization").unwrap();
-        assert!(auth.starts_with(&format!("Bearer {}:", d.project_id())));
+        assert!(auth.starts_with(&format!("Bearer {}:", d.project_id().as_string().unwrap())));
         assert_eq!(
             get_str(&get(&e, "body"), "loginId").as_deref(),
             Some(login.as_str())
@@ -753,7 +753,10 @@ fn jwt_helpers_have_descope_js_meaning() {
         vec!["T1", "T2"]
     );
     assert_eq!(
-        descope_wasm::get_current_tenant(s(&t)).unwrap().as_deref(),
+        descope_wasm::get_current_tenant(s(&t))
+            .unwrap()
+            .as_string()
+            .as_deref(),
         Some("T1")
     );
     let old = fake_jwt(&json(r#"{"exp":1000000000}"#));
@@ -915,7 +918,7 @@ async fn f16_token_rotated_by_another_instance_is_adopted_without_logout() {
     let refreshed = res.expect("b adopted the rotated token and refreshed");
     assert_eq!(
         get_str(&refreshed, "userId"),
-        Some(a.session().unwrap().user_id())
+        a.session().unwrap().user_id().as_string()
     );
     assert_eq!(
         count_path(&requests().await, "/v1/auth/refresh") - before,

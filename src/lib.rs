@@ -116,18 +116,22 @@ pub(crate) fn opt_str(v: Option<&str>) -> JsValue {
 #[wasm_bindgen(js_name = getJwtRoles, unchecked_return_type = "string[]")]
 pub fn get_jwt_roles(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
-    tenant: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
 ) -> Result<js_sys::Array, JsValue> {
-    Ok(str_array(decode(&jwt)?.roles(tenant.as_deref())))
+    Ok(str_array(
+        decode(&jwt)?.roles(tenant.as_string().as_deref()),
+    ))
 }
 
 /// Project permissions of the token, or the permissions of `tenant`.
 #[wasm_bindgen(js_name = getJwtPermissions, unchecked_return_type = "string[]")]
 pub fn get_jwt_permissions(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
-    tenant: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
 ) -> Result<js_sys::Array, JsValue> {
-    Ok(str_array(decode(&jwt)?.permissions(tenant.as_deref())))
+    Ok(str_array(
+        decode(&jwt)?.permissions(tenant.as_string().as_deref()),
+    ))
 }
 
 /// Tenant ids of the token's `tenants` claim.

@@ -117,13 +117,19 @@ impl Session {
 
     /// Project roles, or a tenant's roles.
     #[wasm_bindgen(unchecked_return_type = "string[]")]
-    pub fn roles(&self, tenant: Option<String>) -> Array {
-        str_array(self.data.session.roles(tenant.as_deref()))
+    pub fn roles(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
+    ) -> Array {
+        str_array(self.data.session.roles(tenant.as_string().as_deref()))
     }
 
     /// Project permissions, or a tenant's permissions.
     #[wasm_bindgen(unchecked_return_type = "string[]")]
-    pub fn permissions(&self, tenant: Option<String>) -> Array {
-        str_array(self.data.session.permissions(tenant.as_deref()))
+    pub fn permissions(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
+    ) -> Array {
+        str_array(self.data.session.permissions(tenant.as_string().as_deref()))
     }
 }

@@ -736,18 +736,18 @@ fn jwt_helpers_have_descope_js_meaning() {
     assert_eq!(get_str(&claims, "sub").as_deref(), Some("U1"));
     assert!(!descope_wasm::is_jwt_expired(s(&t)).unwrap());
     assert_eq!(
-        strs(descope_wasm::get_jwt_roles(s(&t), None).unwrap()),
+        strs(descope_wasm::get_jwt_roles(s(&t), JsValue::UNDEFINED).unwrap()),
         vec!["admin"]
     );
     assert_eq!(
-        strs(descope_wasm::get_jwt_roles(s(&t), Some("T1".into())).unwrap()),
+        strs(descope_wasm::get_jwt_roles(s(&t), s("T1")).unwrap()),
         vec!["tr"]
     );
     assert_eq!(
-        strs(descope_wasm::get_jwt_permissions(s(&t), Some("T1".into())).unwrap()),
+        strs(descope_wasm::get_jwt_permissions(s(&t), s("T1")).unwrap()),
         vec!["tp"]
     );
-    assert!(strs(descope_wasm::get_jwt_permissions(s(&t), Some("T2".into())).unwrap()).is_empty());
+    assert!(strs(descope_wasm::get_jwt_permissions(s(&t), s("T2")).unwrap()).is_empty());
     assert_eq!(
         strs(descope_wasm::get_tenants(s(&t)).unwrap()),
         vec!["T1", "T2"]

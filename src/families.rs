@@ -8,7 +8,9 @@ use alloc::rc::Rc;
 
 use descope_core::links::{self, SignOp};
 use descope_core::poll::{self, PollTiming};
-use descope_core::request::{self, DeliveryMethod, Request};
+use descope_core::request::{
+    self, DeliveryMethod, LoginOptions, Request, SignUpUser, UpdateOptions,
+};
 use descope_core::shape::{self, Shape};
 use descope_core::tenant::{self, TenantSelector};
 use descope_core::Error;
@@ -247,165 +249,259 @@ pub(crate) fn go(inner: &Rc<Inner>, call: Call, args: &[Option<&JsValue>]) -> Pr
     inner.start(op(call, args))
 }
 
-/// Argument `i` as a string (out of line: it is used some forty times).
-#[inline(never)]
-fn text_at(args: &[Option<&JsValue>], i: usize, name: &str) -> Result<String, Error> {
-    match args.get(i).copied().flatten() {
-        Some(v) => str_arg(v, name),
-        None => str_arg(&JsValue::UNDEFINED, name),
+/// The arguments of one call, read in order. The first bad argument's error is kept and the
+/// readers after it return placeholders without reading anything, so each call checks once
+/// ([`Args::then`]) instead of returning early at every argument (each early return repeated the
+/// drops of everything read before it).
+struct Args<'a> {
+    v: &'a [Option<&'a JsValue>],
+    err: Option<Error>,
+}
+
+impl<'a> Args<'a> {
+    fn arg(&self, i: usize) -> Option<&'a JsValue> {
+        self.v.get(i).copied().flatten()
+    }
+
+    /// `r`'s value, or `T::default()` after recording its error; nothing is read after an error.
+    #[inline(never)]
+    fn read<T: Default>(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(Option<&'a JsValue>) -> Result<T, Error>,
+    ) -> T {
+        if self.err.is_some() {
+            return T::default();
+        }
+        f(self.arg(i)).unwrap_or_else(|e| {
+            self.err = Some(e);
+            T::default()
+        })
+    }
+
+    /// Argument `i` as a string.
+    fn text(&mut self, i: usize, name: &str) -> String {
+        self.read(i, |v| str_arg(v.unwrap_or(&JsValue::UNDEFINED), name))
+    }
+
+    fn opt_text(&mut self, i: usize, name: &str) -> Option<String> {
+        self.read(i, |v| opt_str_arg(v, name))
+    }
+
+    fn method(&mut self, parse: fn(&str) -> Result<DeliveryMethod, Error>) -> DeliveryMethod {
+        self.read(0, |v| {
+            parse(&v.and_then(JsValue::as_string).unwrap_or_default()).map(Some)
+        })
+        .unwrap_or(DeliveryMethod::Email)
+    }
+
+    fn user(&mut self, i: usize) -> Option<SignUpUser> {
+        self.read(i, sign_up_user)
+    }
+
+    fn login(&mut self, i: usize) -> LoginOptions {
+        self.read(i, login_options)
+    }
+
+    fn update(&mut self, i: usize) -> UpdateOptions {
+        self.read(i, update_options)
+    }
+
+    /// `f()` when every argument read well, else the first argument error.
+    fn then<T>(&mut self, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        match self.err.take() {
+            Some(e) => Err(e),
+            None => f(),
+        }
     }
 }
 
 fn op(call: Call, args: &[Option<&JsValue>]) -> Result<Op, Error> {
-    let arg = |i: usize| args.get(i).copied().flatten();
-    let text = |i: usize, name: &str| text_at(args, i, name);
-    let opt_text = |i: usize, name: &str| opt_str_arg(arg(i), name);
-    let method = |i: usize| arg(i).and_then(JsValue::as_string).unwrap_or_default();
-    let shaped = |r: Request, shape: Shape| Op::Family(FamilyOp::Shaped(r, shape));
-    let wait = |r: Request, pending: &'static str| -> Result<Op, Error> {
-        let (t, signal) = wait_args(arg(1))?;
-        Ok(Op::Family(FamilyOp::Wait(r, t, pending, signal)))
+    let mut a = Args { v: args, err: None };
+    let shaped = |shape: Shape| move |r: Request| Op::Family(FamilyOp::Shaped(r, shape));
+    let void = |r: Request| Op::Family(FamilyOp::Void(r));
+    let wait = |pending: &'static str| {
+        move |r: Request| -> Result<Op, Error> {
+            let (t, signal) = wait_args(args.get(1).copied().flatten())?;
+            Ok(Op::Family(FamilyOp::Wait(r, t, pending, signal)))
+        }
     };
-    Ok(match call {
+    // Every arm reads its arguments, then builds: the temporaries are dropped once, at the end
+    // of the arm, whatever the outcome.
+    match call {
         Call::OtpSign(o) => {
-            let m = DeliveryMethod::parse(&method(0))?;
-            let id = text(1, "loginId")?;
-            let user = sign_up_user(arg(2))?;
-            let opts = login_options(arg(3))?;
-            Op::Masked(match o {
+            let m = a.method(DeliveryMethod::parse);
+            let id = a.text(1, "loginId");
+            let user = a.user(2);
+            let opts = a.login(3);
+            a.then(|| match o {
                 SignOp::SignUp => request::otp_sign_up(m, &id, user.as_ref(), &opts),
                 SignOp::SignIn => request::otp_sign_in(m, &id, &opts),
                 SignOp::SignUpOrIn => request::otp_sign_up_or_in(m, &id, &opts),
-            }?)
+            })
+            .map(Op::Masked)
         }
-        Call::OtpVerify => Op::SignIn(request::otp_verify(
-            DeliveryMethod::parse(&method(0))?,
-            &text(1, "loginId")?,
-            &text(2, "code")?,
-        )?),
-        Call::OtpUpdateEmail => Op::Masked(request::otp_update_email(
-            &text(0, "loginId")?,
-            &text(1, "email")?,
-            &update_options(arg(2))?,
-        )?),
-        Call::OtpUpdatePhone => Op::Masked(request::otp_update_phone(
-            DeliveryMethod::parse_phone(&method(0))?,
-            &text(1, "loginId")?,
-            &text(2, "phone")?,
-            &update_options(arg(3))?,
-        )?),
-        Call::MagicSign(o) => Op::Masked(links::magic_link_sign(
-            o,
-            DeliveryMethod::parse_link(&method(0))?,
-            &text(1, "loginId")?,
-            opt_text(2, "redirectUrl")?.as_deref(),
-            sign_up_user(arg(3))?.as_ref(),
-            &login_options(arg(4))?,
-        )?),
-        Call::MagicVerify => Op::SignIn(links::magic_link_verify(&text(0, "token")?)?),
-        Call::MagicUpdateEmail => Op::Masked(links::magic_link_update_email(
-            &text(0, "loginId")?,
-            &text(1, "email")?,
-            opt_text(2, "redirectUrl")?.as_deref(),
-            &update_options(arg(3))?,
-        )?),
-        Call::MagicUpdatePhone => Op::Masked(links::magic_link_update_phone(
-            DeliveryMethod::parse_link_phone(&method(0))?,
-            &text(1, "loginId")?,
-            &text(2, "phone")?,
-            opt_text(3, "redirectUrl")?.as_deref(),
-            &update_options(arg(4))?,
-        )?),
-        Call::EnchantedSign(o) => shaped(
-            links::enchanted_link_sign(
-                o,
-                &text(0, "loginId")?,
-                opt_text(1, "redirectUrl")?.as_deref(),
-                sign_up_user(arg(2))?.as_ref(),
-                &login_options(arg(3))?,
-            )?,
-            shape::PENDING_LINK,
-        ),
-        Call::EnchantedVerify => Op::Family(FamilyOp::Void(links::enchanted_link_verify(&text(
-            0, "token",
-        )?)?)),
-        Call::EnchantedWait => wait(
-            links::enchanted_link_pending(&text(0, "pendingRef")?)?,
-            poll::ENCHANTED_LINK_PENDING,
-        )?,
-        Call::NotpSign(o) => shaped(
-            links::notp_sign(
-                o,
-                opt_text(0, "loginId")?.as_deref(),
-                sign_up_user(arg(1))?.as_ref(),
-                &login_options(arg(2))?,
-            )?,
-            shape::PENDING_NOTP,
-        ),
-        Call::NotpWait => wait(
-            links::notp_pending(&text(0, "pendingRef")?)?,
-            poll::NOTP_PENDING,
-        )?,
-        Call::OAuthStart => shaped(
-            oauth::oauth_start(
-                &text(0, "provider")?,
-                opt_text(1, "redirectUrl")?.as_deref(),
-                &login_options(arg(2))?,
-            )?,
-            shape::URL,
-        ),
-        Call::SsoStart => shaped(
-            oauth::sso_start(
-                &text(0, "tenant")?,
-                opt_text(1, "redirectUrl")?.as_deref(),
-                &login_options(arg(2))?,
-            )?,
-            shape::URL,
-        ),
-        Call::OAuthExchange => Op::SignIn(oauth::oauth_exchange(&text(0, "code")?)?),
-        Call::SsoExchange => Op::SignIn(oauth::sso_exchange(&text(0, "code")?)?),
-        Call::TotpSignUp => shaped(
-            totp::totp_sign_up(&text(0, "loginId")?, sign_up_user(arg(1))?.as_ref())?,
-            shape::TOTP,
-        ),
-        Call::TotpVerify => Op::SignIn(totp::totp_verify(
-            &text(0, "loginId")?,
-            &text(1, "code")?,
-            &login_options(arg(2))?,
-        )?),
-        Call::TotpUpdate => shaped(totp::totp_update(&text(0, "loginId")?)?, shape::TOTP),
-        Call::PasswordSignUp => Op::SignIn(password::password_sign_up(
-            &text(0, "loginId")?,
-            &text(1, "password")?,
-            sign_up_user(arg(2))?.as_ref(),
-            &login_options(arg(3))?,
-        )?),
-        Call::PasswordSignIn => Op::SignIn(password::password_sign_in(
-            &text(0, "loginId")?,
-            &text(1, "password")?,
-            &login_options(arg(2))?,
-        )?),
-        Call::PasswordReplace => Op::SignIn(password::password_replace(
-            &text(0, "loginId")?,
-            &text(1, "oldPassword")?,
-            &text(2, "newPassword")?,
-        )?),
-        Call::PasswordSendReset => shaped(
-            password::password_send_reset(
-                &text(0, "loginId")?,
-                opt_text(1, "redirectUrl")?.as_deref(),
-            )?,
-            shape::RESET,
-        ),
-        Call::PasswordUpdate => Op::Family(FamilyOp::Void(password::password_update(
-            &text(0, "loginId")?,
-            &text(1, "newPassword")?,
-        )?)),
-        Call::PasswordPolicy => shaped(password::password_policy(), shape::POLICY),
-        Call::SelectTenant => Op::SignIn(tenant::select_tenant(&text(0, "tenantId")?)?),
-        Call::MyTenants => shaped(my_tenants_request(arg(0))?, shape::TENANTS),
-        Call::History => shaped(tenant::history(), shape::HISTORY),
-    })
+        Call::OtpVerify => {
+            let m = a.method(DeliveryMethod::parse);
+            let id = a.text(1, "loginId");
+            let code = a.text(2, "code");
+            a.then(|| request::otp_verify(m, &id, &code))
+                .map(Op::SignIn)
+        }
+        Call::OtpUpdateEmail => {
+            let id = a.text(0, "loginId");
+            let email = a.text(1, "email");
+            let opts = a.update(2);
+            a.then(|| request::otp_update_email(&id, &email, &opts))
+                .map(Op::Masked)
+        }
+        Call::OtpUpdatePhone => {
+            let m = a.method(DeliveryMethod::parse_phone);
+            let id = a.text(1, "loginId");
+            let phone = a.text(2, "phone");
+            let opts = a.update(3);
+            a.then(|| request::otp_update_phone(m, &id, &phone, &opts))
+                .map(Op::Masked)
+        }
+        Call::MagicSign(o) => {
+            let m = a.method(DeliveryMethod::parse_link);
+            let id = a.text(1, "loginId");
+            let uri = a.opt_text(2, "redirectUrl");
+            let user = a.user(3);
+            let opts = a.login(4);
+            a.then(|| links::magic_link_sign(o, m, &id, uri.as_deref(), user.as_ref(), &opts))
+                .map(Op::Masked)
+        }
+        Call::MagicVerify => {
+            let token = a.text(0, "token");
+            a.then(|| links::magic_link_verify(&token)).map(Op::SignIn)
+        }
+        Call::MagicUpdateEmail => {
+            let id = a.text(0, "loginId");
+            let email = a.text(1, "email");
+            let uri = a.opt_text(2, "redirectUrl");
+            let opts = a.update(3);
+            a.then(|| links::magic_link_update_email(&id, &email, uri.as_deref(), &opts))
+                .map(Op::Masked)
+        }
+        Call::MagicUpdatePhone => {
+            let m = a.method(DeliveryMethod::parse_link_phone);
+            let id = a.text(1, "loginId");
+            let phone = a.text(2, "phone");
+            let uri = a.opt_text(3, "redirectUrl");
+            let opts = a.update(4);
+            a.then(|| links::magic_link_update_phone(m, &id, &phone, uri.as_deref(), &opts))
+                .map(Op::Masked)
+        }
+        Call::EnchantedSign(o) => {
+            let id = a.text(0, "loginId");
+            let uri = a.opt_text(1, "redirectUrl");
+            let user = a.user(2);
+            let opts = a.login(3);
+            a.then(|| links::enchanted_link_sign(o, &id, uri.as_deref(), user.as_ref(), &opts))
+                .map(shaped(shape::PENDING_LINK))
+        }
+        Call::EnchantedVerify => {
+            let token = a.text(0, "token");
+            a.then(|| links::enchanted_link_verify(&token)).map(void)
+        }
+        Call::EnchantedWait => {
+            let r = a.text(0, "pendingRef");
+            a.then(|| links::enchanted_link_pending(&r))
+                .and_then(wait(poll::ENCHANTED_LINK_PENDING))
+        }
+        Call::NotpSign(o) => {
+            let id = a.opt_text(0, "loginId");
+            let user = a.user(1);
+            let opts = a.login(2);
+            a.then(|| links::notp_sign(o, id.as_deref(), user.as_ref(), &opts))
+                .map(shaped(shape::PENDING_NOTP))
+        }
+        Call::NotpWait => {
+            let r = a.text(0, "pendingRef");
+            a.then(|| links::notp_pending(&r))
+                .and_then(wait(poll::NOTP_PENDING))
+        }
+        Call::OAuthStart => {
+            let provider = a.text(0, "provider");
+            let uri = a.opt_text(1, "redirectUrl");
+            let opts = a.login(2);
+            a.then(|| oauth::oauth_start(&provider, uri.as_deref(), &opts))
+                .map(shaped(shape::URL))
+        }
+        Call::SsoStart => {
+            let tenant = a.text(0, "tenant");
+            let uri = a.opt_text(1, "redirectUrl");
+            let opts = a.login(2);
+            a.then(|| oauth::sso_start(&tenant, uri.as_deref(), &opts))
+                .map(shaped(shape::URL))
+        }
+        Call::OAuthExchange => {
+            let code = a.text(0, "code");
+            a.then(|| oauth::oauth_exchange(&code)).map(Op::SignIn)
+        }
+        Call::SsoExchange => {
+            let code = a.text(0, "code");
+            a.then(|| oauth::sso_exchange(&code)).map(Op::SignIn)
+        }
+        Call::TotpSignUp => {
+            let id = a.text(0, "loginId");
+            let user = a.user(1);
+            a.then(|| totp::totp_sign_up(&id, user.as_ref()))
+                .map(shaped(shape::TOTP))
+        }
+        Call::TotpVerify => {
+            let id = a.text(0, "loginId");
+            let code = a.text(1, "code");
+            let opts = a.login(2);
+            a.then(|| totp::totp_verify(&id, &code, &opts))
+                .map(Op::SignIn)
+        }
+        Call::TotpUpdate => {
+            let id = a.text(0, "loginId");
+            a.then(|| totp::totp_update(&id)).map(shaped(shape::TOTP))
+        }
+        Call::PasswordSignUp => {
+            let id = a.text(0, "loginId");
+            let pw = a.text(1, "password");
+            let user = a.user(2);
+            let opts = a.login(3);
+            a.then(|| password::password_sign_up(&id, &pw, user.as_ref(), &opts))
+                .map(Op::SignIn)
+        }
+        Call::PasswordSignIn => {
+            let id = a.text(0, "loginId");
+            let pw = a.text(1, "password");
+            let opts = a.login(2);
+            a.then(|| password::password_sign_in(&id, &pw, &opts))
+                .map(Op::SignIn)
+        }
+        Call::PasswordReplace => {
+            let id = a.text(0, "loginId");
+            let old = a.text(1, "oldPassword");
+            let new = a.text(2, "newPassword");
+            a.then(|| password::password_replace(&id, &old, &new))
+                .map(Op::SignIn)
+        }
+        Call::PasswordSendReset => {
+            let id = a.text(0, "loginId");
+            let uri = a.opt_text(1, "redirectUrl");
+            a.then(|| password::password_send_reset(&id, uri.as_deref()))
+                .map(shaped(shape::RESET))
+        }
+        Call::PasswordUpdate => {
+            let id = a.text(0, "loginId");
+            let new = a.text(1, "newPassword");
+            a.then(|| password::password_update(&id, &new)).map(void)
+        }
+        Call::PasswordPolicy => Ok(shaped(shape::POLICY)(password::password_policy())),
+        Call::SelectTenant => {
+            let id = a.text(0, "tenantId");
+            a.then(|| tenant::select_tenant(&id)).map(Op::SignIn)
+        }
+        Call::MyTenants => my_tenants_request(a.arg(0)).map(shaped(shape::TENANTS)),
+        Call::History => Ok(shaped(shape::HISTORY)(tenant::history())),
+    }
 }
 
 fn my_tenants_request(selector: Option<&JsValue>) -> Result<Request, Error> {

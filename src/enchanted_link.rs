@@ -10,8 +10,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call, OptStringJs, WaitOptionsJs};
-use crate::types::{LoginOptionsJs, SignUpUserJs};
+use crate::families::{go, Call};
 
 /// Enchanted-link sign-in: an email link signs in the page that is waiting for it.
 #[wasm_bindgen]
@@ -36,18 +35,19 @@ impl EnchantedLink {
     pub fn sign_up(
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        user: Option<SignUpUserJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignUpUser | null")] user: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::EnchantedSign(SignOp::SignUp),
             &[
                 Some(&login_id),
-                redirect_url.as_deref(),
-                user.as_deref(),
-                options.as_deref(),
+                Some(&redirect_url),
+                Some(&user),
+                Some(&options),
             ],
         )
     }
@@ -57,18 +57,14 @@ impl EnchantedLink {
     pub fn sign_in(
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::EnchantedSign(SignOp::SignIn),
-            &[
-                Some(&login_id),
-                redirect_url.as_deref(),
-                None,
-                options.as_deref(),
-            ],
+            &[Some(&login_id), Some(&redirect_url), None, Some(&options)],
         )
     }
 
@@ -77,18 +73,14 @@ impl EnchantedLink {
     pub fn sign_up_or_in(
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::EnchantedSign(SignOp::SignUpOrIn),
-            &[
-                Some(&login_id),
-                redirect_url.as_deref(),
-                None,
-                options.as_deref(),
-            ],
+            &[Some(&login_id), Some(&redirect_url), None, Some(&options)],
         )
     }
 
@@ -115,12 +107,12 @@ impl EnchantedLink {
     pub fn wait_for_session(
         &self,
         #[wasm_bindgen(js_name = pendingRef, unchecked_param_type = "string")] pending_ref: JsValue,
-        opts: Option<WaitOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions | null")] opts: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::EnchantedWait,
-            &[Some(&pending_ref), opts.as_deref()],
+            &[Some(&pending_ref), Some(&opts)],
         )
     }
 }

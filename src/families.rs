@@ -113,9 +113,6 @@ export interface LoginHistoryEntry {
 
 #[wasm_bindgen]
 extern "C" {
-    /// An optional string parameter.
-    #[wasm_bindgen(typescript_type = "string")]
-    pub type OptStringJs;
     #[wasm_bindgen(typescript_type = "LinkMethod")]
     pub type LinkMethodJs;
     #[wasm_bindgen(typescript_type = "\"sms\" | \"whatsapp\"")]

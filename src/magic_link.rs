@@ -10,8 +10,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call, LinkMethodJs, LinkPhoneMethodJs, OptStringJs};
-use crate::types::{LoginOptionsJs, SignUpUserJs, UpdateOptionsJs};
+use crate::families::{go, Call, LinkMethodJs, LinkPhoneMethodJs};
 
 /// Magic-link sign-in: a one-click link is sent by email, SMS or WhatsApp.
 #[wasm_bindgen]
@@ -38,9 +37,10 @@ impl MagicLink {
         &self,
         method: LinkMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        user: Option<SignUpUserJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignUpUser | null")] user: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
@@ -48,9 +48,9 @@ impl MagicLink {
             &[
                 Some(&method),
                 Some(&login_id),
-                redirect_url.as_deref(),
-                user.as_deref(),
-                options.as_deref(),
+                Some(&redirect_url),
+                Some(&user),
+                Some(&options),
             ],
         )
     }
@@ -65,8 +65,9 @@ impl MagicLink {
         &self,
         method: LinkMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
@@ -74,9 +75,9 @@ impl MagicLink {
             &[
                 Some(&method),
                 Some(&login_id),
-                redirect_url.as_deref(),
+                Some(&redirect_url),
                 None,
-                options.as_deref(),
+                Some(&options),
             ],
         )
     }
@@ -87,8 +88,9 @@ impl MagicLink {
         &self,
         method: LinkMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
@@ -96,9 +98,9 @@ impl MagicLink {
             &[
                 Some(&method),
                 Some(&login_id),
-                redirect_url.as_deref(),
+                Some(&redirect_url),
                 None,
-                options.as_deref(),
+                Some(&options),
             ],
         )
     }
@@ -125,8 +127,9 @@ impl MagicLink {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        options: Option<UpdateOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "UpdateOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
@@ -134,8 +137,8 @@ impl MagicLink {
             &[
                 Some(&login_id),
                 Some(&email),
-                redirect_url.as_deref(),
-                options.as_deref(),
+                Some(&redirect_url),
+                Some(&options),
             ],
         )
     }
@@ -150,8 +153,9 @@ impl MagicLink {
         method: LinkPhoneMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] phone: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        options: Option<UpdateOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "UpdateOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
@@ -160,8 +164,8 @@ impl MagicLink {
                 Some(&method),
                 Some(&login_id),
                 Some(&phone),
-                redirect_url.as_deref(),
-                options.as_deref(),
+                Some(&redirect_url),
+                Some(&options),
             ],
         )
     }

@@ -10,8 +10,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call, OptStringJs, WaitOptionsJs};
-use crate::types::{LoginOptionsJs, SignUpUserJs};
+use crate::families::{go, Call};
 
 /// WhatsApp "no-OTP" sign-in.
 #[wasm_bindgen]
@@ -31,14 +30,15 @@ impl Notp {
     #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<PendingNotp>")]
     pub fn sign_up(
         &self,
-        #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
-        user: Option<SignUpUserJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = loginId, unchecked_optional_param_type = "string | null")]
+        login_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignUpUser | null")] user: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::NotpSign(SignOp::SignUp),
-            &[login_id.as_deref(), user.as_deref(), options.as_deref()],
+            &[Some(&login_id), Some(&user), Some(&options)],
         )
     }
 
@@ -46,13 +46,14 @@ impl Notp {
     #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<PendingNotp>")]
     pub fn sign_in(
         &self,
-        #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = loginId, unchecked_optional_param_type = "string | null")]
+        login_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::NotpSign(SignOp::SignIn),
-            &[login_id.as_deref(), None, options.as_deref()],
+            &[Some(&login_id), None, Some(&options)],
         )
     }
 
@@ -60,13 +61,14 @@ impl Notp {
     #[wasm_bindgen(js_name = signUpOrIn, unchecked_return_type = "Promise<PendingNotp>")]
     pub fn sign_up_or_in(
         &self,
-        #[wasm_bindgen(js_name = loginId)] login_id: Option<OptStringJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = loginId, unchecked_optional_param_type = "string | null")]
+        login_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::NotpSign(SignOp::SignUpOrIn),
-            &[login_id.as_deref(), None, options.as_deref()],
+            &[Some(&login_id), None, Some(&options)],
         )
     }
 
@@ -76,12 +78,12 @@ impl Notp {
     pub fn wait_for_session(
         &self,
         #[wasm_bindgen(js_name = pendingRef, unchecked_param_type = "string")] pending_ref: JsValue,
-        opts: Option<WaitOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions | null")] opts: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::NotpWait,
-            &[Some(&pending_ref), opts.as_deref()],
+            &[Some(&pending_ref), Some(&opts)],
         )
     }
 }

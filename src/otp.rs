@@ -12,9 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
 use crate::families::{go, Call};
-use crate::types::{
-    DeliveryMethodJs, LoginOptionsJs, PhoneMethodJs, SignUpUserJs, UpdateOptionsJs,
-};
+use crate::types::{DeliveryMethodJs, PhoneMethodJs};
 
 pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -135,18 +133,13 @@ impl Otp {
         &self,
         method: DeliveryMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        user: Option<SignUpUserJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignUpUser | null")] user: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::OtpSign(SignOp::SignUp),
-            &[
-                Some(&method),
-                Some(&login_id),
-                user.as_deref(),
-                options.as_deref(),
-            ],
+            &[Some(&method), Some(&login_id), Some(&user), Some(&options)],
         )
     }
 
@@ -160,12 +153,12 @@ impl Otp {
         &self,
         method: DeliveryMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::OtpSign(SignOp::SignIn),
-            &[Some(&method), Some(&login_id), None, options.as_deref()],
+            &[Some(&method), Some(&login_id), None, Some(&options)],
         )
     }
 
@@ -175,12 +168,12 @@ impl Otp {
         &self,
         method: DeliveryMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::OtpSign(SignOp::SignUpOrIn),
-            &[Some(&method), Some(&login_id), None, options.as_deref()],
+            &[Some(&method), Some(&login_id), None, Some(&options)],
         )
     }
 
@@ -208,12 +201,12 @@ impl Otp {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
-        options: Option<UpdateOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "UpdateOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::OtpUpdateEmail,
-            &[Some(&login_id), Some(&email), options.as_deref()],
+            &[Some(&login_id), Some(&email), Some(&options)],
         )
     }
 
@@ -224,17 +217,12 @@ impl Otp {
         method: PhoneMethodJs,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] phone: JsValue,
-        options: Option<UpdateOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "UpdateOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::OtpUpdatePhone,
-            &[
-                Some(&method),
-                Some(&login_id),
-                Some(&phone),
-                options.as_deref(),
-            ],
+            &[Some(&method), Some(&login_id), Some(&phone), Some(&options)],
         )
     }
 }

@@ -8,8 +8,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call, OptStringJs};
-use crate::types::{LoginOptionsJs, SignUpUserJs};
+use crate::families::{go, Call};
 
 /// Password sign-in, reset and policy.
 #[wasm_bindgen]
@@ -34,8 +33,8 @@ impl Password {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
-        user: Option<SignUpUserJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignUpUser | null")] user: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
@@ -43,8 +42,8 @@ impl Password {
             &[
                 Some(&login_id),
                 Some(&password),
-                user.as_deref(),
-                options.as_deref(),
+                Some(&user),
+                Some(&options),
             ],
         )
     }
@@ -58,12 +57,12 @@ impl Password {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::PasswordSignIn,
-            &[Some(&login_id), Some(&password), options.as_deref()],
+            &[Some(&login_id), Some(&password), Some(&options)],
         )
     }
 
@@ -96,12 +95,13 @@ impl Password {
     pub fn send_reset(
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::PasswordSendReset,
-            &[Some(&login_id), redirect_url.as_deref()],
+            &[Some(&login_id), Some(&redirect_url)],
         )
     }
 

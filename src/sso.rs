@@ -8,8 +8,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call, OptStringJs};
-use crate::types::LoginOptionsJs;
+use crate::families::{go, Call};
 
 /// Enterprise SSO (SAML / OIDC) through Descope's redirect.
 #[wasm_bindgen]
@@ -34,13 +33,14 @@ impl Sso {
     pub fn start(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] tenant: JsValue,
-        #[wasm_bindgen(js_name = redirectUrl)] redirect_url: Option<OptStringJs>,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::SsoStart,
-            &[Some(&tenant), redirect_url.as_deref(), options.as_deref()],
+            &[Some(&tenant), Some(&redirect_url), Some(&options)],
         )
     }
 

@@ -8,7 +8,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
 use crate::families::{go, Call};
-use crate::types::{LoginOptionsJs, SignUpUserJs};
 
 /// Authenticator-app (TOTP) sign-in.
 #[wasm_bindgen]
@@ -32,12 +31,12 @@ impl Totp {
     pub fn sign_up(
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        user: Option<SignUpUserJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignUpUser | null")] user: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::TotpSignUp,
-            &[Some(&login_id), user.as_deref()],
+            &[Some(&login_id), Some(&user)],
         )
     }
 
@@ -51,12 +50,12 @@ impl Totp {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
-        options: Option<LoginOptionsJs>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
         go(
             &self.inner,
             Call::TotpVerify,
-            &[Some(&login_id), Some(&code), options.as_deref()],
+            &[Some(&login_id), Some(&code), Some(&options)],
         )
     }
 

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use descope_wasm::families::{LinkMethodJs, OptStringJs, WaitOptionsJs};
+use descope_wasm::families::{LinkMethodJs, WaitOptionsJs};
 use descope_wasm::types::SignUpUserJs;
 use descope_wasm::Descope;
 use js_sys::{Array, Object, Promise, Reflect};
@@ -21,8 +21,8 @@ fn s(v: &str) -> JsValue {
     JsValue::from_str(v)
 }
 
-fn url(v: &str) -> Option<OptStringJs> {
-    Some(s(v).unchecked_into())
+fn url(v: &str) -> JsValue {
+    s(v)
 }
 
 fn lm(m: &str) -> LinkMethodJs {
@@ -42,18 +42,14 @@ fn nsec(session: &JsValue, key: &str) -> Option<String> {
     get_str(&get(&get(session, "claims"), "nsec"), key)
 }
 
-fn wait_opts(
-    interval: u32,
-    timeout: u32,
-    signal: Option<&web_sys::AbortSignal>,
-) -> Option<WaitOptionsJs> {
+fn wait_opts(interval: u32, timeout: u32, signal: Option<&web_sys::AbortSignal>) -> JsValue {
     let o = Object::new();
     Reflect::set(&o, &s("pollIntervalMs"), &JsValue::from(interval)).unwrap();
     Reflect::set(&o, &s("timeoutMs"), &JsValue::from(timeout)).unwrap();
     if let Some(sig) = signal {
         Reflect::set(&o, &s("signal"), sig).unwrap();
     }
-    Some(JsValue::from(o).unchecked_into())
+    o.into()
 }
 
 async fn count(path: &str) -> usize {
@@ -72,10 +68,10 @@ async fn magic_link_sign_up_or_in_verify_and_reused_token_fails() {
     let (d, prefix) = client("").await;
     let login = unique_email();
     let back = format!("{EMU}/verify-here");
-    let masked = ok(d
-        .magic_link()
-        .sign_up_or_in(lm("email"), s(&login), url(&back), None))
-    .await;
+    let masked =
+        ok(d.magic_link()
+            .sign_up_or_in(lm("email"), s(&login), url(&back), JsValue::UNDEFINED))
+        .await;
     assert!(get_str(&masked, "maskedEmail").is_some_and(|m| m != login));
     let msg = last_message(&login).await;
     assert_eq!(get_str(&msg, "kind").as_deref(), Some("magiclink"));
@@ -106,9 +102,13 @@ async fn magic_link_sms_sign_up_and_method_checks() {
     let (d, _) = client("").await;
     let phone = unique_phone();
     let user: SignUpUserJs = json(r#"{"name":"Grace"}"#).unchecked_into();
-    let masked = ok(d
-        .magic_link()
-        .sign_up(lm("sms"), s(&phone), None, Some(user), None))
+    let masked = ok(d.magic_link().sign_up(
+        lm("sms"),
+        s(&phone),
+        JsValue::UNDEFINED,
+        JsValue::from(user),
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert!(get_str(&masked, "maskedPhone").is_some());
     let token = get_str(&last_message(&phone).await, "token").unwrap();
@@ -119,11 +119,20 @@ async fn magic_link_sms_sign_up_and_method_checks() {
         Some("Grace")
     );
     let before = requests().await.length();
-    let e = err(d.magic_link().sign_in(lm("voice"), s(&phone), None, None)).await;
+    let e = err(d.magic_link().sign_in(
+        lm("voice"),
+        s(&phone),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_descope_error(&e, "validation", Some("invalidMethod"));
-    let e = err(d
-        .magic_link()
-        .sign_in(lm("email"), s(&unique_email()), None, None))
+    let e = err(d.magic_link().sign_in(
+        lm("email"),
+        s(&unique_email()),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert_descope_error(&e, "api", Some("E062108"));
     assert_eq!(requests().await.length(), before + 1);
@@ -143,16 +152,20 @@ async fn f39_magic_link_bad_redirect_urls_rejected_before_the_network() {
         "http://evil.example/cb",
         "https://%65vil.example/",
     ] {
+        let e =
+            err(d
+                .magic_link()
+                .sign_up_or_in(lm("email"), s(&login), url(bad), JsValue::UNDEFINED))
+            .await;
+        assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
         let e = err(d
-            .magic_link()
-            .sign_up_or_in(lm("email"), s(&login), url(bad), None))
+            .enchanted_link()
+            .sign_in(s(&login), url(bad), JsValue::UNDEFINED))
         .await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
-        let e = err(d.enchanted_link().sign_in(s(&login), url(bad), None)).await;
+        let e = err(d.oauth().start(s("google"), url(bad), JsValue::UNDEFINED)).await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
-        let e = err(d.oauth().start(s("google"), url(bad), None)).await;
-        assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
-        let e = err(d.sso().start(s("T1"), url(bad), None)).await;
+        let e = err(d.sso().start(s("T1"), url(bad), JsValue::UNDEFINED)).await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
         let e = err(d.password().send_reset(s(&login), url(bad))).await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
@@ -166,11 +179,13 @@ async fn magic_link_stepup_mfa_and_custom_claims() {
     let login = unique_email();
     // Without a session, step-up is refused before any request.
     let before = requests().await.length();
-    let e =
-        err(d
-            .magic_link()
-            .sign_in(lm("email"), s(&login), None, options(r#"{"stepup":true}"#)))
-        .await;
+    let e = err(d.magic_link().sign_in(
+        lm("email"),
+        s(&login),
+        JsValue::UNDEFINED,
+        options(r#"{"stepup":true}"#),
+    ))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     assert_eq!(requests().await.length(), before);
 
@@ -178,7 +193,7 @@ async fn magic_link_stepup_mfa_and_custom_claims() {
     ok(d.magic_link().sign_in(
         lm("email"),
         s(&login),
-        None,
+        JsValue::UNDEFINED,
         options(r#"{"stepup":true,"customClaims":{"plan":"pro"}}"#),
     ))
     .await;
@@ -194,8 +209,12 @@ async fn magic_link_stepup_mfa_and_custom_claims() {
     assert_eq!(get(&stepped, "stepUp").as_bool(), Some(true));
     assert_eq!(nsec(&stepped, "plan").as_deref(), Some("pro"));
 
-    ok(d.magic_link()
-        .sign_in(lm("email"), s(&login), None, options(r#"{"mfa":true}"#)))
+    ok(d.magic_link().sign_in(
+        lm("email"),
+        s(&login),
+        JsValue::UNDEFINED,
+        options(r#"{"mfa":true}"#),
+    ))
     .await;
     let token = get_str(&last_message(&login).await, "token").unwrap();
     let mfa = ok(d.magic_link().verify(s(&token))).await;
@@ -208,16 +227,22 @@ async fn magic_link_update_email_needs_a_session_then_confirms() {
     let login = unique_email();
     let new_email = unique_email();
     let before = requests().await.length();
-    let e = err(d
-        .magic_link()
-        .update_email(s(&login), s(&new_email), None, None))
+    let e = err(d.magic_link().update_email(
+        s(&login),
+        s(&new_email),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     assert_eq!(requests().await.length(), before);
     sign_in_email(&d, &login).await;
-    let masked = ok(d
-        .magic_link()
-        .update_email(s(&login), s(&new_email), None, None))
+    let masked = ok(d.magic_link().update_email(
+        s(&login),
+        s(&new_email),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert!(get_str(&masked, "maskedEmail").is_some());
     let token = get_str(&last_message(&login).await, "token").unwrap();
@@ -236,7 +261,10 @@ async fn enchanted_link_sign_up_or_in_verify_and_wait_for_session() {
     let rec = recorder();
     d.on_session_change(listener(&rec)).unwrap();
     let login = unique_email();
-    let pending = ok(d.enchanted_link().sign_up_or_in(s(&login), None, None)).await;
+    let pending =
+        ok(d.enchanted_link()
+            .sign_up_or_in(s(&login), JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await;
     let pending_ref = get_str(&pending, "pendingRef").expect("pendingRef");
     assert!(get_str(&pending, "linkId").is_some_and(|l| !l.is_empty()));
     assert!(get_str(&pending, "maskedEmail").is_some());
@@ -266,7 +294,10 @@ async fn enchanted_link_sign_up_or_in_verify_and_wait_for_session() {
 async fn enchanted_link_wait_aborts_at_once() {
     let (d, _) = client("").await;
     let login = unique_email();
-    let pending = ok(d.enchanted_link().sign_up_or_in(s(&login), None, None)).await;
+    let pending =
+        ok(d.enchanted_link()
+            .sign_up_or_in(s(&login), JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await;
     let pending_ref = get_str(&pending, "pendingRef").unwrap();
     let ctl = web_sys::AbortController::new().unwrap();
     let waiting = d.enchanted_link().wait_for_session(
@@ -298,7 +329,10 @@ async fn enchanted_link_wait_aborts_at_once() {
 async fn enchanted_link_wait_times_out_without_a_tight_loop() {
     let (d, _) = client("").await;
     let login = unique_email();
-    let pending = ok(d.enchanted_link().sign_up_or_in(s(&login), None, None)).await;
+    let pending =
+        ok(d.enchanted_link()
+            .sign_up_or_in(s(&login), JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await;
     let pending_ref = get_str(&pending, "pendingRef").unwrap();
     let before = count("/v1/auth/enchantedlink/pending-session").await;
     let t0 = js_sys::Date::now();
@@ -320,7 +354,7 @@ async fn enchanted_link_wait_times_out_without_a_tight_loop() {
     assert_descope_error(&e, "api", Some("E011004"));
     let e = err(d.enchanted_link().wait_for_session(s(&pending_ref), {
         let o: WaitOptionsJs = json(r#"{"timeoutMs":"soon"}"#).unchecked_into();
-        Some(o)
+        JsValue::from(o)
     }))
     .await;
     assert_descope_error(&e, "validation", Some("invalidArgument"));
@@ -331,7 +365,10 @@ async fn enchanted_link_wait_times_out_without_a_tight_loop() {
 #[wasm_bindgen_test]
 async fn oauth_start_redirect_exchange_and_reused_code() {
     let (d, _) = client("").await;
-    let start = ok(d.oauth().start(s("github"), url(&landing()), None)).await;
+    let start = ok(d
+        .oauth()
+        .start(s("github"), url(&landing()), JsValue::UNDEFINED))
+    .await;
     let provider_url = get_str(&start, "url").expect("url");
     assert!(provider_url.contains("/emulator/oauth/authorize"));
     let back = follow(&provider_url).await;
@@ -346,7 +383,10 @@ async fn oauth_start_redirect_exchange_and_reused_code() {
     assert!(d.session().is_some());
     let e = err(d.oauth().exchange(s(&code))).await;
     assert_descope_error(&e, "unauthenticated", Some("E061401"));
-    let e = err(d.oauth().start(s(""), None, None)).await;
+    let e = err(d
+        .oauth()
+        .start(s(""), JsValue::UNDEFINED, JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "validation", Some("invalidArgument"));
 }
 
@@ -354,7 +394,10 @@ async fn oauth_start_redirect_exchange_and_reused_code() {
 async fn sso_start_redirect_exchange() {
     let (d, _) = client("").await;
     let tenant = format!("T{}", uid());
-    let start = ok(d.sso().start(s(&tenant), url(&landing()), None)).await;
+    let start = ok(d
+        .sso()
+        .start(s(&tenant), url(&landing()), JsValue::UNDEFINED))
+    .await;
     let provider_url = get_str(&start, "url").expect("url");
     assert!(provider_url.contains("/emulator/sso/authorize"));
     let back = follow(&provider_url).await;
@@ -362,7 +405,10 @@ async fn sso_start_redirect_exchange() {
     // An SSO code is not an OAuth code.
     let e = err(d.oauth().exchange(s(&code))).await;
     assert_descope_error(&e, "unauthenticated", Some("E061401"));
-    let start = ok(d.sso().start(s(&tenant), url(&landing()), None)).await;
+    let start = ok(d
+        .sso()
+        .start(s(&tenant), url(&landing()), JsValue::UNDEFINED))
+    .await;
     let back = follow(&get_str(&start, "url").unwrap()).await;
     let code = query_param(&back, "code").expect("code");
     let session = ok(d.sso().exchange(s(&code))).await;
@@ -376,7 +422,7 @@ async fn sso_start_redirect_exchange() {
 async fn totp_sign_up_verify_wrong_code_and_update() {
     let (d, _) = client("").await;
     let login = unique_email();
-    let r = ok(d.totp().sign_up(s(&login), None)).await;
+    let r = ok(d.totp().sign_up(s(&login), JsValue::UNDEFINED)).await;
     let prov = get_str(&r, "provisioningUrl").expect("provisioningUrl");
     assert!(prov.starts_with("otpauth://totp/"));
     assert!(get_str(&r, "image").is_some_and(|i| i.len() > 100));
@@ -385,10 +431,10 @@ async fn totp_sign_up_verify_wrong_code_and_update() {
     assert!(get(&r, "provisioningURL").is_undefined());
     let code = totp_code(&login).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let e = err(d.totp().verify(s(&login), s(wrong), None)).await;
+    let e = err(d.totp().verify(s(&login), s(wrong), JsValue::UNDEFINED)).await;
     assert_descope_error(&e, "unauthenticated", Some("E065102"));
     assert!(d.session().is_none());
-    let session = ok(d.totp().verify(s(&login), s(&code), None)).await;
+    let session = ok(d.totp().verify(s(&login), s(&code), JsValue::UNDEFINED)).await;
     assert!(amr(&session).contains(&"totp".to_string()));
     let r2 = ok(d.totp().update(s(&login))).await;
     assert_ne!(get_str(&r2, "key"), Some(key));
@@ -411,23 +457,32 @@ async fn password_sign_up_sign_in_replace_policy_and_errors() {
     assert_eq!(get(&policy, "minLength").as_f64(), Some(8.0));
     assert_eq!(get(&policy, "uppercase").as_bool(), Some(true));
     assert_eq!(get(&policy, "nonAlphanumeric").as_bool(), Some(false));
-    let e = err(d.password().sign_up(s(&login), s("weak"), None, None)).await;
+    let e = err(d
+        .password()
+        .sign_up(s(&login), s("weak"), JsValue::UNDEFINED, JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "api", Some("E062905"));
     assert!(!get_str(&e, "description").unwrap().contains("weak"));
     let session = ok(d.password().sign_up(
         s(&login),
         s(&pw),
-        None,
+        JsValue::UNDEFINED,
         options(r#"{"customClaims":{"tier":"gold"}}"#),
     ))
     .await;
     assert_eq!(amr(&session), vec!["pwd".to_string()]);
     assert_eq!(nsec(&session, "tier").as_deref(), Some("gold"));
-    let e = err(d.password().sign_in(s(&login), s("Wrong1pass"), None)).await;
+    let e = err(d
+        .password()
+        .sign_in(s(&login), s("Wrong1pass"), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("E062901"));
-    let e = err(d.password().sign_in(s(&unique_email()), s(&pw), None)).await;
+    let e = err(d
+        .password()
+        .sign_in(s(&unique_email()), s(&pw), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "api", Some("E062108"));
-    ok(d.password().sign_in(s(&login), s(&pw), None)).await;
+    ok(d.password().sign_in(s(&login), s(&pw), JsValue::UNDEFINED)).await;
     // MFA on top of the password session.
     let mfa = ok(d
         .password()
@@ -439,8 +494,8 @@ async fn password_sign_up_sign_in_replace_policy_and_errors() {
     assert_descope_error(&e, "unauthenticated", Some("E062901"));
     let replaced = ok(d.password().replace(s(&login), s(&pw), s(&pw2))).await;
     assert!(get_str(&replaced, "sessionJwt").is_some());
-    ok(d.password().sign_in(s(&login), s(&pw2), None)).await;
-    let e = err(d.password().sign_in(s(&login), s(""), None)).await;
+    ok(d.password().sign_in(s(&login), s(&pw2), JsValue::UNDEFINED)).await;
+    let e = err(d.password().sign_in(s(&login), s(""), JsValue::UNDEFINED)).await;
     assert_descope_error(&e, "validation", Some("invalidPassword"));
 }
 
@@ -453,7 +508,9 @@ async fn password_reset_through_magic_link_then_update_and_no_password_in_logs()
     let d = Descope::new(cfg).unwrap();
     let login = unique_email();
     let pw = format!("Cc3{}", uid());
-    ok(d.password().sign_up(s(&login), s(&pw), None, None)).await;
+    ok(d.password()
+        .sign_up(s(&login), s(&pw), JsValue::UNDEFINED, JsValue::UNDEFINED))
+    .await;
     ok(d.logout()).await;
     let before = requests().await.length();
     let e = err(d.password().update(s(&login), s("Dd4newpass"))).await;
@@ -472,8 +529,8 @@ async fn password_reset_through_magic_link_then_update_and_no_password_in_logs()
     assert_descope_error(&e, "api", Some("E062905"));
     let v = ok(d.password().update(s(&login), s(&pw2))).await;
     assert!(v.is_undefined());
-    ok(d.password().sign_in(s(&login), s(&pw2), None)).await;
-    let e = err(d.password().sign_in(s(&login), s(&pw), None)).await;
+    ok(d.password().sign_in(s(&login), s(&pw2), JsValue::UNDEFINED)).await;
+    let e = err(d.password().sign_in(s(&login), s(&pw), JsValue::UNDEFINED)).await;
     assert_descope_error(&e, "unauthenticated", Some("E062901"));
     let lines: Array = get(&log, "lines").dyn_into().unwrap();
     assert!(lines.length() > 0);
@@ -493,7 +550,7 @@ async fn password_reset_through_magic_link_then_update_and_no_password_in_logs()
 async fn notp_sign_up_or_in_approve_and_wait_for_session() {
     let (d, _) = client("").await;
     let phone = unique_phone();
-    let p = ok(d.notp().sign_up_or_in(url(&phone), None)).await;
+    let p = ok(d.notp().sign_up_or_in(url(&phone), JsValue::UNDEFINED)).await;
     let pending_ref = get_str(&p, "pendingRef").expect("pendingRef");
     let redirect = get_str(&p, "redirectUrl").expect("redirectUrl");
     assert!(get_str(&p, "image").is_some_and(|i| i.len() > 100));
@@ -507,7 +564,7 @@ async fn notp_sign_up_or_in_approve_and_wait_for_session() {
     assert!(amr(&session).contains(&"whatsapp".to_string()));
     assert!(d.session().is_some());
     // Without a login id the emulator signs in its default WhatsApp user.
-    let p = ok(d.notp().sign_in(None, None)).await;
+    let p = ok(d.notp().sign_in(JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert!(get_str(&p, "pendingRef").is_some());
 }
 
@@ -602,8 +659,10 @@ async fn family_promises_after_dispose_reject_as_disposed() {
     d.dispose();
     let ps: Vec<Promise> = vec![
         d.magic_link().verify(s("x")),
-        d.enchanted_link().wait_for_session(s("x"), None),
-        d.oauth().start(s("google"), None, None),
+        d.enchanted_link()
+            .wait_for_session(s("x"), JsValue::UNDEFINED),
+        d.oauth()
+            .start(s("google"), JsValue::UNDEFINED, JsValue::UNDEFINED),
         d.password().policy(),
         d.history(),
     ];

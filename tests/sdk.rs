@@ -26,9 +26,12 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
     d.on_session_change(listener(&rec)).unwrap();
     let login = unique_email();
     let user: SignUpUserJs = json(r#"{"name":"Ada Lovelace"}"#).unchecked_into();
-    let masked = ok(d
-        .otp()
-        .sign_up(method("email"), s(&login), Some(user), None))
+    let masked = ok(d.otp().sign_up(
+        method("email"),
+        s(&login),
+        JsValue::from(user),
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert!(get_str(&masked, "maskedEmail").is_some_and(|m| !m.is_empty() && m != login));
     let code = latest_code(&login).await;
@@ -70,7 +73,13 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
         Some(true)
     );
     // Sign-up of an existing user fails with the server's code.
-    let e = err(d.otp().sign_up(method("email"), s(&login), None, None)).await;
+    let e = err(d.otp().sign_up(
+        method("email"),
+        s(&login),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_descope_error(&e, "api", Some("E062107"));
 }
 
@@ -78,11 +87,17 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
 async fn otp_sms_sign_up_or_in_then_sign_in() {
     let (d, _) = client("").await;
     let phone = unique_phone();
-    let masked = ok(d.otp().sign_up_or_in(method("sms"), s(&phone), None)).await;
+    let masked = ok(d
+        .otp()
+        .sign_up_or_in(method("sms"), s(&phone), JsValue::UNDEFINED))
+    .await;
     assert!(get_str(&masked, "maskedPhone").is_some());
     let code = latest_code(&phone).await;
     let s1 = ok(d.otp().verify(method("sms"), s(&phone), s(&code))).await;
-    let masked = ok(d.otp().sign_in(method("sms"), s(&phone), None)).await;
+    let masked = ok(d
+        .otp()
+        .sign_in(method("sms"), s(&phone), JsValue::UNDEFINED))
+    .await;
     assert!(get_str(&masked, "maskedPhone").is_some());
     let code2 = latest_code(&phone).await;
     let s2 = ok(d.otp().verify(method("sms"), s(&phone), s(&code2))).await;
@@ -95,7 +110,9 @@ async fn otp_sms_sign_up_or_in_then_sign_in() {
 async fn wrong_code_is_e061102_and_no_session() {
     let (d, _) = client("").await;
     let login = unique_email();
-    ok(d.otp().sign_up_or_in(method("email"), s(&login), None)).await;
+    ok(d.otp()
+        .sign_up_or_in(method("email"), s(&login), JsValue::UNDEFINED))
+    .await;
     let code = latest_code(&login).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let e = err(d.otp().verify(method("email"), s(&login), s(wrong))).await;
@@ -108,7 +125,10 @@ async fn wrong_code_is_e061102_and_no_session() {
 #[wasm_bindgen_test]
 async fn unknown_user_is_e062108() {
     let (d, _) = client("").await;
-    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    let e = err(d
+        .otp()
+        .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "api", Some("E062108"));
 }
 
@@ -116,19 +136,28 @@ async fn unknown_user_is_e062108() {
 async fn validation_errors_happen_before_the_network() {
     let (d, _) = client("").await;
     let before = requests().await.length();
-    let e = err(d.otp().sign_in(method("email"), s(""), None)).await;
+    let e = err(d.otp().sign_in(method("email"), s(""), JsValue::UNDEFINED)).await;
     assert_descope_error(&e, "validation", Some("emptyLoginId"));
-    let e = err(d.otp().sign_in(method("fax"), s("a@b.co"), None)).await;
+    let e = err(d
+        .otp()
+        .sign_in(method("fax"), s("a@b.co"), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "validation", Some("invalidMethod"));
-    let e = err(d.otp().sign_in(method("email"), JsValue::from(5), None)).await;
+    let e = err(d
+        .otp()
+        .sign_in(method("email"), JsValue::from(5), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "validation", None);
-    let e = err(d.otp().update_email(s("a@b.co"), s("not-an-email"), None)).await;
+    let e = err(d
+        .otp()
+        .update_email(s("a@b.co"), s("not-an-email"), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "validation", Some("invalidEmail"));
     let e = err(d.otp().update_phone(
         JsValue::from_str("sms").unchecked_into(),
         s("x"),
         s("555"),
-        None,
+        JsValue::UNDEFINED,
     ))
     .await;
     assert_descope_error(&e, "validation", Some("invalidPhone"));
@@ -146,7 +175,10 @@ async fn validation_errors_happen_before_the_network() {
 async fn f15_rate_limit_surfaces_retry_after_ms() {
     let (d, _) = client("").await;
     fault(r#"{"path":"/v1/auth/otp/signin/email","status":429,"retryAfter":"7","times":1}"#).await;
-    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    let e = err(d
+        .otp()
+        .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "rateLimited", Some("E130429"));
     assert_eq!(get(&e, "retryAfterMs").as_f64(), Some(7000.0));
     assert_eq!(get(&e, "status").as_f64(), Some(429.0));
@@ -159,8 +191,12 @@ async fn f15_rate_limit_surfaces_retry_after_ms() {
     set_config(r#"{"rateLimitPerMinute":1}"#).await;
     let mut limited = None;
     for _ in 0..3 {
-        if let Err(e) =
-            JsFuture::from(d.otp().sign_in(method("email"), s(&unique_email()), None)).await
+        if let Err(e) = JsFuture::from(d.otp().sign_in(
+            method("email"),
+            s(&unique_email()),
+            JsValue::UNDEFINED,
+        ))
+        .await
         {
             if get_str(&e, "kind").as_deref() == Some("rateLimited") {
                 limited = Some(e);
@@ -338,7 +374,10 @@ async fn step_up_without_session_is_unauthenticated_with_no_request() {
     ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
-    let e = err(d.otp().update_email(s("a@b.co"), s("c@d.co"), None)).await;
+    let e = err(d
+        .otp()
+        .update_email(s("a@b.co"), s("c@d.co"), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     let after = requests().await;
     assert_eq!(count_path(&after, "/v1/auth/otp/signin/email"), n);
@@ -541,7 +580,10 @@ async fn f14_odd_error_bodies_are_typed() {
             r#"{{"path":"/v1/auth/otp/signin/email","status":400,"body":{body},"times":1}}"#
         ))
         .await;
-        let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+        let e = err(d
+            .otp()
+            .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+        .await;
         assert_descope_error(&e, "api", Some("httpError"));
         assert_eq!(get(&e, "status").as_f64(), Some(400.0));
     }
@@ -552,7 +594,10 @@ async fn f22_black_hole_times_out() {
     let (d, _) = client(r#""timeoutMs":300"#).await;
     fault(r#"{"path":"/v1/auth/otp/signin/email","delayMs":2000,"times":1}"#).await;
     let t0 = js_sys::Date::now();
-    let e = err(d.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    let e = err(d
+        .otp()
+        .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "timeout", Some("timeout"));
     assert!(js_sys::Date::now() - t0 < 1900.0, "stopped at the deadline");
 }
@@ -610,7 +655,10 @@ async fn update_email_and_phone_with_a_session() {
             Some(login.as_str())
         );
     };
-    let masked = ok(d.otp().update_email(s(&login), s(&new_email), None)).await;
+    let masked = ok(d
+        .otp()
+        .update_email(s(&login), s(&new_email), JsValue::UNDEFINED))
+    .await;
     let masked_email = get_str(&masked, "maskedEmail").expect("maskedEmail");
     assert!(masked_email.contains('*') && !masked_email.contains(&new_email));
     check(&requests().await, "/v1/auth/otp/update/email");
@@ -623,7 +671,10 @@ async fn update_email_and_phone_with_a_session() {
 
     let new_phone = unique_phone();
     let phone = JsValue::from_str("sms").unchecked_into();
-    let masked = ok(d.otp().update_phone(phone, s(&login), s(&new_phone), None)).await;
+    let masked = ok(d
+        .otp()
+        .update_phone(phone, s(&login), s(&new_phone), JsValue::UNDEFINED))
+    .await;
     assert!(get_str(&masked, "maskedPhone").is_some_and(|m| m.contains('*')));
     check(&requests().await, "/v1/auth/otp/update/phone/sms");
     let code = latest_code(&login).await;
@@ -672,7 +723,10 @@ async fn refresh_rotates_diagnostics_unsubscribe_and_dispose() {
     assert_eq!(get(&d.diagnostics(), "nextRefreshAt"), JsValue::UNDEFINED);
     let e = err(d.refresh()).await;
     assert_descope_error(&e, "config", Some("disposed"));
-    let e = err(d.otp().sign_in(method("email"), s("a@b.co"), None)).await;
+    let e = err(d
+        .otp()
+        .sign_in(method("email"), s("a@b.co"), JsValue::UNDEFINED))
+    .await;
     assert_descope_error(&e, "config", Some("disposed"));
 }
 
@@ -697,7 +751,9 @@ async fn logger_gets_events_but_never_a_token_or_code() {
     js_sys::Reflect::set(&cfg, &s("logger"), &log).unwrap();
     let d = Descope::new(cfg).unwrap();
     let login = unique_email();
-    ok(d.otp().sign_up_or_in(method("email"), s(&login), None)).await;
+    ok(d.otp()
+        .sign_up_or_in(method("email"), s(&login), JsValue::UNDEFINED))
+    .await;
     let code = latest_code(&login).await;
     ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
     ok(d.refresh()).await;
@@ -956,8 +1012,18 @@ async fn f31_logout_during_an_in_flight_refresh_wins() {
 async fn sdk_session_id_is_per_page_load() {
     let (a, _) = client(r#""autoRefresh":false"#).await;
     let (b, _) = client(r#""autoRefresh":false"#).await;
-    let _ = JsFuture::from(a.otp().sign_in(method("email"), s(&unique_email()), None)).await;
-    let _ = JsFuture::from(b.otp().sign_in(method("email"), s(&unique_email()), None)).await;
+    let _ = JsFuture::from(a.otp().sign_in(
+        method("email"),
+        s(&unique_email()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    let _ = JsFuture::from(b.otp().sign_in(
+        method("email"),
+        s(&unique_email()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     let log = requests().await;
     let n = log.length();
     let ids: Vec<Option<String>> = (n - 2..n)

@@ -2,7 +2,7 @@
 //! promise plumbing and event recorders. Never prints a token or a code.
 #![allow(dead_code)]
 
-use descope_wasm::types::{DeliveryMethodJs, DescopeConfigJs, LoginOptionsJs, SessionListenerJs};
+use descope_wasm::types::{DeliveryMethodJs, DescopeConfigJs, SessionListenerJs};
 use descope_wasm::Descope;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -171,8 +171,8 @@ pub fn method(m: &str) -> DeliveryMethodJs {
     JsValue::from_str(m).unchecked_into()
 }
 
-pub fn options(s: &str) -> Option<LoginOptionsJs> {
-    Some(json(s).unchecked_into())
+pub fn options(s: &str) -> JsValue {
+    json(s)
 }
 
 pub fn listener(f: &Function) -> SessionListenerJs {
@@ -226,8 +226,11 @@ pub fn assert_descope_error(e: &JsValue, kind: &str, code: Option<&str>) {
 
 /// Signs `login_id` in by email OTP (sign-up-or-in + verify); returns the Session object.
 pub async fn sign_in_email(d: &Descope, login_id: &str) -> JsValue {
-    ok(d.otp()
-        .sign_up_or_in(method("email"), JsValue::from_str(login_id), None))
+    ok(d.otp().sign_up_or_in(
+        method("email"),
+        JsValue::from_str(login_id),
+        JsValue::UNDEFINED,
+    ))
     .await;
     let code = latest_code(login_id).await;
     ok(d.otp().verify(

@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::ascii;
+
 use crate::error::Error;
 
 /// Where the tokens are kept.
@@ -101,9 +103,9 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
     let rest = if let Some(r) = url.strip_prefix("https://") {
         r
     } else if let Some(r) = url.strip_prefix("http://") {
-        let host_port = r.split('/').next().unwrap_or("");
-        let host = match host_port.rfind(':') {
-            Some(i) if !host_port.ends_with(']') => host_port.get(..i).unwrap_or(""),
+        let host_port = ascii::before(r, b'/');
+        let host = match ascii::rfind(host_port, b':') {
+            Some(i) if !host_port.ends_with("]") => host_port.get(..i).unwrap_or(""),
             _ => host_port,
         };
         if !crate::redirect::is_loopback_host(host) {
@@ -115,7 +117,7 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
     } else {
         return Err(Error::config("baseUrl must start with https://"));
     };
-    let host = rest.split('/').next().unwrap_or("");
+    let host = ascii::before(rest, b'/');
     if host.is_empty() {
         return Err(Error::config("baseUrl has no host"));
     }
@@ -128,7 +130,7 @@ pub fn validate_base_url(url: &str) -> Result<String, Error> {
             "baseUrl must not contain spaces, user info, a query or a fragment",
         ));
     }
-    Ok(url.trim_end_matches('/').to_string())
+    Ok(ascii::trim_end(url, b'/').to_string())
 }
 
 /// Validates the whole config (F37). Never does I/O.
@@ -176,9 +178,9 @@ pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
 /// Joins base and path with exactly one `/` (descope-api.md §1.1).
 pub fn join_url(base: &str, path: &str, query: &[(&str, &str)]) -> String {
     let mut s = String::with_capacity(base.len() + path.len() + 1);
-    s.push_str(base.trim_end_matches('/'));
+    s.push_str(ascii::trim_end(base, b'/'));
     s.push('/');
-    s.push_str(path.trim_start_matches('/'));
+    s.push_str(ascii::trim_start(path, b'/'));
     for (i, (k, v)) in query.iter().enumerate() {
         s.push(if i == 0 { '?' } else { '&' });
         s.push_str(k);

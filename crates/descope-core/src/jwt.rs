@@ -5,6 +5,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::ascii;
+
 use crate::base64url;
 use crate::json::{self, Value};
 
@@ -66,7 +68,7 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(JwtError::TooLarge);
     }
-    let mut parts = token.split('.');
+    let mut parts = ascii::split(token, b'.');
     let (h, p, s) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(h), Some(p), Some(s), None) => (h, p, s),
         _ => return Err(JwtError::Segments),
@@ -170,8 +172,8 @@ impl Jwt {
         match self.issuer() {
             Some(iss) => {
                 iss == project_id
-                    || (iss.contains('/')
-                        && iss.trim_end_matches('/').rsplit('/').next() == Some(project_id))
+                    || (ascii::find(iss, b'/').is_some()
+                        && ascii::after_last(ascii::trim_end(iss, b'/'), b'/') == project_id)
             }
             None => false,
         }

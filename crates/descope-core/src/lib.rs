@@ -23,6 +23,7 @@ mod prelude {
     pub use alloc::vec::Vec;
 }
 
+mod ascii;
 pub mod base64url;
 pub mod clock;
 pub mod config;

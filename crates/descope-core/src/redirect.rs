@@ -10,6 +10,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::ascii;
+
 use crate::error::Error;
 
 /// Longest redirect URL accepted, in bytes.
@@ -22,7 +24,7 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
         return true;
     }
     let mut parts = 0;
-    for p in host.split('.') {
+    for p in ascii::split(host, b'.') {
         parts += 1;
         if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
             return false;
@@ -52,12 +54,15 @@ pub fn validate_redirect_url(url: &str) -> Result<(), Error> {
     } else {
         return Err(bad());
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or("");
     // The host (and optional port): letters, digits, `-`, `.`, or a bracketed IPv6 literal.
-    let (host, port) = match authority.strip_prefix('[') {
+    let (host, port) = match authority.strip_prefix("[") {
         Some(v6) => {
-            let close = v6.find(']').ok_or_else(bad)?;
+            let close = ascii::find(v6, b']').ok_or_else(bad)?;
             let inner = v6.get(..close).unwrap_or("");
             if inner.is_empty()
                 || !inner
@@ -71,7 +76,7 @@ pub fn validate_redirect_url(url: &str) -> Result<(), Error> {
                 v6.get(close + 1..).unwrap_or(""),
             )
         }
-        None => match authority.find(':') {
+        None => match ascii::find(authority, b':') {
             Some(i) => (
                 authority.get(..i).unwrap_or(""),
                 authority.get(i..).unwrap_or(""),
@@ -79,14 +84,14 @@ pub fn validate_redirect_url(url: &str) -> Result<(), Error> {
             None => (authority, ""),
         },
     };
-    let plain_host = host.starts_with('[')
+    let plain_host = host.starts_with("[")
         || (!host.is_empty()
-            && !host.starts_with('.')
-            && !host.starts_with('-')
+            && !host.starts_with(".")
+            && !host.starts_with("-")
             && host
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'));
-    let good_port = match port.strip_prefix(':') {
+    let good_port = match port.strip_prefix(":") {
         None => port.is_empty(),
         Some(p) => (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()),
     };

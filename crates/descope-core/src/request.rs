@@ -4,6 +4,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::ascii;
+
 use crate::error::Error;
 use crate::json::{self, ObjectWriter, Value};
 
@@ -120,12 +122,12 @@ fn email_local_char(b: u8) -> bool {
 
 /// core-js's email rule: `^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*$`.
 pub fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
+    let Some((local, domain)) = ascii::split_once(s, b'@') else {
         return false;
     };
     !local.is_empty()
         && local.bytes().all(email_local_char)
-        && domain.split('.').all(|label| {
+        && ascii::split(domain, b'.').all(|label| {
             !label.is_empty()
                 && label
                     .bytes()
@@ -135,7 +137,7 @@ pub fn is_valid_email(s: &str) -> bool {
 
 /// core-js's phone rule: `^\+[1-9]{1}[0-9]{3,14}$`.
 pub fn is_valid_phone(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('+') else {
+    let Some(rest) = s.strip_prefix("+") else {
         return false;
     };
     let b = rest.as_bytes();

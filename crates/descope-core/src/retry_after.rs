@@ -95,7 +95,7 @@ fn digits(tok: &str, min: usize, max: usize) -> Option<u32> {
 
 /// `hh:mm:ss` as seconds of the day (a leap second `:60` is accepted).
 fn time_of_day(tok: &str) -> Option<u64> {
-    let mut parts = tok.split(':');
+    let mut parts = crate::ascii::split(tok, b':');
     let h = digits(parts.next()?, 2, 2)?;
     let m = digits(parts.next()?, 2, 2)?;
     let s = digits(parts.next()?, 2, 2)?;
@@ -142,7 +142,7 @@ fn http_date_ms(s: &str, now_ms: u64) -> Option<u64> {
     let (year, mon, day, time) = match (n, t) {
         // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
         (6, [wd, d, m, y, time, "GMT"])
-            if wd.strip_suffix(',').is_some_and(|w| is_day_name(w, false)) =>
+            if wd.strip_suffix(",").is_some_and(|w| is_day_name(w, false)) =>
         {
             (
                 i64::from(digits(y, 4, 4)?),
@@ -153,9 +153,9 @@ fn http_date_ms(s: &str, now_ms: u64) -> Option<u64> {
         }
         // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
         (4, [wd, dmy, time, "GMT", _, _])
-            if wd.strip_suffix(',').is_some_and(|w| is_day_name(w, true)) =>
+            if wd.strip_suffix(",").is_some_and(|w| is_day_name(w, true)) =>
         {
-            let mut p = dmy.split('-');
+            let mut p = crate::ascii::split(dmy, b'-');
             let d = digits(p.next()?, 2, 2)?;
             let m = month(p.next()?)?;
             let yy = i64::from(digits(p.next()?, 2, 2)?);

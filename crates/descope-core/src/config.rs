@@ -194,7 +194,11 @@ pub fn join_url(base: &str, path: &str, query: &[(&str, &str)]) -> String {
 pub fn encode_uri_component(out: &mut String, v: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in v.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b);
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            );
         if keep {
             out.push(b as char);
         } else {

@@ -6,6 +6,7 @@
 use crate::prelude::*;
 
 use crate::ascii;
+use alloc::rc::Rc;
 
 use crate::base64url;
 use crate::json::{self, Value};
@@ -50,7 +51,9 @@ impl JwtError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Jwt {
     payload_json: String,
-    claims: Value,
+    /// Shared: sessions copy their refresh token's `Jwt` (`refresh_pair`), and a deep copy of the
+    /// claim tree would link a recursive `Value::clone`.
+    claims: Rc<Value>,
 }
 
 fn decode_object(seg: &str) -> Result<(String, Value), JwtError> {
@@ -88,7 +91,7 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
     let (payload_json, claims) = decode_object(p)?;
     Ok(Jwt {
         payload_json,
-        claims,
+        claims: Rc::new(claims),
     })
 }
 

@@ -5,12 +5,10 @@
 /// The position of the first `b`.
 pub(crate) fn find(s: &str, b: u8) -> Option<usize> {
     // Plain loops: `Iterator::position` on bytes is unrolled into about 200 B of wasm.
-    let mut i = 0;
-    for &c in s.as_bytes() {
+    for (i, &c) in s.as_bytes().iter().enumerate() {
         if c == b {
             return Some(i);
         }
-        i += 1;
     }
     None
 }

@@ -22,6 +22,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{now_ms, Inner};
 use crate::session::Session;
+use crate::timer::{clear_timeout, set_timeout};
 
 #[wasm_bindgen]
 extern "C" {
@@ -34,12 +35,6 @@ extern "C" {
     fn add_event_listener(this: &AbortSignalJs, kind: &str, f: &Function);
     #[wasm_bindgen(method, js_name = removeEventListener)]
     fn remove_event_listener(this: &AbortSignalJs, kind: &str, f: &Function);
-
-    // Passing a promise's `resolve` straight to `setTimeout` needs no Rust closure.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout_fn(f: &Function, ms: u32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout_id(id: &JsValue);
 }
 
 /// A promise that resolves when the signal aborts (never, without a signal). The listener is
@@ -96,9 +91,10 @@ impl Drop for AbortWatch {
 /// Sleeps `ms`; false when the signal aborted first (the timer is cleared either way).
 async fn sleep(watch: &AbortWatch, ms: u32) -> bool {
     let mut id = JsValue::UNDEFINED;
-    let p = Promise::new(&mut |res, _| id = set_timeout_fn(&res, ms));
+    // Passing the promise's `resolve` straight to `setTimeout` needs no Rust closure.
+    let p = Promise::new(&mut |res, _| id = set_timeout(&res, ms));
     let slept = watch.or_abort(JsFuture::from(p)).await.is_some();
-    clear_timeout_id(&id);
+    clear_timeout(&id);
     slept
 }
 

@@ -13,8 +13,9 @@ pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
 /// Builds the JS `DescopeError` for a core error.
 pub fn to_js(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.description);
-    err.set_name("DescopeError");
     let o: &JsValue = err.as_ref();
+    // Through `Reflect` like the other fields: `set_name` would be one more glue import.
+    set(o, "name", &JsValue::from_str("DescopeError"));
     set(o, "code", &JsValue::from_str(&e.code));
     set(o, "kind", &JsValue::from_str(e.kind.as_str()));
     set(o, "description", &JsValue::from_str(&e.description));
@@ -30,9 +31,8 @@ pub fn to_js(e: &Error) -> JsValue {
 
 /// True for errors made by [`to_js`].
 pub fn is_descope_error(v: &JsValue) -> bool {
-    v.dyn_ref::<js_sys::Error>()
-        .is_some_and(|e| e.name() == "DescopeError")
-        && Reflect::get(v, &JsValue::from_str("kind"))
-            .ok()
-            .is_some_and(|k| k.is_string())
+    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    v.is_instance_of::<js_sys::Error>()
+        && get("name").as_string().as_deref() == Some("DescopeError")
+        && get("kind").is_string()
 }

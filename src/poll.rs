@@ -29,8 +29,6 @@ extern "C" {
     /// The caller's `AbortSignal` (checked to have a boolean `aborted`).
     #[wasm_bindgen(typescript_type = "AbortSignal")]
     pub type AbortSignalJs;
-    #[wasm_bindgen(method, getter)]
-    fn aborted(this: &AbortSignalJs) -> bool;
     #[wasm_bindgen(method, js_name = addEventListener)]
     fn add_event_listener(this: &AbortSignalJs, kind: &str, f: &Function);
     #[wasm_bindgen(method, js_name = removeEventListener)]
@@ -60,7 +58,13 @@ impl AbortWatch {
     }
 
     fn aborted(&self) -> bool {
-        self.signal.as_ref().is_some_and(|s| s.aborted())
+        // Read through `Reflect` (as `wait_args` checks it): a getter import costs glue.
+        self.signal.as_ref().is_some_and(|s| {
+            js_sys::Reflect::get(s, &JsValue::from_str("aborted"))
+                .ok()
+                .and_then(|a| a.as_bool())
+                == Some(true)
+        })
     }
 
     /// Runs `f` unless the signal aborts first (`None` then).

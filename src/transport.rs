@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Response};
 
 use crate::error::set;
+use crate::otp::field;
 use crate::timer::Timer;
 
 #[wasm_bindgen]
@@ -43,7 +44,7 @@ pub async fn send(
     let str = JsValue::from_str;
     set(&init, "method", &str(method));
     set(&init, "redirect", &str("error"));
-    set(&init, "signal", &controller.signal());
+    set(&init, "signal", &field(&controller, "signal"));
     let h = Object::new();
     for (k, v) in headers {
         set(&h, k, &str(v));
@@ -74,7 +75,7 @@ pub async fn send(
         .map_err(|_| fail(&timed_out))?;
     // `fetch` resolves to a `Response`; no `instanceof` check (one glue import less).
     let resp: Response = resp.unchecked_into();
-    let status = resp.status();
+    let status = field(&resp, "status").as_f64().unwrap_or(0.0) as u16;
     let retry_after = resp.headers().get("retry-after").ok().flatten();
     let text = resp.text().map_err(|_| fail(&timed_out))?;
     let text = JsFuture::from(text).await.map_err(|_| fail(&timed_out))?;

@@ -7,6 +7,7 @@ use crate::prelude::*;
 use core::cell::RefCell;
 
 use descope_core::config::Persistence;
+use wasm_bindgen::JsCast;
 
 enum Backend {
     Web(web_sys::Storage),
@@ -19,7 +20,9 @@ pub struct Store {
 }
 
 fn web_storage(p: Persistence) -> Option<web_sys::Storage> {
-    let w = web_sys::window()?;
+    // The global object without `web_sys::window()`'s `instanceof Window` check (a glue import):
+    // where it is not a window, the storage getters below find nothing and memory is used.
+    let w: web_sys::Window = js_sys::global().unchecked_into();
     let s = match p {
         Persistence::LocalStorage => w.local_storage(),
         Persistence::SessionStorage => w.session_storage(),

@@ -511,13 +511,16 @@ fn my_tenants_request(selector: Option<&JsValue>) -> Result<Request, Error> {
             "selector must be true or an array of tenant ids",
         )
     };
-    let arr = selector
-        .and_then(|s| s.dyn_ref::<Array>())
-        .ok_or_else(bad)?;
-    let ids = arr
-        .iter()
-        .map(|v| v.as_string().ok_or_else(bad))
-        .collect::<Result<Vec<String>, Error>>()?;
+    let arr = selector.filter(|s| Array::is_array(s)).ok_or_else(bad)?;
+    // Indexed through `Reflect` (as `Array::iter` would read them) without two more glue imports.
+    let len = field(arr, "length").as_f64().unwrap_or(0.0) as u32;
+    let mut ids = Vec::new();
+    for i in 0..len {
+        let id = Reflect::get(arr, &JsValue::from(i))
+            .ok()
+            .and_then(|v| v.as_string());
+        ids.push(id.ok_or_else(bad)?);
+    }
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     tenant::my_tenants(TenantSelector::Ids(&refs))
 }

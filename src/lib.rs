@@ -100,10 +100,19 @@ pub fn is_jwt_expired(
 }
 
 /// A JS array of strings, made here rather than by wasm-bindgen's `Vec<String>` return glue
-/// (which copies every string through linear memory and costs about 1 KB of wasm).
+/// (which copies every string through linear memory and costs about 1 KB of wasm): written as
+/// JSON and parsed, with the `JSON.parse` import the SDK already has (no `new Array`/`push`).
 #[inline(never)]
-pub(crate) fn str_array(v: Vec<String>) -> js_sys::Array {
-    v.iter().map(|s| JsValue::from_str(s)).collect()
+pub(crate) fn str_array(v: Vec<String>) -> JsValue {
+    let mut text = String::from("[");
+    for (i, s) in v.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        descope_core::json::write_string(&mut text, s);
+    }
+    text.push(']');
+    js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A JS string, or `undefined` (returned as a `JsValue`: wasm-bindgen's `String` / `Option<String>`
@@ -117,7 +126,7 @@ pub(crate) fn opt_str(v: Option<&str>) -> JsValue {
 pub fn get_jwt_roles(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
-) -> Result<js_sys::Array, JsValue> {
+) -> Result<JsValue, JsValue> {
     Ok(str_array(
         decode(&jwt)?.roles(tenant.as_string().as_deref()),
     ))
@@ -128,7 +137,7 @@ pub fn get_jwt_roles(
 pub fn get_jwt_permissions(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
-) -> Result<js_sys::Array, JsValue> {
+) -> Result<JsValue, JsValue> {
     Ok(str_array(
         decode(&jwt)?.permissions(tenant.as_string().as_deref()),
     ))
@@ -138,7 +147,7 @@ pub fn get_jwt_permissions(
 #[wasm_bindgen(js_name = getTenants, unchecked_return_type = "string[]")]
 pub fn get_tenants(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
-) -> Result<js_sys::Array, JsValue> {
+) -> Result<JsValue, JsValue> {
     Ok(str_array(decode(&jwt)?.tenants()))
 }
 

@@ -5,7 +5,6 @@ use crate::prelude::*;
 use alloc::rc::Rc;
 
 use descope_core::session::SessionData;
-use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use crate::client::now_ms;
@@ -83,7 +82,7 @@ impl Session {
 
     /// Authentication methods used (`amr`), e.g. `["email", "mfa"]`.
     #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
-    pub fn amr(&self) -> Array {
+    pub fn amr(&self) -> JsValue {
         str_array(self.data.session.amr())
     }
 
@@ -95,7 +94,7 @@ impl Session {
 
     /// Tenant ids of the `tenants` claim.
     #[wasm_bindgen(getter, unchecked_return_type = "string[]")]
-    pub fn tenants(&self) -> Array {
+    pub fn tenants(&self) -> JsValue {
         str_array(self.data.session.tenants())
     }
 
@@ -120,7 +119,7 @@ impl Session {
     pub fn roles(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
-    ) -> Array {
+    ) -> JsValue {
         str_array(self.data.session.roles(tenant.as_string().as_deref()))
     }
 
@@ -129,7 +128,7 @@ impl Session {
     pub fn permissions(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
-    ) -> Array {
+    ) -> JsValue {
         str_array(self.data.session.permissions(tenant.as_string().as_deref()))
     }
 }

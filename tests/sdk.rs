@@ -775,9 +775,11 @@ async fn logger_gets_events_but_never_a_token_or_code() {
     d.dispose();
 }
 
-/// The strings of a JS array (the JWT helpers return `string[]` as a `js_sys::Array`).
-fn strs(a: js_sys::Array) -> Vec<String> {
-    a.iter()
+/// The strings of a JS array (the JWT helpers return `string[]` as a `JsValue`).
+fn strs(a: JsValue) -> Vec<String> {
+    a.dyn_into::<js_sys::Array>()
+        .unwrap()
+        .iter()
         .map(|v| v.as_string().unwrap_or_default())
         .collect()
 }

@@ -20,15 +20,20 @@ pub struct Store {
 }
 
 fn web_storage(p: Persistence) -> Option<web_sys::Storage> {
-    // The global object without `web_sys::window()`'s `instanceof Window` check (a glue import):
-    // where it is not a window, the storage getters below find nothing and memory is used.
-    let w: web_sys::Window = js_sys::global().unchecked_into();
-    let s = match p {
-        Persistence::LocalStorage => w.local_storage(),
-        Persistence::SessionStorage => w.session_storage(),
+    let name = match p {
+        Persistence::LocalStorage => "localStorage",
+        Persistence::SessionStorage => "sessionStorage",
         Persistence::Memory => return None,
     };
-    let s = s.ok().flatten()?;
+    // Read off the global object through `Reflect` (the getter throws where site data is
+    // blocked; `Reflect::get` catches it) rather than `web_sys::window()?.local_storage()`, which
+    // costs an `instanceof Window` check and two getter imports in the glue. Outside a window there
+    // is no such property and memory is used.
+    let s = js_sys::Reflect::get(&js_sys::global(), &wasm_bindgen::JsValue::from_str(name)).ok()?;
+    if s.is_undefined() || s.is_null() {
+        return None;
+    }
+    let s: web_sys::Storage = s.unchecked_into();
     // Some browsers hand out the object and throw on first use.
     s.get_item("DSR").ok()?;
     Some(s)

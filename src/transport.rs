@@ -76,7 +76,8 @@ pub async fn send(
     // `fetch` resolves to a `Response`; no `instanceof` check (one glue import less).
     let resp: Response = resp.unchecked_into();
     let status = field(&resp, "status").as_f64().unwrap_or(0.0) as u16;
-    let retry_after = resp.headers().get("retry-after").ok().flatten();
+    let headers: web_sys::Headers = field(&resp, "headers").unchecked_into();
+    let retry_after = headers.get("retry-after").ok().flatten();
     let text = resp.text().map_err(|_| fail(&timed_out))?;
     let text = JsFuture::from(text).await.map_err(|_| fail(&timed_out))?;
     if timed_out.get() {

@@ -869,7 +869,8 @@ impl Descope {
     #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
     pub fn refresh(&self) -> Promise {
         if let Err(e) = self.inner.check_alive() {
-            return Promise::reject(&to_js(&e));
+            // Rejected on the one async path (no `Promise.reject` import).
+            return self.inner.start(Err(e));
         }
         self.inner.refresh_shared()
     }

@@ -35,12 +35,30 @@ impl Number {
     /// The value as an `i64`, only for plain integers (no fraction, no exponent) that fit without
     /// overflow. `1.0`, `1e3`, `1e308` and `9223372036854775808` all give `None`; `-0` gives `Some(0)`.
     pub fn as_i64(&self) -> Option<i64> {
-        if self.0.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        // The text is a validated JSON number; a plain integer is `-?(0|[1-9][0-9]*)`. Read by hand
+        // rather than with `str::parse::<i64>` (its generic parser is about 500 B of wasm). Negative
+        // numbers accumulate downwards, so `i64::MIN` fits; overflow either way is `None`.
+        let (neg, digits) = match self.0.strip_prefix("-") {
+            Some(d) => (true, d),
+            None => (false, self.0.as_str()),
+        };
+        if digits.is_empty() {
             return None;
         }
-        // The text is a validated JSON integer (`-?(0|[1-9][0-9]*)`), which `i64`'s parser reads exactly,
-        // reporting overflow as an error.
-        self.0.parse::<i64>().ok()
+        let mut v: i64 = 0;
+        for b in digits.bytes() {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            let d = i64::from(b - b'0');
+            v = v.checked_mul(10)?;
+            v = if neg {
+                v.checked_sub(d)?
+            } else {
+                v.checked_add(d)?
+            };
+        }
+        Some(v)
     }
 
     /// The number's JSON source text, exactly as it appeared in the input.

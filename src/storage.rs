@@ -7,10 +7,25 @@ use crate::prelude::*;
 use core::cell::RefCell;
 
 use descope_core::config::Persistence;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `localStorage` / `sessionStorage`. Own bindings rather than web-sys's `Storage`, whose
+    /// `getItem` copies its `Option<String>` into wasm memory with its own glue; here the value
+    /// comes back as a JS string or `null`.
+    pub type WebStorage;
+    #[wasm_bindgen(method, catch, js_name = getItem)]
+    fn get_item(this: &WebStorage, key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = setItem)]
+    fn set_item(this: &WebStorage, key: &str, value: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = removeItem)]
+    fn remove_item(this: &WebStorage, key: &str) -> Result<(), JsValue>;
+}
+
 enum Backend {
-    Web(web_sys::Storage),
+    Web(WebStorage),
     Memory(RefCell<Vec<(String, String)>>),
 }
 
@@ -19,7 +34,7 @@ pub struct Store {
     pub in_use: Persistence,
 }
 
-fn web_storage(p: Persistence) -> Option<web_sys::Storage> {
+fn web_storage(p: Persistence) -> Option<WebStorage> {
     let name = match p {
         Persistence::LocalStorage => "localStorage",
         Persistence::SessionStorage => "sessionStorage",
@@ -29,11 +44,11 @@ fn web_storage(p: Persistence) -> Option<web_sys::Storage> {
     // blocked; `Reflect::get` catches it) rather than `web_sys::window()?.local_storage()`, which
     // costs an `instanceof Window` check and two getter imports in the glue. Outside a window there
     // is no such property and memory is used.
-    let s = js_sys::Reflect::get(&js_sys::global(), &wasm_bindgen::JsValue::from_str(name)).ok()?;
+    let s = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok()?;
     if s.is_undefined() || s.is_null() {
         return None;
     }
-    let s: web_sys::Storage = s.unchecked_into();
+    let s: WebStorage = s.unchecked_into();
     // Some browsers hand out the object and throw on first use.
     s.get_item("DSR").ok()?;
     Some(s)
@@ -71,7 +86,7 @@ impl Store {
 
     pub fn get(&self, key: &str) -> Option<String> {
         match &self.backend {
-            Backend::Web(s) => s.get_item(key).ok().flatten(),
+            Backend::Web(s) => s.get_item(key).ok().and_then(|v| v.as_string()),
             Backend::Memory(m) => m
                 .borrow()
                 .iter()

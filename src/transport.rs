@@ -23,6 +23,12 @@ extern "C" {
     /// `RequestInit` and `Headers` would cost a glue import per setter.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str, init: &Object) -> js_sys::Promise;
+
+    /// A response's `Headers`: `get` answers a JS string or `null` (web-sys's copies an
+    /// `Option<String>` into wasm memory with its own glue).
+    type HeadersJs;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &HeadersJs, name: &str) -> Result<JsValue, JsValue>;
 }
 
 pub struct HttpResponse {
@@ -76,8 +82,8 @@ pub async fn send(
     // `fetch` resolves to a `Response`; no `instanceof` check (one glue import less).
     let resp: Response = resp.unchecked_into();
     let status = field(&resp, "status").as_f64().unwrap_or(0.0) as u16;
-    let headers: web_sys::Headers = field(&resp, "headers").unchecked_into();
-    let retry_after = headers.get("retry-after").ok().flatten();
+    let headers: HeadersJs = field(&resp, "headers").unchecked_into();
+    let retry_after = headers.get("retry-after").ok().and_then(|v| v.as_string());
     let text = resp.text().map_err(|_| fail(&timed_out))?;
     let text = JsFuture::from(text).await.map_err(|_| fail(&timed_out))?;
     if timed_out.get() {

@@ -736,9 +736,14 @@ impl Inner {
             Op::Family(FamilyOp::Shaped(req, shape)) => (req, Then::Shaped(shape)),
             Op::Family(FamilyOp::Void(req)) => (req, Then::Void),
             Op::Family(FamilyOp::Wait(req, timing, pending, signal)) => {
-                return crate::poll::wait_for_session(&self, &req, timing, pending, signal)
-                    .await
-                    .map(JsValue::from);
+                // Boxed: its state machine (request, sleep, abort watch) is then polled through
+                // one pointer instead of being laid out, and dropped, inside every state of `run`
+                // (measured: boxing the other awaits here does not pay).
+                return alloc::boxed::Box::pin(crate::poll::wait_for_session(
+                    &self, &req, timing, pending, signal,
+                ))
+                .await
+                .map(JsValue::from);
             }
             Op::End(req) => {
                 self.check_alive()?;

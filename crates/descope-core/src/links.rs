@@ -141,6 +141,28 @@ pub fn magic_link_update_email(
     uri: Option<&str>,
     opts: &UpdateOptions,
 ) -> Result<Request, Error> {
+    link_update_email(false, login_id, email, uri, opts)
+}
+
+/// `POST /v1/auth/enchantedlink/update/email` (needs a session); answers a `PendingLink`.
+pub fn enchanted_link_update_email(
+    login_id: &str,
+    email: &str,
+    uri: Option<&str>,
+    opts: &UpdateOptions,
+) -> Result<Request, Error> {
+    link_update_email(true, login_id, email, uri, opts)
+}
+
+/// `POST /v1/auth/{magiclink|enchantedlink}/update/email`: the body `{loginId, URI?, email,
+/// …updateOptions}` both link families send, with the refresh JWT.
+pub fn link_update_email(
+    enchanted: bool,
+    login_id: &str,
+    email: &str,
+    uri: Option<&str>,
+    opts: &UpdateOptions,
+) -> Result<Request, Error> {
     if !is_valid_email(email) {
         return Err(Error::validation(
             "invalidEmail",
@@ -150,11 +172,12 @@ pub fn magic_link_update_email(
     let mut w = login_and_uri(login_id, uri)?;
     w.string("email", email);
     write_update_options(&mut w, opts)?;
-    Ok(post(
-        "/v1/auth/magiclink/update/email".to_string(),
-        w.finish(),
-        Auth::Refresh,
-    ))
+    let p = if enchanted {
+        "/v1/auth/enchantedlink/update/email"
+    } else {
+        "/v1/auth/magiclink/update/email"
+    };
+    Ok(post(p.to_string(), w.finish(), Auth::Refresh))
 }
 
 /// `POST /v1/auth/magiclink/update/phone/{sms|whatsapp}` (needs a session).

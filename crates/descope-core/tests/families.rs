@@ -228,6 +228,11 @@ fn f39_redirect_urls_checked_before_any_request() {
             "invalidRedirectUrl",
         );
         validation(
+            enchanted_link_update_email("x", "a@b.co", Some(bad), &UpdateOptions::default())
+                .unwrap_err(),
+            "invalidRedirectUrl",
+        );
+        validation(
             oauth_start("google", Some(bad), &none).unwrap_err(),
             "invalidRedirectUrl",
         );
@@ -292,6 +297,66 @@ fn enchanted_link_routes() {
         )
     );
     validation(enchanted_link_pending("").unwrap_err(), "invalidPendingRef");
+}
+
+#[test]
+fn enchanted_link_update_email_sends_the_refresh_jwt() {
+    let o = UpdateOptions {
+        add_to_login_ids: Some(true),
+        on_merge_use_existing: Some(false),
+        template_options: Some(r#"{"app":"Ada's"}"#.into()),
+    };
+    let r = enchanted_link_update_email("a@b.co", "new@b.co", Some("http://localhost:3000/el"), &o)
+        .unwrap();
+    assert_eq!(
+        (r.method, r.path.as_str(), r.auth),
+        (
+            Method::Post,
+            "/v1/auth/enchantedlink/update/email",
+            Auth::Refresh
+        )
+    );
+    assert_eq!(
+        r.body.as_deref(),
+        Some(concat!(
+            r#"{"loginId":"a@b.co","URI":"http://localhost:3000/el","email":"new@b.co","#,
+            r#""addToLoginIDs":true,"onMergeUseExisting":false,"templateOptions":{"app":"Ada's"}}"#
+        ))
+    );
+    // No redirect URL, no options: only the two strings.
+    let r =
+        enchanted_link_update_email("a@b.co", "new@b.co", None, &UpdateOptions::default()).unwrap();
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"loginId":"a@b.co","email":"new@b.co"}"#)
+    );
+    // The same checks as the magic-link update, before any request.
+    let none = UpdateOptions::default();
+    validation(
+        enchanted_link_update_email("", "new@b.co", None, &none).unwrap_err(),
+        "emptyLoginId",
+    );
+    validation(
+        enchanted_link_update_email("a@b.co", "nope", None, &none).unwrap_err(),
+        "invalidEmail",
+    );
+    let bad = UpdateOptions {
+        template_options: Some(r#"{"n":1}"#.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        enchanted_link_update_email("a@b.co", "new@b.co", None, &bad)
+            .unwrap_err()
+            .kind,
+        ErrorKind::Validation
+    );
+    // The magic-link update still goes to its own path.
+    assert_eq!(
+        magic_link_update_email("a@b.co", "new@b.co", None, &none)
+            .unwrap()
+            .path,
+        "/v1/auth/magiclink/update/email"
+    );
 }
 
 #[test]

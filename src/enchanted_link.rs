@@ -84,6 +84,34 @@ impl EnchantedLink {
         )
     }
 
+    /// Emails a link to a new address of the signed-in user; resolves like `signIn`. The change is
+    /// confirmed when the link's page calls `verify(token)`; `waitForSession(pendingRef)` then
+    /// resolves to a new session whose user has the new email.
+    ///
+    /// # Errors
+    /// `validation` for bad input or a redirect URL refused by F39; `unauthenticated` without a
+    /// session (no request is sent in either case).
+    #[wasm_bindgen(js_name = updateEmail, unchecked_return_type = "Promise<PendingLink>")]
+    pub fn update_email(
+        &self,
+        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] email: JsValue,
+        #[wasm_bindgen(js_name = redirectUrl, unchecked_optional_param_type = "string | null")]
+        redirect_url: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "UpdateOptions | null")] options: JsValue,
+    ) -> Promise {
+        go(
+            &self.inner,
+            Call::EnchantedUpdateEmail,
+            &[
+                Some(&login_id),
+                Some(&email),
+                Some(&redirect_url),
+                Some(&options),
+            ],
+        )
+    }
+
     /// Confirms the link's token (on the page the link opened). The session goes to the waiting
     /// page, not to this one.
     ///

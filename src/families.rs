@@ -200,6 +200,8 @@ pub(crate) enum Call {
     MagicUpdatePhone,
     /// `loginId, redirectUrl?, user?, options?`
     EnchantedSign(SignOp),
+    /// `loginId, email, redirectUrl?, options?`
+    EnchantedUpdateEmail,
     /// `token`
     EnchantedVerify,
     /// `pendingRef, opts?`
@@ -373,13 +375,22 @@ fn op(call: Call, args: &[Option<&JsValue>]) -> Result<Op, Error> {
             let token = a.text(0, "token");
             a.then(|| links::magic_link_verify(&token)).map(Op::SignIn)
         }
-        Call::MagicUpdateEmail => {
+        // One arm for both link families: the same arguments and checks, another path and
+        // answer (`MaskedAddress` / `PendingLink`).
+        Call::MagicUpdateEmail | Call::EnchantedUpdateEmail => {
+            let enchanted = matches!(call, Call::EnchantedUpdateEmail);
             let id = a.text(0, "loginId");
             let email = a.text(1, "email");
             let uri = a.opt_text(2, "redirectUrl");
             let opts = a.update(3);
-            a.then(|| links::magic_link_update_email(&id, &email, uri.as_deref(), &opts))
-                .map(Op::Masked)
+            a.then(|| links::link_update_email(enchanted, &id, &email, uri.as_deref(), &opts))
+                .map(|r| {
+                    if enchanted {
+                        shaped(shape::PENDING_LINK)(r)
+                    } else {
+                        Op::Masked(r)
+                    }
+                })
         }
         Call::MagicUpdatePhone => {
             let m = a.method(DeliveryMethod::parse_link_phone);

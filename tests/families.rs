@@ -291,6 +291,112 @@ async fn enchanted_link_sign_up_or_in_verify_and_wait_for_session() {
 }
 
 #[wasm_bindgen_test]
+async fn enchanted_link_update_email_needs_a_session_then_confirms_by_wait() {
+    let (d, prefix) = client("").await;
+    let login = unique_email();
+    let new_email = unique_email();
+    // Without a session: refused before any request.
+    let before = requests().await.length();
+    let e = err(d.enchanted_link().update_email(
+        s(&login),
+        s(&new_email),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_descope_error(&e, "unauthenticated", Some("noSession"));
+    assert_eq!(requests().await.length(), before, "no request was sent");
+
+    sign_in_email(&d, &login).await;
+    // Bad input is refused before the network too (F39 for the redirect URL).
+    let before = requests().await.length();
+    for (email, uri, code) in [
+        (
+            new_email.as_str(),
+            "http://evil.example/cb",
+            "invalidRedirectUrl",
+        ),
+        ("not-an-email", "", "invalidEmail"),
+    ] {
+        let uri = if uri.is_empty() {
+            JsValue::UNDEFINED
+        } else {
+            url(uri)
+        };
+        let e = err(d
+            .enchanted_link()
+            .update_email(s(&login), s(email), uri, JsValue::UNDEFINED))
+        .await;
+        assert_descope_error(&e, "validation", Some(code));
+    }
+    let e = err(d.enchanted_link().update_email(
+        s(""),
+        s(&new_email),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_descope_error(&e, "validation", Some("emptyLoginId"));
+    assert_eq!(requests().await.length(), before, "no request was sent");
+
+    let back = format!("{EMU}/verify-here");
+    let pending = ok(d.enchanted_link().update_email(
+        s(&login),
+        s(&new_email),
+        url(&back),
+        options(r#"{"addToLoginIDs":true}"#),
+    ))
+    .await;
+    let pending_ref = get_str(&pending, "pendingRef").expect("pendingRef");
+    assert!(!pending_ref.is_empty());
+    assert!(get_str(&pending, "linkId").is_some_and(|l| !l.is_empty()));
+    assert!(get_str(&pending, "maskedEmail").is_some_and(|m| !m.is_empty() && m != new_email));
+    // Sent with the session's refresh JWT.
+    let log = requests().await;
+    let last = log.get(log.length() - 1);
+    assert_eq!(
+        get_str(&last, "path").as_deref(),
+        Some("/v1/auth/enchantedlink/update/email")
+    );
+    assert!(get_str(&get(&last, "headers"), "authorization").is_some_and(|a| a.contains(':')));
+    // The outbox has the link for this update.
+    let msg = last_message(&login).await;
+    assert_eq!(get_str(&msg, "kind").as_deref(), Some("enchantedlink"));
+    assert_eq!(get_str(&msg, "pendingRef"), Some(pending_ref.clone()));
+    assert_eq!(get_str(&msg, "linkId"), get_str(&pending, "linkId"));
+    let link = get_str(&msg, "link").unwrap();
+    assert!(link.starts_with(&back));
+    let token = get_str(&msg, "token").unwrap();
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let waiting = d
+        .enchanted_link()
+        .wait_for_session(s(&pending_ref), wait_opts(1000, 20_000, None));
+    pause(300).await;
+    let v = ok(d.enchanted_link().verify(s(&token))).await;
+    assert!(v.is_undefined());
+    let session = ok(waiting).await;
+    assert_eq!(
+        get_str(&get(&session, "user"), "email").as_deref(),
+        Some(new_email.as_str())
+    );
+    assert_eq!(
+        ls_get(&format!("{prefix}DS")),
+        get_str(&session, "sessionJwt")
+    );
+    assert_eq!(event_types(&rec), vec!["signedIn"]);
+    let me = ok(d.me()).await;
+    assert_eq!(get_str(&me, "email").as_deref(), Some(new_email.as_str()));
+    let ids: Vec<String> = get(&me, "loginIds")
+        .dyn_into::<Array>()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    assert!(ids.contains(&login) && ids.contains(&new_email));
+}
+
+#[wasm_bindgen_test]
 async fn enchanted_link_wait_aborts_at_once() {
     let (d, _) = client("").await;
     let login = unique_email();

@@ -198,7 +198,11 @@ async function families(descope: Descope): Promise<void> {
   await el.waitForSession(pendingRef, { signal: true });
   // @ts-expect-error the redirect URL is a string
   await el.signIn("ada@example.com", 42);
-  void linkId, maskedEmail, verified, waited;
+  const updating: PendingLink = await el.updateEmail("ada@example.com", "ada2@example.com", "https://app.example.com/el", { addToLoginIDs: true });
+  const reSignedIn: Session = await el.waitForSession(updating.pendingRef);
+  // @ts-expect-error the new email is required
+  await el.updateEmail("ada@example.com");
+  void linkId, maskedEmail, verified, waited, reSignedIn;
 
   const oauth: OAuth = descope.oauth;
   const start: RedirectStart = await oauth.start("google", "https://app.example.com/oauth", { stepup: false });

@@ -1,5 +1,6 @@
 //! What is stored, under which keys, and how a stored record is judged on restore (F01, F04, F07,
-//! F36). Keys follow Descope's web SDK: `${prefix}DSR` (refresh JWT) and `${prefix}DS` (session JWT).
+//! F36) and when another tab changes it (F31, F32). Keys follow Descope's web SDK: `${prefix}DSR`
+//! (refresh JWT) and `${prefix}DS` (session JWT).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -7,7 +8,7 @@ use crate::prelude::*;
 use crate::error::ErrorKind;
 use crate::jwt::Jwt;
 use crate::response::check_token;
-use crate::session::{Reason, SessionData, REFRESH_LEEWAY_MS};
+use crate::session::{EventType, Reason, SessionData, REFRESH_LEEWAY_MS};
 
 pub fn refresh_key(prefix: &str) -> String {
     let mut k = String::from(prefix);
@@ -93,6 +94,89 @@ pub fn restore(
         }
     }
     out
+}
+
+/// What this tab holds when a `storage` event arrives.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Held<'a> {
+    pub refresh: Option<&'a str>,
+    pub session: Option<&'a str>,
+    /// The current session's user (none while signed out or holding only a refresh token).
+    pub user: Option<&'a str>,
+}
+
+/// What a change of our keys by another tab means for this one.
+#[derive(Debug, PartialEq)]
+pub enum TabChange {
+    /// Nothing to do: not our key, or storage holds what we hold.
+    Keep,
+    /// Make the stored session current, without storing it again or any network call:
+    /// `refreshed` for the same user, `signedIn` for another user or when signed out (F32).
+    Adopt(SessionData, EventType),
+    /// Another user's refresh token whose session token is not written yet (the other tab writes
+    /// `DSR` then `DS`): hold it, silently, so the previous user's token is never sent again (F32).
+    /// The `DS` write that follows turns it into `Adopt`.
+    Dormant(String, Jwt),
+    /// End the session with `reason` (`otherTab` when the record was removed or replaced by one that
+    /// is not ours, F31; the restore rules' reason for a corrupt or expired one, F36). Only a corrupt
+    /// or expired record is deleted (the restore rules); a removal is never repeated.
+    SignOut {
+        reason: Reason,
+        remove_refresh: bool,
+        remove_session: bool,
+    },
+}
+
+/// Judges a `storage` event for `key` (`None`: storage was cleared) after re-reading our keys
+/// (`dsr`, `ds`) with the restore rules. Never fails (F36).
+pub fn tab_change(
+    key: Option<&str>,
+    prefix: &str,
+    dsr: Option<&str>,
+    ds: Option<&str>,
+    project_id: &str,
+    now_ms: u64,
+    held: Held,
+) -> TabChange {
+    // Only `DSR` and `DS` under our prefix (or a clear) concern us.
+    if let Some(k) = key {
+        match k.strip_prefix(prefix) {
+            Some("DSR" | "DS") => {}
+            _ => return TabChange::Keep,
+        }
+    }
+    let out = restore(dsr, ds, project_id, now_ms);
+    if let Some(s) = out.session {
+        if held.refresh == s.refresh_jwt.as_deref() && held.session == Some(&s.session_jwt) {
+            return TabChange::Keep;
+        }
+        let kind = if held.user == Some(s.user_id()) {
+            EventType::Refreshed
+        } else {
+            EventType::SignedIn
+        };
+        return TabChange::Adopt(s, kind);
+    }
+    if let Some((t, j)) = out.dormant {
+        // Our own user's new refresh token: the session token write follows.
+        if held.refresh == Some(&t) || (held.user.is_some() && held.user == j.subject()) {
+            return TabChange::Keep;
+        }
+        return TabChange::Dormant(t, j);
+    }
+    match out.dropped {
+        Some(reason) => TabChange::SignOut {
+            reason,
+            remove_refresh: out.remove_refresh,
+            remove_session: out.remove_session,
+        },
+        // Removed, cleared, or another project's record: ours is gone.
+        None => TabChange::SignOut {
+            reason: Reason::OtherTab,
+            remove_refresh: false,
+            remove_session: false,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -188,7 +272,151 @@ mod tests {
         assert!(o.remove_refresh && o.dormant.is_none());
     }
 
+    fn held<'a>(r: &'a str, s: &'a str, user: &'a str) -> Held<'a> {
+        Held {
+            refresh: Some(r),
+            session: Some(s),
+            user: Some(user),
+        }
+    }
+
+    fn change(key: Option<&str>, dsr: Option<&str>, ds: Option<&str>, h: Held) -> TabChange {
+        tab_change(key, "app.", dsr, ds, PID, NOW, h)
+    }
+
+    #[test]
+    fn f32_tab_change_same_user_is_refreshed_another_is_signed_in() {
+        let (r1, s1) = (
+            tok(PID, "DSR", "U1", 1_800_000_000),
+            tok(PID, "DS", "U1", 1_700_000_100),
+        );
+        let (r1b, s1b) = (
+            tok(PID, "DSR", "U1", 1_800_000_001),
+            tok(PID, "DS", "U1", 1_700_000_101),
+        );
+        let (r2, s2) = (
+            tok(PID, "DSR", "U2", 1_800_000_000),
+            tok(PID, "DS", "U2", 1_700_000_100),
+        );
+        let h = held(&r1, &s1, "U1");
+        // What we hold already: nothing to do.
+        assert_eq!(
+            change(Some("app.DSR"), Some(&r1), Some(&s1), h),
+            TabChange::Keep
+        );
+        // The same user's rotated record: adopted silently as `refreshed`.
+        match change(Some("app.DSR"), Some(&r1b), Some(&s1b), h) {
+            TabChange::Adopt(d, EventType::Refreshed) => {
+                assert_eq!(d.refresh_jwt.as_deref(), Some(r1b.as_str()));
+                assert_eq!(d.session_jwt, s1b);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Only the session token changed (rotation off): adopted too.
+        assert!(matches!(
+            change(Some("app.DS"), Some(&r1), Some(&s1b), h),
+            TabChange::Adopt(_, EventType::Refreshed)
+        ));
+        // Another user: `signedIn`, also while signed out or holding nothing.
+        match change(Some("app.DS"), Some(&r2), Some(&s2), h) {
+            TabChange::Adopt(d, EventType::SignedIn) => assert_eq!(d.user_id(), "U2"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            change(Some("app.DSR"), Some(&r2), Some(&s2), Held::default()),
+            TabChange::Adopt(_, EventType::SignedIn)
+        ));
+        // Mid-write (new DSR of U2, DS still U1's): U2's refresh token is held, U1's never sent again.
+        match change(Some("app.DSR"), Some(&r2), Some(&s1), h) {
+            TabChange::Dormant(t, j) => {
+                assert_eq!(t, r2);
+                assert_eq!(j.subject(), Some("U2"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Mid-write of our own user (DS not there yet): wait for it.
+        assert_eq!(
+            change(Some("app.DSR"), Some(&r1b), None, h),
+            TabChange::Keep
+        );
+        // Other keys and other prefixes are not ours.
+        for k in ["other", "DSR", "app.DSRx", "app.", "x.app.DSR"] {
+            assert_eq!(change(Some(k), None, None, h), TabChange::Keep, "{k}");
+        }
+    }
+
+    #[test]
+    fn f31_tab_change_removal_signs_out_without_touching_storage() {
+        let (r1, s1) = (
+            tok(PID, "DSR", "U1", 1_800_000_000),
+            tok(PID, "DS", "U1", 1_700_000_100),
+        );
+        let out = TabChange::SignOut {
+            reason: Reason::OtherTab,
+            remove_refresh: false,
+            remove_session: false,
+        };
+        let h = held(&r1, &s1, "U1");
+        // DSR removed (DS still there or not), or storage cleared (`key` null).
+        assert_eq!(change(Some("app.DSR"), None, Some(&s1), h), out);
+        assert_eq!(change(Some("app.DS"), None, None, h), out);
+        assert_eq!(change(None, None, None, h), out);
+        // Replaced by another project's record: not adopted, not touched (F07), ours is gone.
+        let other = tok("P2other", "DSR", "U1", 1_800_000_000);
+        assert_eq!(change(Some("app.DSR"), Some(&other), None, h), out);
+        // While signed out the same outcome is harmless: the state machine emits nothing (G3).
+        assert_eq!(change(None, None, None, Held::default()), out);
+    }
+
+    #[test]
+    fn f36_tab_change_garbage_follows_the_restore_rules() {
+        let (r1, s1) = (
+            tok(PID, "DSR", "U1", 1_800_000_000),
+            tok(PID, "DS", "U1", 1_700_000_100),
+        );
+        let h = held(&r1, &s1, "U1");
+        let huge = "a".repeat(5 * 1024 * 1024);
+        for bad in [huge.as_str(), "{\"v\":1}", "null", "aaa.bbb", "", "\u{0}"] {
+            assert_eq!(
+                change(Some("app.DSR"), Some(bad), Some(&s1), h),
+                TabChange::SignOut {
+                    reason: Reason::CorruptStorage,
+                    remove_refresh: true,
+                    remove_session: true
+                }
+            );
+            assert_eq!(
+                change(None, Some(bad), None, Held::default()),
+                TabChange::SignOut {
+                    reason: Reason::CorruptStorage,
+                    remove_refresh: true,
+                    remove_session: false
+                }
+            );
+        }
+        let expired = tok(PID, "DSR", "U1", 1_699_999_000);
+        assert!(matches!(
+            change(Some("app.DSR"), Some(&expired), None, h),
+            TabChange::SignOut {
+                reason: Reason::Expired,
+                ..
+            }
+        ));
+    }
+
     proptest! {
+        #[test]
+        fn f36_prop_tab_change_never_panics_and_is_deterministic(
+            k in proptest::option::of("(app\\.)?(DSR|DS|x)"),
+            a in proptest::option::of(".{0,200}"),
+            b in proptest::option::of(".{0,200}"),
+        ) {
+            let h = Held { refresh: Some("r"), session: Some("s"), user: Some("U1") };
+            let x = change(k.as_deref(), a.as_deref(), b.as_deref(), h);
+            let y = change(k.as_deref(), a.as_deref(), b.as_deref(), h);
+            prop_assert_eq!(x, y);
+        }
+
         #[test]
         fn f36_prop_restore_never_panics_and_is_deterministic(a in ".{0,200}", b in proptest::option::of(".{0,200}")) {
             let x = restore(Some(&a), b.as_deref(), PID, NOW);

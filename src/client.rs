@@ -13,7 +13,7 @@ use descope_core::request::{self, Auth, Request};
 use descope_core::response::{self, AuthInfo};
 use descope_core::schedule;
 use descope_core::session::{refresh_event_kind, Event, EventType, Reason, SessionData, State};
-use descope_core::storage as core_storage;
+use descope_core::storage::{self as core_storage, Held, TabChange};
 use descope_core::{clock, Error, ErrorKind};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -23,7 +23,7 @@ use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 use crate::error::{set, to_js};
 use crate::otp::Otp;
 use crate::session::Session;
-use crate::storage::Store;
+use crate::storage::{StorageListener, Store};
 use crate::timer::Timer;
 use crate::transport::{self, HttpResponse};
 use crate::types::{DescopeConfigJs, SessionListenerJs};
@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     timer: RefCell<Option<Timer>>,
     timer_due: Cell<u64>,
     disposed: Cell<bool>,
+    /// Present while another tab's storage writes are followed (localStorage only).
+    tab_sync: RefCell<Option<StorageListener>>,
     refresh_count: Cell<u32>,
     last_refresh_at: Cell<Option<u64>>,
     failures: Cell<u32>,
@@ -166,6 +168,7 @@ impl Inner {
             timer: RefCell::new(None),
             timer_due: Cell::new(0),
             disposed: Cell::new(false),
+            tab_sync: RefCell::new(None),
             refresh_count: Cell::new(0),
             last_refresh_at: Cell::new(None),
             failures: Cell::new(0),
@@ -182,6 +185,20 @@ impl Inner {
             );
         }
         inner.restore_from_storage();
+        if inner.store.in_use == config::Persistence::LocalStorage {
+            let weak = Rc::downgrade(&inner);
+            // The work runs in a microtask (as for timers), outside the listener that owns the
+            // closure, so a `dispose()` from a session listener never drops a running closure.
+            let l = StorageListener::new(move |ev: JsValue| {
+                if let Some(inner) = weak.upgrade() {
+                    let key = Reflect::get(&ev, &js_str("key"))
+                        .ok()
+                        .and_then(|k| k.as_string());
+                    let _ = inner.start(Ok(Op::Storage(key)));
+                }
+            });
+            *inner.tab_sync.borrow_mut() = Some(l);
+        }
         Ok(inner)
     }
 
@@ -389,8 +406,15 @@ impl Inner {
     pub fn adopt(self: &Rc<Self>, info: AuthInfo, kind: EventType) -> Rc<SessionData> {
         let prev = self.state.borrow().refresh_pair();
         let data = SessionData::from_auth(info, prev, now_ms());
+        self.commit(data, kind, true)
+    }
+
+    /// Makes `data` current (persisting it unless it came from storage) and emits `kind`.
+    fn commit(self: &Rc<Self>, data: SessionData, kind: EventType, store: bool) -> Rc<SessionData> {
         let (rc, ev) = self.state.borrow_mut().adopt(data, kind);
-        self.persist(&rc);
+        if store {
+            self.persist(&rc);
+        }
         self.failures.set(0);
         self.schedule();
         self.emit(ev, Some(rc.clone()));
@@ -408,8 +432,9 @@ impl Inner {
         }
     }
 
-    /// Ends the session. `Logout` clears our keys unconditionally; other reasons compare-and-delete
-    /// so that a newer token written by another tab survives (F17).
+    /// Ends the session. `Logout` clears our keys unconditionally; `OtherTab` leaves storage to the
+    /// tab that changed it (F31); other reasons compare-and-delete so that a newer token written by
+    /// another tab survives (F17).
     pub fn sign_out(self: &Rc<Self>, reason: Reason) {
         let (refresh, session) = {
             let st = self.state.borrow();
@@ -422,7 +447,7 @@ impl Inner {
         if reason == Reason::Logout {
             self.store.remove(&self.refresh_key);
             self.store.remove(&self.session_key);
-        } else {
+        } else if reason != Reason::OtherTab {
             if let Some(r) = &refresh {
                 self.store.remove_if(&self.refresh_key, r);
             }
@@ -433,6 +458,55 @@ impl Inner {
         self.timer.borrow_mut().take();
         if let Some(ev) = ev {
             self.emit(ev, None);
+        }
+    }
+
+    /// Another tab changed storage (`key`; `None` when it was cleared): re-read it and follow the
+    /// core's verdict, with no network call (F31, F32, F36). A refresh of ours still in flight is
+    /// thrown away by the generation check, since every transition here bumps it.
+    fn on_storage(self: &Rc<Self>, key: Option<String>) {
+        let dsr = self.store.get(&self.refresh_key);
+        let ds = self.store.get(&self.session_key);
+        let change = {
+            let st = self.state.borrow();
+            let cur = st.current();
+            let refresh = st.refresh_token();
+            core_storage::tab_change(
+                key.as_deref(),
+                &self.cfg.storage_prefix,
+                dsr.as_deref(),
+                ds.as_deref(),
+                &self.cfg.project_id,
+                now_ms(),
+                Held {
+                    refresh: refresh.as_deref(),
+                    session: cur.as_ref().map(|c| c.session_jwt.as_str()),
+                    user: cur.as_ref().map(|c| c.user_id()),
+                },
+            )
+        };
+        match change {
+            TabChange::Keep => {}
+            TabChange::Adopt(data, kind) => {
+                self.commit(data, kind, false);
+            }
+            TabChange::Dormant(t, j) => {
+                self.state.borrow_mut().restore(None, Some((t, j)));
+                self.schedule();
+            }
+            TabChange::SignOut {
+                reason,
+                remove_refresh,
+                remove_session,
+            } => {
+                if remove_refresh {
+                    self.store.remove(&self.refresh_key);
+                }
+                if remove_session {
+                    self.store.remove(&self.session_key);
+                }
+                self.sign_out(reason);
+            }
         }
     }
 
@@ -707,6 +781,8 @@ pub(crate) enum Op {
     Refresh,
     /// The auto-refresh timer fired.
     Timer,
+    /// Another tab changed storage (the event's key).
+    Storage(Option<String>),
     /// An operation of the other sign-in families (see families.rs).
     Family(crate::families::FamilyOp),
 }
@@ -769,6 +845,13 @@ impl Inner {
             }
             Op::Timer => {
                 self.on_timer().await;
+                return Ok(JsValue::UNDEFINED);
+            }
+            Op::Storage(key) => {
+                // Never rejects (nobody awaits this promise): after `dispose()` it does nothing.
+                if !self.disposed.get() {
+                    self.on_storage(key);
+                }
                 return Ok(JsValue::UNDEFINED);
             }
         };
@@ -930,6 +1013,7 @@ impl Descope {
     pub fn dispose(&self) {
         self.inner.disposed.set(true);
         self.inner.timer.borrow_mut().take();
+        self.inner.tab_sync.borrow_mut().take();
         self.inner.listeners.borrow_mut().clear();
     }
 }

@@ -1034,3 +1034,163 @@ async fn sdk_session_id_is_per_page_load() {
     assert!(ids[0].is_some());
     assert_eq!(ids[0], ids[1]);
 }
+
+#[wasm_bindgen(inline_js = r#"
+export function other_tab_wrote(key) {
+  window.dispatchEvent(new StorageEvent("storage", {
+    key, newValue: key === null ? null : localStorage.getItem(key), storageArea: localStorage,
+  }));
+}
+"#)]
+extern "C" {
+    /// What the browser does in this tab when another tab changes `key` (`None`: `clear()`).
+    fn other_tab_wrote(key: Option<String>);
+}
+
+/// A record of `sub` as another tab would store it (structure checked on restore, not signature).
+fn stored_pair(pid: &str, sub: &str) -> (String, String) {
+    let now = (js_sys::Date::now() / 1000.0) as u64;
+    let jti = uid();
+    let mk = |drn: &str, ttl: u64| {
+        fake_jwt(&json(&format!(
+            r#"{{"iss":"https://api.descope.com/{pid}","sub":"{sub}","drn":"{drn}","jti":"{jti}","iat":{now},"exp":{}}}"#,
+            now + ttl
+        )))
+    };
+    (mk("DSR", 86_400), mk("DS", 600))
+}
+
+#[wasm_bindgen_test]
+async fn f32_another_tabs_sign_in_of_another_user_is_adopted_as_signed_in() {
+    let pid = project_id().await;
+    let (d, prefix) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let before = requests().await.length();
+    // Another tab signs user X in: DSR then DS, one event each.
+    let (r, s) = stored_pair(&pid, "Uothertab");
+    ls_set(&format!("{prefix}DSR"), &r);
+    other_tab_wrote(Some(format!("{prefix}DSR")));
+    ls_set(&format!("{prefix}DS"), &s);
+    other_tab_wrote(Some(format!("{prefix}DS")));
+    // Another key and another prefix are not ours.
+    other_tab_wrote(Some("unrelated".into()));
+    other_tab_wrote(Some(format!("x{prefix}DSR")));
+    pause(0).await;
+    assert_eq!(event_types(&rec), vec!["signedIn"]);
+    assert_eq!(
+        get_str(&events(&rec).get(0), "userId").as_deref(),
+        Some("Uothertab")
+    );
+    let cur = d.session().expect("the other tab's session is current");
+    assert_eq!(cur.user_id().as_string().as_deref(), Some("Uothertab"));
+    assert_eq!(cur.session_jwt().as_string().as_deref(), Some(s.as_str()));
+    // Stored as it was: nothing written back, no network call.
+    assert_eq!(ls_get(&format!("{prefix}DSR")).as_deref(), Some(r.as_str()));
+    assert_eq!(ls_get(&format!("{prefix}DS")).as_deref(), Some(s.as_str()));
+    assert_eq!(requests().await.length(), before, "no network call");
+    // The same user's newer record (another tab refreshed): adopted silently as `refreshed`.
+    let (r2, s2) = stored_pair(&pid, "Uothertab");
+    ls_set(&format!("{prefix}DSR"), &r2);
+    ls_set(&format!("{prefix}DS"), &s2);
+    other_tab_wrote(Some(format!("{prefix}DS")));
+    pause(0).await;
+    assert_eq!(event_types(&rec), vec!["signedIn", "refreshed"]);
+    assert_eq!(
+        d.session().unwrap().session_jwt().as_string().as_deref(),
+        Some(s2.as_str())
+    );
+    assert_eq!(requests().await.length(), before, "no network call");
+    d.dispose();
+    ls_remove(&format!("{prefix}DSR"));
+    ls_remove(&format!("{prefix}DS"));
+}
+
+#[wasm_bindgen_test]
+async fn f31_another_tabs_logout_signs_out_once_without_network_or_storage_writes() {
+    let (d, prefix) = client("").await;
+    sign_in_email(&d, &unique_email()).await;
+    assert!(get(&d.diagnostics(), "nextRefreshAt").as_f64().is_some());
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let before = requests().await.length();
+    // The other tab removed DSR; its DS removal comes next. We must not delete anything ourselves.
+    let ds = ls_get(&format!("{prefix}DS")).expect("stored");
+    ls_remove(&format!("{prefix}DSR"));
+    other_tab_wrote(Some(format!("{prefix}DSR")));
+    pause(0).await;
+    assert!(d.session().is_none());
+    assert_eq!(event_types(&rec), vec!["signedOut"]);
+    assert_eq!(
+        get_str(&events(&rec).get(0), "reason").as_deref(),
+        Some("otherTab")
+    );
+    assert_eq!(
+        ls_get(&format!("{prefix}DS")).as_deref(),
+        Some(ds.as_str()),
+        "storage left to the other tab"
+    );
+    assert_eq!(
+        get(&d.diagnostics(), "nextRefreshAt"),
+        JsValue::UNDEFINED,
+        "timer cancelled"
+    );
+    ls_remove(&format!("{prefix}DS"));
+    other_tab_wrote(Some(format!("{prefix}DS")));
+    other_tab_wrote(None);
+    pause(0).await;
+    assert_eq!(events(&rec).length(), 1, "exactly one event");
+    assert_eq!(requests().await.length(), before, "no network call");
+    assert_eq!(ok(d.get_session_token()).await, JsValue::UNDEFINED);
+    // F36: garbage written by another tab while signed out is dropped by the restore rules, quietly.
+    ls_set(&format!("{prefix}DSR"), "not a jwt");
+    other_tab_wrote(Some(format!("{prefix}DSR")));
+    pause(0).await;
+    assert_eq!(
+        ls_get(&format!("{prefix}DSR")),
+        None,
+        "corrupt record removed"
+    );
+    assert_eq!(events(&rec).length(), 1);
+    // After dispose the listener is gone: another tab's sign-in changes nothing.
+    d.dispose();
+    let (r, s) = stored_pair(&project_id().await, "Uafter");
+    ls_set(&format!("{prefix}DSR"), &r);
+    ls_set(&format!("{prefix}DS"), &s);
+    other_tab_wrote(Some(format!("{prefix}DS")));
+    pause(0).await;
+    assert!(d.session().is_none());
+    assert_eq!(events(&rec).length(), 1);
+    ls_remove(&format!("{prefix}DSR"));
+    ls_remove(&format!("{prefix}DS"));
+}
+
+#[wasm_bindgen_test]
+async fn f31_another_tabs_logout_during_an_in_flight_refresh_wins() {
+    let (d, prefix) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    fault(r#"{"path":"/v1/auth/refresh","delayMs":600,"times":1}"#).await;
+    let refreshing = d.refresh();
+    pause(100).await;
+    ls_remove(&format!("{prefix}DSR"));
+    ls_remove(&format!("{prefix}DS"));
+    other_tab_wrote(None);
+    let e = err(refreshing).await;
+    assert_descope_error(&e, "unauthenticated", Some("noSession"));
+    pause(50).await;
+    assert!(
+        d.session().is_none(),
+        "the late answer did not bring the session back"
+    );
+    assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    assert_eq!(ls_get(&format!("{prefix}DS")), None);
+    assert_eq!(event_types(&rec), vec!["signedOut"]);
+    assert_eq!(
+        get_str(&events(&rec).get(0), "reason").as_deref(),
+        Some("otherTab")
+    );
+    d.dispose();
+}

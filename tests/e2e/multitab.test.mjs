@@ -1,11 +1,10 @@
 // Two tabs of the demo page in one browser profile (shared localStorage). Tab sync (F31, F32 in
-// spec/faults.md) is marked `todo` while the SDK has no BroadcastChannel/storage-event sync: those
-// tests run and report, but do not count as failures. Remove the `todo` once tab sync lands.
+// spec/faults.md) comes from the SDK's `storage` event listener: tab B follows tab A's sign-in and
+// logout through `onSessionChange`, with no reload.
 import { beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WAIT, newIsolatedContext, recordConsole, uniqueEmail, useSuite } from "./helpers.mjs";
 
-const TAB_SYNC_TODO = "SDK tab sync (BroadcastChannel / storage event) not implemented yet";
 const SYNC_WAIT = { timeout: 10_000 }; // a cross-tab message arrives in milliseconds
 
 describe("demo page in two tabs", () => {
@@ -37,9 +36,10 @@ describe("demo page in two tabs", () => {
     await a.waitForSelector('body[data-state="signedIn"]', WAIT);
   });
 
-  it("F32: a sign-in in tab A shows in tab B without a reload", { todo: TAB_SYNC_TODO }, async () => {
+  it("F32: a sign-in in tab A shows in tab B without a reload", async () => {
     await b.waitForSelector('body[data-state="signedIn"]', SYNC_WAIT);
     await b.locator("#user-email", { hasText: email }).waitFor(WAIT);
+    assert.equal(await b.locator("#last-event").textContent(), "signedIn");
   });
 
   it("tab B picks up tab A's session on reload", async () => {
@@ -48,7 +48,7 @@ describe("demo page in two tabs", () => {
     await b.locator("#user-email", { hasText: email }).waitFor(WAIT);
   });
 
-  it("F31: a logout in tab A signs out tab B", { todo: TAB_SYNC_TODO }, async () => {
+  it("F31: a logout in tab A signs out tab B", async () => {
     await a.click("#logout");
     await a.waitForSelector('body[data-state="signedOut"]', WAIT);
     await b.waitForSelector('body[data-state="signedOut"]', SYNC_WAIT);

@@ -1,7 +1,6 @@
 //! The `EnchantedLink` class (descope-api.md §2.3): a link is emailed; the page it opens calls
 //! `verify(token)`, while the page that asked waits with `waitForSession(pendingRef)`.
 
-#[allow(unused_imports)]
 use alloc::rc::Rc;
 
 use descope_core::links::SignOp;

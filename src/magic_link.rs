@@ -1,7 +1,6 @@
 //! The `MagicLink` class (descope-api.md §2.2): a link `<redirectUrl>?t=<token>` is sent by email,
 //! SMS or WhatsApp; the page it opens calls `verify(token)`.
 
-#[allow(unused_imports)]
 use alloc::rc::Rc;
 
 use descope_core::links::SignOp;

@@ -1,7 +1,6 @@
 //! The `Notp` class (descope-api.md §2.9): WhatsApp "no-OTP" sign-in. The user opens a WhatsApp link
 //! (or scans its QR code); this page waits with `waitForSession(pendingRef)`.
 
-#[allow(unused_imports)]
 use alloc::rc::Rc;
 
 use descope_core::links::SignOp;

@@ -1,7 +1,6 @@
 //! The `OAuth` class (descope-api.md §2.4): `start` answers the provider URL to send the browser to;
 //! the provider sends it back to `redirectUrl?code=…`, and `exchange(code)` signs in.
 
-#[allow(unused_imports)]
 use alloc::rc::Rc;
 
 use js_sys::Promise;

@@ -1,7 +1,6 @@
 //! The `Password` class (descope-api.md §2.7). A password is only ever put in a request body: never
 //! in a log line, an error or an event.
 
-#[allow(unused_imports)]
 use alloc::rc::Rc;
 
 use js_sys::Promise;

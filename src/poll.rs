@@ -6,8 +6,6 @@
 //! `pollIntervalMs` (≥ 1000 ms) unless the deadline is closer. An abort settles the promise at once,
 //! whether it comes during a request or during a sleep (the request's answer is then ignored).
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 use core::future::{poll_fn, Future};
 use core::pin::pin;

@@ -1,7 +1,5 @@
 //! The `Session` class: an immutable snapshot of a signed-in session.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
 use alloc::rc::Rc;
 
 use descope_core::session::SessionData;

@@ -1,7 +1,6 @@
 //! The `Sso` class (descope-api.md §2.5, the `saml/*` paths of Descope's JS SDK): like OAuth, with a
 //! tenant (id or a user's email) instead of a provider.
 
-#[allow(unused_imports)]
 use alloc::rc::Rc;
 
 use js_sys::Promise;

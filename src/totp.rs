@@ -1,6 +1,5 @@
 //! The `Totp` class (descope-api.md §2.6): authenticator-app codes.
 
-#[allow(unused_imports)]
 use alloc::rc::Rc;
 
 use js_sys::Promise;

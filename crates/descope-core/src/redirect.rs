@@ -7,9 +7,6 @@
 //! (`https://app@evil`), backslashes, percent-encoded or otherwise unusual host characters, upper-case
 //! schemes, spaces and control characters.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
 use crate::ascii;
 
 use crate::error::Error;

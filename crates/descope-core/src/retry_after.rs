@@ -16,9 +16,6 @@
     clippy::indexing_slicing
 )]
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
 /// Shortest wait returned (1 s), so that `Retry-After: 0` cannot cause a tight loop.
 pub const MIN_RETRY_AFTER_MS: u64 = 1_000;
 /// Longest wait returned (10 min, F15).

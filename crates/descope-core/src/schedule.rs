@@ -2,9 +2,6 @@
 //! backoff after failures (F20, F22, F15). Every result is a whole number of ms within bounds, so
 //! no NaN or zero-delay timer can reach JS.
 
-#[allow(unused_imports)]
-use crate::prelude::*;
-
 use crate::error::{Error, ErrorKind};
 
 /// Largest delay `setTimeout` honours; longer ones are armed in steps and re-armed (F27).

@@ -83,15 +83,6 @@ fn web_storage(p: Persistence) -> Option<WebStorage> {
 impl Store {
     /// Opens the requested storage; the bool is true when it fell back to memory.
     pub fn open(p: Persistence) -> (Store, bool) {
-        if p == Persistence::Memory {
-            return (
-                Store {
-                    backend: Backend::Memory(RefCell::new(Vec::new())),
-                    in_use: p,
-                },
-                false,
-            );
-        }
         match web_storage(p) {
             Some(s) => (
                 Store {
@@ -100,12 +91,13 @@ impl Store {
                 },
                 false,
             ),
+            // Memory was asked for, or the web storage is missing or throws (F34).
             None => (
                 Store {
                     backend: Backend::Memory(RefCell::new(Vec::new())),
                     in_use: Persistence::Memory,
                 },
-                true,
+                p != Persistence::Memory,
             ),
         }
     }

@@ -227,25 +227,35 @@ fn descriptors(ids: &[String]) -> Value {
     )
 }
 
+/// What every start carries: the page's origin, `passkeyOptions` and `loginOptions`.
+struct Ask {
+    origin: String,
+    passkey: PasskeyOptions,
+    options: LoginOptions,
+}
+
 /// What a start hands back before the transaction is stored.
 struct Started {
     start: WebauthnStart,
     public_key: Value,
 }
 
-/// A registration (`navigator.credentials.create`) of a passkey for `user`.
-#[allow(clippy::too_many_arguments)]
+/// A registration (`navigator.credentials.create`) of a passkey for `user` (named by `login_id`;
+/// `new_user` when sign-up creates it).
 fn registration(
     app: &App,
     data: &Data,
     user: User,
     new_user: bool,
     login_id: &str,
-    origin: String,
-    po: &PasskeyOptions,
-    options: LoginOptions,
+    ask: Ask,
     finish: WebauthnFinish,
 ) -> ApiResult<Started> {
+    let Ask {
+        origin,
+        passkey: po,
+        options,
+    } = ask;
     let rp_id = rp_id_of(&origin)?;
     let challenge = new_challenge();
     let uv = po
@@ -300,14 +310,12 @@ fn registration(
 
 /// An assertion (`navigator.credentials.get`) by `user`'s passkeys, or by any discoverable one
 /// when `user` is `None`.
-fn assertion(
-    app: &App,
-    data: &Data,
-    user: Option<User>,
-    origin: String,
-    po: &PasskeyOptions,
-    options: LoginOptions,
-) -> ApiResult<Started> {
+fn assertion(app: &App, data: &Data, user: Option<User>, ask: Ask) -> ApiResult<Started> {
+    let Ask {
+        origin,
+        passkey: po,
+        options,
+    } = ask;
     let rp_id = rp_id_of(&origin)?;
     let allowed = match &user {
         Some(u) => {
@@ -384,9 +392,11 @@ fn signup_start(
         user,
         true,
         &login_id,
-        origin,
-        &po,
-        p.options,
+        Ask {
+            origin,
+            passkey: po,
+            options: p.options,
+        },
         WebauthnFinish::SignUp,
     )
 }
@@ -405,10 +415,28 @@ fn signin_start(
         let mut options = signin::parse_options(opt_obj(obj, "loginOptions")?)?;
         // Step-up / MFA name their user; without a login id there is none to match the session.
         signin::require_session(app, data, headers, &mut options, None)?;
-        return assertion(app, data, None, origin, &po, options);
+        return assertion(
+            app,
+            data,
+            None,
+            Ask {
+                origin,
+                passkey: po,
+                options,
+            },
+        );
     }
     let p = signin::prepare(app, data, headers, Op::SignIn, &login_id, obj)?;
-    assertion(app, data, p.existing, origin, &po, p.options)
+    assertion(
+        app,
+        data,
+        p.existing,
+        Ask {
+            origin,
+            passkey: po,
+            options: p.options,
+        },
+    )
 }
 
 /// `signup-in/start {loginId, origin, loginOptions?, passkeyOptions?}`: an assertion when the user
@@ -424,18 +452,27 @@ fn signup_in_start(
     let po = passkey_options(obj)?;
     let p = signin::prepare(app, data, headers, Op::SignUpOrIn, &login_id, obj)?;
     match (p.existing, p.signup) {
-        (Some(u), _) if !credential_ids(data, &u.user_id).is_empty() => {
-            assertion(app, data, Some(u), origin, &po, p.options)
-        }
+        (Some(u), _) if !credential_ids(data, &u.user_id).is_empty() => assertion(
+            app,
+            data,
+            Some(u),
+            Ask {
+                origin,
+                passkey: po,
+                options: p.options,
+            },
+        ),
         (Some(u), _) => registration(
             app,
             data,
             u,
             false,
             &login_id,
-            origin,
-            &po,
-            p.options,
+            Ask {
+                origin,
+                passkey: po,
+                options: p.options,
+            },
             WebauthnFinish::SignUp,
         ),
         (None, Some(u)) => registration(
@@ -444,9 +481,11 @@ fn signup_in_start(
             u,
             true,
             &login_id,
-            origin,
-            &po,
-            p.options,
+            Ask {
+                origin,
+                passkey: po,
+                options: p.options,
+            },
             WebauthnFinish::SignUp,
         ),
         (None, None) => Err(signin::user_not_found()),
@@ -481,9 +520,11 @@ fn update_start(
         user,
         false,
         &login_id,
-        origin,
-        &po,
-        options,
+        Ask {
+            origin,
+            passkey: po,
+            options,
+        },
         WebauthnFinish::Update,
     )
 }

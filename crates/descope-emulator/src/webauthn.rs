@@ -257,6 +257,10 @@ fn registration(
         options,
     } = ask;
     let rp_id = rp_id_of(&origin)?;
+    // Browsers' clientDataJSON names the origin without a trailing slash.
+    let origin = origin
+        .strip_suffix('/')
+        .map_or(origin.clone(), str::to_string);
     let challenge = new_challenge();
     let uv = po
         .selection_uv
@@ -317,6 +321,10 @@ fn assertion(app: &App, data: &Data, user: Option<User>, ask: Ask) -> ApiResult<
         options,
     } = ask;
     let rp_id = rp_id_of(&origin)?;
+    // Browsers' clientDataJSON names the origin without a trailing slash.
+    let origin = origin
+        .strip_suffix('/')
+        .map_or(origin.clone(), str::to_string);
     let allowed = match &user {
         Some(u) => {
             let ids = credential_ids(data, &u.user_id);

@@ -110,8 +110,9 @@ pub fn user_handle(user_id: &str) -> String {
     B64.encode(user_id.strip_prefix('U').unwrap_or(user_id))
 }
 
-/// The rpId for `origin`: its host, for an `http(s)://host[:port]` origin (no path).
-pub fn rp_id_of(origin: &str) -> ApiResult<String> {
+/// An `http(s)://host[:port]` origin (no path) as browsers write it in clientDataJSON (without a
+/// trailing slash), and its rpId: the host.
+pub fn parse_origin(origin: &str) -> ApiResult<(String, String)> {
     let bad =
         || ApiError::invalid("origin must be an http(s) origin such as https://app.example.com");
     let rest = origin
@@ -137,7 +138,8 @@ pub fn rp_id_of(origin: &str) -> ApiResult<String> {
     {
         return Err(bad());
     }
-    Ok(host.to_ascii_lowercase())
+    let origin = origin.strip_suffix('/').unwrap_or(origin);
+    Ok((origin.to_string(), host.to_ascii_lowercase()))
 }
 
 /// `passkeyOptions` (core-js `PasskeyOptions`), checked and with defaults.
@@ -256,11 +258,7 @@ fn registration(
         passkey: po,
         options,
     } = ask;
-    let rp_id = rp_id_of(&origin)?;
-    // Browsers' clientDataJSON names the origin without a trailing slash.
-    let origin = origin
-        .strip_suffix('/')
-        .map_or(origin.clone(), str::to_string);
+    let (origin, rp_id) = parse_origin(&origin)?;
     let challenge = new_challenge();
     let uv = po
         .selection_uv
@@ -320,11 +318,7 @@ fn assertion(app: &App, data: &Data, user: Option<User>, ask: Ask) -> ApiResult<
         passkey: po,
         options,
     } = ask;
-    let rp_id = rp_id_of(&origin)?;
-    // Browsers' clientDataJSON names the origin without a trailing slash.
-    let origin = origin
-        .strip_suffix('/')
-        .map_or(origin.clone(), str::to_string);
+    let (origin, rp_id) = parse_origin(&origin)?;
     let allowed = match &user {
         Some(u) => {
             let ids = credential_ids(data, &u.user_id);
@@ -891,14 +885,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rp_id_is_the_origin_host() {
+    fn origins_and_their_rp_ids() {
         for (origin, rp) in [
             ("http://localhost:4317", "localhost"),
             ("https://App.Example.com", "app.example.com"),
             ("https://app.example.com/", "app.example.com"),
             ("http://[::1]:80", "::1"),
         ] {
-            assert_eq!(rp_id_of(origin).ok().as_deref(), Some(rp), "{origin}");
+            let parsed = parse_origin(origin).ok();
+            assert_eq!(parsed.as_ref().map(|p| p.1.as_str()), Some(rp), "{origin}");
+            assert_eq!(
+                parsed.map(|p| p.0),
+                Some(origin.trim_end_matches('/').to_string())
+            );
         }
         for bad in [
             "",
@@ -911,7 +910,7 @@ mod tests {
             "https://u@a.com",
             "android:apk-key-hash:abc",
         ] {
-            assert!(rp_id_of(bad).is_err(), "{bad}");
+            assert!(parse_origin(bad).is_err(), "{bad}");
         }
     }
 

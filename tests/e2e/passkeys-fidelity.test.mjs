@@ -1,7 +1,8 @@
 // Passkey fidelity: Descope's own @descope/web-js-sdk (bundled with esbuild at test start) signs up
 // with a passkey, signs in with it by login id, signs in discoverably (empty login id), and
 // signs up-or-in, steps up (raw signIn.start with the refresh JWT), and adds a passkey from a second
-// authenticator with update (the first is refused by excludeCredentials), against the emulator, in
+// authenticator with update (the first is refused by excludeCredentials), and signs in through
+// conditional UI (autofill) as Descope's web component does, against the emulator, in
 // headless Chromium with a CDP virtual authenticator.
 // The page is loaded from http://localhost:PORT (WebAuthn refuses IP addresses as rpId) while the
 // emulator listens on 127.0.0.1. The emulator's control API must show the credential the
@@ -20,7 +21,7 @@ describe("passkeys fidelity: @descope/web-js-sdk with a virtual authenticator", 
     stage: (dir) => bundleWebJsSdk(join(dir, "vendor/web-js-sdk.js")),
   });
 
-  it("webauthn.signUp → signIn(loginId) → signIn('') discoverable → signUpOrIn → step-up → update, with a growing sign counter", async () => {
+  it("webauthn.signUp → signIn(loginId) → signIn('') discoverable → signUpOrIn → step-up → update → autofill, with a growing sign counter", async () => {
     const suite = getSuite();
     const origin = localhostUrl(suite.url);
     assert.match(origin, /^http:\/\/localhost:\d+$/);
@@ -175,6 +176,22 @@ describe("passkeys fidelity: @descope/web-js-sdk with a virtual authenticator", 
     const viaNew = await run("signIn", [""]);
     assert.equal(viaNew.ok, true, `discoverable sign-in with the new passkey failed: ${JSON.stringify(viaNew.error)}`);
     assert.equal(viaNew.claims.sub, up.user.userId);
+
+    // 8. autofill as Descope's web component does it: signIn.start('') once, then a conditional
+    // (mediation: 'conditional') get behind a `username webauthn` input, then signIn.finish
+    const autofill = await page.evaluate(async () => {
+      const input = document.createElement("input");
+      input.autocomplete = "username webauthn";
+      document.body.append(input);
+      input.focus();
+      const s = await fx.sdk.webauthn.signIn.start("", window.location.origin);
+      if (!s.ok) return { ok: false, step: "start", code: s.code };
+      const response = await fx.sdk.webauthn.helpers.conditional(s.data.options, new AbortController());
+      const f = await fx.sdk.webauthn.signIn.finish(s.data.transactionId, response);
+      if (!f.ok) return { ok: false, step: "finish", code: f.code, error: f.error };
+      return { ok: true, sub: fx.part(f.data.sessionJwt, 1).sub };
+    });
+    assert.deepEqual(autofill, { ok: true, sub: up.user.userId }, `autofill sign-in: ${JSON.stringify(autofill)}`);
 
     assert.equal(consoleLines.filter((l) => JWT_RE.test(l)).length, 0, "no token in the console");
     assert.deepEqual(blocked, [], "the page only contacted the emulator");

@@ -53,8 +53,8 @@ pub const USAGE: &str =
 /// What `descope-emulator --help` prints: every option with its default, and the control API.
 pub const HELP: &str = "\
 descope-emulator: a local server speaking Descope's client REST API (OTP, magic and enchanted
-links, OAuth, SSO, TOTP, passwords, NOTP, access keys, sessions, JWKS), for development and tests,
-with no account and no network. State is in memory; signing keys are made at start.
+links, OAuth, SSO, TOTP, passwords, passkeys, NOTP, access keys, sessions, JWKS), for development and
+tests, with no account and no network. State is in memory; signing keys are made at start.
 
 usage: descope-emulator [OPTIONS]
 
@@ -95,6 +95,8 @@ Control API (no Authorization; for tests and the demo):
                                      roleNames?, userTenants?, customAttributes?}
   POST /emulator/accesskeys          create an access key {name, roleNames?, tenants?, expireTime?}
                                      -> {cleartext, key}; the cleartext is shown only once
+  GET  /emulator/webauthn/credentials?loginId=X
+                                     the passkeys registered (ids, counters; never key material)
   POST /emulator/faults              fail matching requests {path, status?, body?, delayMs?, drop?,
                                      retryAfter?, times?}
   GET|POST /emulator/config          read or change TTLs, rotation, rate limit at run time

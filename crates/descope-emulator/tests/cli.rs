@@ -57,6 +57,7 @@ fn help_explains_every_option_with_its_default() {
             "/emulator/totp/",
             "/emulator/users",
             "/emulator/accesskeys",
+            "/emulator/webauthn/credentials",
             "/emulator/faults",
             "/emulator/config",
             "/emulator/clock",

@@ -785,6 +785,8 @@ pub(crate) enum Op {
     Storage(Option<String>),
     /// An operation of the other sign-in families (see families.rs).
     Family(crate::families::FamilyOp),
+    /// A passkey call (see webauthn.rs).
+    WebAuthn(crate::webauthn::Passkey),
 }
 
 impl Inner {
@@ -820,6 +822,10 @@ impl Inner {
                 ))
                 .await
                 .map(JsValue::from);
+            }
+            // Boxed like `Wait`: two requests and the browser's prompt.
+            Op::WebAuthn(p) => {
+                return alloc::boxed::Box::pin(crate::webauthn::run(&self, p)).await;
             }
             Op::End(req) => {
                 self.check_alive()?;

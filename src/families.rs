@@ -29,6 +29,7 @@ use crate::password::Password;
 use crate::poll::AbortSignalJs;
 use crate::sso::Sso;
 use crate::totp::Totp;
+use crate::webauthn::WebAuthn;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FAMILY_TYPES: &'static str = r#"
@@ -56,7 +57,7 @@ export interface PendingNotp {
  * Options of `waitForSession`. `pollIntervalMs` defaults to 1000 and is raised to 1000 when lower;
  * `timeoutMs` defaults to 600000 and is lowered to 600000 when higher. On timeout the promise rejects
  * with kind "timeout", code "pollingTimeout"; when `signal` aborts (before or during the wait) it
- * rejects at once with kind "validation", code "aborted".
+ * rejects at once with kind "aborted", code "aborted".
  */
 export interface WaitOptions {
   pollIntervalMs?: number;
@@ -150,21 +151,25 @@ pub(crate) fn wait_args(
         })
     };
     let timing = poll::timing(num("pollIntervalMs")?, num("timeoutMs")?)?;
+    Ok((timing, signal_field(o)?))
+}
+
+/// The `signal` member of an options object: absent, or something with a boolean `aborted`.
+pub(crate) fn signal_field(o: &JsValue) -> Result<Option<AbortSignalJs>, Error> {
     let s = field(o, "signal");
-    let signal = if s.is_undefined() || s.is_null() {
-        None
+    if s.is_undefined() || s.is_null() {
+        Ok(None)
     } else if Reflect::get(&s, &JsValue::from_str("aborted"))
         .ok()
         .is_some_and(|a| a.as_bool().is_some())
     {
-        Some(s.unchecked_into::<AbortSignalJs>())
+        Ok(Some(s.unchecked_into::<AbortSignalJs>()))
     } else {
-        return Err(Error::validation(
+        Err(Error::validation(
             "invalidArgument",
             "signal must be an AbortSignal",
-        ));
-    };
-    Ok((timing, signal))
+        ))
+    }
 }
 
 /// The operations of the families beyond the `Masked` / `SignIn` ones they share with OTP.
@@ -578,6 +583,12 @@ impl Descope {
     #[wasm_bindgen(getter)]
     pub fn notp(&self) -> Notp {
         Notp::new(self.inner.clone())
+    }
+
+    /// Passkeys (WebAuthn): sign up, sign in (also from the username field's autofill), add one.
+    #[wasm_bindgen(getter)]
+    pub fn webauthn(&self) -> WebAuthn {
+        WebAuthn::new(self.inner.clone())
     }
 
     /// Selects a tenant of the signed-in user: the new session's tokens carry `dct`

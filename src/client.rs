@@ -823,10 +823,15 @@ impl Inner {
                 .await
                 .map(JsValue::from);
             }
-            // Boxed like `Wait`: two requests and the browser's prompt.
-            Op::WebAuthn(p) => {
-                return alloc::boxed::Box::pin(crate::webauthn::run(&self, p)).await;
-            }
+            // A passkey call: start and browser prompt, then the finish goes the shared way.
+            Op::WebAuthn(p) => (
+                crate::webauthn::prompt(&self, &p).await?,
+                if p.ceremony == descope_core::webauthn::Ceremony::Update {
+                    Then::Void
+                } else {
+                    Then::SignIn
+                },
+            ),
             Op::End(req) => {
                 self.check_alive()?;
                 let token = self.state.borrow().refresh_token();

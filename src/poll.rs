@@ -26,7 +26,6 @@ use crate::timer::{clear_timeout, set_timeout};
 extern "C" {
     /// The caller's `AbortSignal` (checked to have a boolean `aborted`).
     #[wasm_bindgen(typescript_type = "AbortSignal")]
-    #[derive(Clone)]
     pub type AbortSignalJs;
     #[wasm_bindgen(method, js_name = addEventListener)]
     fn add_event_listener(this: &AbortSignalJs, kind: &str, f: &Function);
@@ -35,15 +34,15 @@ extern "C" {
 }
 
 /// A promise that resolves when the signal aborts (never, without a signal). The listener is
-/// removed on drop. Also used by passkey calls (webauthn.rs).
-pub(crate) struct AbortWatch {
+/// removed on drop.
+struct AbortWatch {
     signal: Option<AbortSignalJs>,
     resolve: Option<Function>,
     promise: Promise,
 }
 
 impl AbortWatch {
-    pub(crate) fn new(signal: Option<AbortSignalJs>) -> AbortWatch {
+    fn new(signal: Option<AbortSignalJs>) -> AbortWatch {
         let mut resolve = None;
         let promise = Promise::new(&mut |res, _| resolve = Some(res));
         if let (Some(s), Some(r)) = (&signal, &resolve) {
@@ -56,7 +55,7 @@ impl AbortWatch {
         }
     }
 
-    pub(crate) fn aborted(&self) -> bool {
+    fn aborted(&self) -> bool {
         // Read through `Reflect` (as `wait_args` checks it): a getter import costs glue.
         self.signal.as_ref().is_some_and(|s| {
             js_sys::Reflect::get(s, &JsValue::from_str("aborted"))
@@ -67,7 +66,7 @@ impl AbortWatch {
     }
 
     /// Runs `f` unless the signal aborts first (`None` then).
-    pub(crate) async fn or_abort<F: Future>(&self, f: F) -> Option<F::Output> {
+    async fn or_abort<F: Future>(&self, f: F) -> Option<F::Output> {
         let mut f = pin!(f);
         let mut a = pin!(JsFuture::from(self.promise.clone()));
         poll_fn(|cx| {

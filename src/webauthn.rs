@@ -26,8 +26,8 @@ use wasm_bindgen_futures::JsFuture;
 use crate::client::{Inner, Op};
 use crate::error::set;
 use crate::families::{opt_str_arg, signal_field};
-use crate::otp::{field, login_options, object_arg, str_arg};
-use crate::poll::{AbortSignalJs, AbortWatch};
+use crate::otp::{field, login_options, object_arg};
+use crate::poll::AbortSignalJs;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_WEBAUTHN_TYPES: &'static str = r#"
@@ -37,9 +37,10 @@ export interface AutofillOptions {
 }
 "#;
 
-/// One passkey call, its arguments read and checked: run by [`run`] on the client's async path.
+/// One passkey call, its arguments read and checked: its start and the browser's prompt run in
+/// [`prompt`]; its finish request is the client's shared last step (see `Op::WebAuthn`).
 pub(crate) struct Passkey {
-    ceremony: Ceremony,
+    pub(crate) ceremony: Ceremony,
     start: Request,
     signal: Option<AbortSignalJs>,
     /// Autofill: the browser offers the passkeys in the username field (`mediation: "conditional"`).
@@ -49,7 +50,7 @@ pub(crate) struct Passkey {
 }
 
 /// The exported methods, named so that one function reads the arguments of all of them.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Call {
     /// `loginId, name?, options?`
     SignUp,
@@ -90,56 +91,47 @@ fn support() -> Result<JsValue, Error> {
     Ok(pkc)
 }
 
+/// Reads the arguments of `call` (`signUp(loginId, name, options)`, `signIn`/`signUpOrIn(loginId,
+/// options)`, `update(loginId)`, `autofill(opts)`), then checks that the page can use passkeys.
 fn passkey(call: Call, a: &JsValue, b: &JsValue, c: &JsValue) -> Result<Passkey, Error> {
+    let (ceremony, login_id, name, options, signal) = match call {
+        Call::Autofill => (
+            Ceremony::SignIn,
+            None,
+            None,
+            LoginOptions::default(),
+            match object_arg(Some(a), "opts")? {
+                Some(o) => signal_field(o)?,
+                None => None,
+            },
+        ),
+        Call::SignUp => (
+            Ceremony::SignUp,
+            opt_str_arg(Some(a), "loginId")?,
+            opt_str_arg(Some(b), "name")?,
+            login_options(Some(c))?,
+            None,
+        ),
+        _ => (
+            match call {
+                Call::SignIn => Ceremony::SignIn,
+                Call::SignUpOrIn => Ceremony::SignUpOrIn,
+                _ => Ceremony::Update,
+            },
+            opt_str_arg(Some(a), "loginId")?,
+            None,
+            login_options(Some(b))?,
+            None,
+        ),
+    };
     let origin = field(&field(&js_sys::global(), "location"), "origin")
         .as_string()
         .unwrap_or_default();
-    let mut signal = None;
-    let (ceremony, start) = match call {
-        Call::SignUp => (
-            Ceremony::SignUp,
-            webauthn::sign_up_start(
-                &str_arg(a, "loginId")?,
-                opt_str_arg(Some(b), "name")?.as_deref(),
-                &origin,
-                &login_options(Some(c))?,
-            )?,
-        ),
-        Call::SignIn => (
-            Ceremony::SignIn,
-            webauthn::sign_in_start(
-                opt_str_arg(Some(a), "loginId")?.as_deref(),
-                &origin,
-                &login_options(Some(b))?,
-            )?,
-        ),
-        Call::SignUpOrIn => (
-            Ceremony::SignUpOrIn,
-            webauthn::sign_up_or_in_start(
-                &str_arg(a, "loginId")?,
-                &origin,
-                &login_options(Some(b))?,
-            )?,
-        ),
-        Call::Update => (
-            Ceremony::Update,
-            webauthn::update_start(&str_arg(a, "loginId")?, &origin)?,
-        ),
-        Call::Autofill => {
-            if let Some(o) = object_arg(Some(a), "opts")? {
-                signal = signal_field(o)?;
-            }
-            (
-                Ceremony::SignIn,
-                webauthn::sign_in_start(None, &origin, &LoginOptions::default())?,
-            )
-        }
-    };
     Ok(Passkey {
         ceremony,
-        start,
+        start: webauthn::start(ceremony, login_id.as_deref(), name.as_deref(), &origin, &options)?,
         signal,
-        conditional: matches!(call, Call::Autofill),
+        conditional: call == Call::Autofill,
         pkc: support()?,
     })
 }
@@ -150,31 +142,32 @@ fn go(inner: &Rc<Inner>, call: Call, a: &JsValue, b: &JsValue, c: &JsValue) -> P
     inner.start(passkey(call, a, b, c).map(Op::WebAuthn))
 }
 
-/// Start request, the browser's prompt, finish request. The signal is watched until the browser
-/// has answered (it is also handed to the browser); the finish is not abortable, since by then the
-/// server is signing the user in.
-pub(crate) async fn run(inner: &Rc<Inner>, p: Passkey) -> Result<JsValue, Error> {
-    let watch = AbortWatch::new(p.signal.clone());
-    if watch.aborted() {
+impl Passkey {
+    fn aborted(&self) -> bool {
+        self.signal
+            .as_ref()
+            .is_some_and(|s| field(s, "aborted").as_bool() == Some(true))
+    }
+}
+
+/// The start request and the browser's prompt; returns the finish request. The signal goes to the
+/// browser, which stops its prompt when it fires (at once, or as soon as the start request is
+/// answered): not racing the start request as well keeps this path small (about 1 KB of wasm) for
+/// the few milliseconds it lasts.
+///
+/// # Errors
+/// `aborted` when the signal has fired, whatever the browser rejected with (e.g. the caller's own
+/// abort reason); else the start's failure, or the browser's as `webauthn::browser_error` says.
+pub(crate) async fn prompt(inner: &Rc<Inner>, p: &Passkey) -> Result<Request, Error> {
+    if p.aborted() {
         return Err(webauthn::aborted());
     }
-    let r = watch
-        .or_abort(inner.call_with_session(&p.start))
-        .await
-        .ok_or_else(webauthn::aborted)??;
+    let r = inner.call_with_session(&p.start).await?;
     let start = webauthn::parse_start(r.status, &r.body)?;
-    let response = match watch.or_abort(credential(&p, &start)).await {
-        Some(Ok(r)) => r,
-        Some(Err(e)) if !watch.aborted() => return Err(e),
-        // The signal fired, whatever the browser rejected with (e.g. a caller's own abort reason).
-        _ => return Err(webauthn::aborted()),
-    };
-    let finish = webauthn::finish(p.ceremony, &start, &response)?;
-    if p.ceremony == Ceremony::Update {
-        inner.call_with_session(&finish).await?;
-        return Ok(JsValue::UNDEFINED);
-    }
-    inner.session_call(&finish).await.map(JsValue::from)
+    let response = credential(p, &start)
+        .await
+        .map_err(|e| if p.aborted() { webauthn::aborted() } else { e })?;
+    webauthn::finish(p.ceremony, &start, &response)
 }
 
 /// `this[method](arg)`, through `Reflect`: a typed import per browser method would cost glue.

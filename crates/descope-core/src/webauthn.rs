@@ -56,89 +56,65 @@ fn check_origin(origin: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn start(ceremony: Ceremony, w: ObjectWriter, auth: Auth) -> Request {
-    let p = path(&["/v1/auth/webauthn/", ceremony.segment(), "/start"]);
-    post(p, w.finish(), auth)
-}
-
-/// `loginOptions` (sign-up sends only `customClaims`/`templateOptions`, §2.0) and the credential:
-/// step-up and MFA send the refresh JWT, like every other sign-in.
-fn with_options(
+/// The start request of `ceremony` (`POST /v1/auth/webauthn/{signup|signin|signup-in|update}/start`):
+/// - sign-up: `{user:{loginId, name}, origin, loginOptions?}` (web-js's shape); `name` defaults to
+///   the login id (the server requires one);
+/// - sign-in: `{loginId, origin, loginOptions?}`; without a login id (`None` or `""`) it sends
+///   `loginId: ""`, and the browser then offers any passkey of this site (a discoverable passkey
+///   also names its user);
+/// - sign-up-or-in: `{loginId, origin, loginOptions?}`;
+/// - update: `{loginId, origin}` with the refresh JWT (`opts` is not used).
+///
+/// Sign-up sends only `customClaims`/`templateOptions` of `opts` (§2.0); step-up and MFA send the
+/// refresh JWT, as every other sign-in does.
+pub fn start(
     ceremony: Ceremony,
-    mut w: ObjectWriter,
-    opts: &LoginOptions,
-) -> Result<Request, Error> {
-    let sign_in = ceremony != Ceremony::SignUp;
-    let flavor = if sign_in {
-        OptsFlavor::SignIn
-    } else {
-        OptsFlavor::SignUp
-    };
-    write_login_options(&mut w, opts, flavor)?;
-    let auth = if sign_in && opts.needs_session() {
-        Auth::Refresh
-    } else {
-        Auth::Project
-    };
-    Ok(start(ceremony, w, auth))
-}
-
-/// `POST /v1/auth/webauthn/signup/start` with `{user:{loginId, name}, origin, loginOptions?}`
-/// (web-js's shape); `name` defaults to the login id (the server requires one).
-pub fn sign_up_start(
-    login_id: &str,
+    login_id: Option<&str>,
     name: Option<&str>,
     origin: &str,
     opts: &LoginOptions,
 ) -> Result<Request, Error> {
-    validate_login_id(login_id)?;
+    let login_id = match login_id {
+        None | Some("") if ceremony == Ceremony::SignIn => "",
+        None => {
+            return Err(Error::validation(
+                "invalidArgument",
+                "loginId must be a string",
+            ))
+        }
+        Some(id) => {
+            validate_login_id(id)?;
+            id
+        }
+    };
     check_origin(origin)?;
-    let name = name.filter(|n| !n.is_empty()).unwrap_or(login_id);
-    let mut user = ObjectWriter::new();
-    user.string("loginId", login_id).string("name", name);
     let mut w = ObjectWriter::new();
-    w.raw("user", &user.finish()).string("origin", origin);
-    with_options(Ceremony::SignUp, w, opts)
-}
-
-/// `POST /v1/auth/webauthn/signin/start` with `{loginId, origin, loginOptions?}`. Without a login
-/// id (`None` or `""`) it sends `loginId: ""`: the browser then offers any passkey of this site
-/// (a discoverable credential), which also names the user.
-pub fn sign_in_start(
-    login_id: Option<&str>,
-    origin: &str,
-    opts: &LoginOptions,
-) -> Result<Request, Error> {
-    let login_id = login_id.unwrap_or("");
-    if !login_id.is_empty() {
-        validate_login_id(login_id)?;
+    if ceremony == Ceremony::SignUp {
+        let mut user = ObjectWriter::new();
+        let name = name.filter(|n| !n.is_empty()).unwrap_or(login_id);
+        user.string("loginId", login_id).string("name", name);
+        w.raw("user", &user.finish());
+    } else {
+        w.string("loginId", login_id);
     }
-    check_origin(origin)?;
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id).string("origin", origin);
-    with_options(Ceremony::SignIn, w, opts)
-}
-
-/// `POST /v1/auth/webauthn/signup-in/start` with `{loginId, origin, loginOptions?}`.
-pub fn sign_up_or_in_start(
-    login_id: &str,
-    origin: &str,
-    opts: &LoginOptions,
-) -> Result<Request, Error> {
-    validate_login_id(login_id)?;
-    check_origin(origin)?;
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id).string("origin", origin);
-    with_options(Ceremony::SignUpOrIn, w, opts)
-}
-
-/// `POST /v1/auth/webauthn/update/start` with `{loginId, origin}` and the refresh JWT.
-pub fn update_start(login_id: &str, origin: &str) -> Result<Request, Error> {
-    validate_login_id(login_id)?;
-    check_origin(origin)?;
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id).string("origin", origin);
-    Ok(start(Ceremony::Update, w, Auth::Refresh))
+    w.string("origin", origin);
+    let auth = match ceremony {
+        Ceremony::Update => Auth::Refresh,
+        Ceremony::SignUp => {
+            write_login_options(&mut w, opts, OptsFlavor::SignUp)?;
+            Auth::Project
+        }
+        Ceremony::SignIn | Ceremony::SignUpOrIn => {
+            write_login_options(&mut w, opts, OptsFlavor::SignIn)?;
+            if opts.needs_session() {
+                Auth::Refresh
+            } else {
+                Auth::Project
+            }
+        }
+    };
+    let p = path(&["/v1/auth/webauthn/", ceremony.segment(), "/start"]);
+    Ok(post(p, w.finish(), auth))
 }
 
 /// Reads a start's `{transactionId, options, create}`.
@@ -268,6 +244,21 @@ mod tests {
         json::parse(r.body.as_deref().unwrap()).unwrap()
     }
 
+    fn sign_up_start(id: &str, name: Option<&str>, origin: &str, o: &LoginOptions) -> Result<Request, Error> {
+        start(Ceremony::SignUp, Some(id), name, origin, o)
+    }
+    fn sign_in_start(id: Option<&str>, origin: &str, o: &LoginOptions) -> Result<Request, Error> {
+        start(Ceremony::SignIn, id, None, origin, o)
+    }
+    fn sign_up_or_in_start(id: &str, origin: &str, o: &LoginOptions) -> Result<Request, Error> {
+        start(Ceremony::SignUpOrIn, Some(id), None, origin, o)
+    }
+    fn update_start(id: &str, origin: &str) -> Result<Request, Error> {
+        // The options are not used by an update.
+        let o = LoginOptions { stepup: true, ..Default::default() };
+        start(Ceremony::Update, Some(id), None, origin, &o)
+    }
+
     const ORIGIN: &str = "http://localhost:4317";
 
     #[test]
@@ -365,6 +356,9 @@ mod tests {
         assert_eq!(code(sign_up_start("", None, ORIGIN, &o)), "emptyLoginId");
         assert_eq!(code(sign_up_or_in_start("", ORIGIN, &o)), "emptyLoginId");
         assert_eq!(code(update_start("", ORIGIN)), "emptyLoginId");
+        for c in [Ceremony::SignUp, Ceremony::SignUpOrIn, Ceremony::Update] {
+            assert_eq!(code(start(c, None, None, ORIGIN, &o)), "invalidArgument");
+        }
         let long = "a".repeat(1025);
         assert_eq!(code(sign_in_start(Some(&long), ORIGIN, &o)), "invalidLoginId");
         for origin in ["", "null"] {

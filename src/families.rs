@@ -13,6 +13,7 @@ use descope_core::request::{
 };
 use descope_core::shape::{self, Shape};
 use descope_core::tenant::{self, TenantSelector};
+use descope_core::webauthn::Ceremony;
 use descope_core::Error;
 use descope_core::{oauth, password, totp};
 use js_sys::{Array, Promise, Reflect};
@@ -29,7 +30,7 @@ use crate::password::Password;
 use crate::poll::AbortSignalJs;
 use crate::sso::Sso;
 use crate::totp::Totp;
-use crate::webauthn::WebAuthn;
+use crate::webauthn::{self, WebAuthn};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FAMILY_TYPES: &'static str = r#"
@@ -245,6 +246,11 @@ pub(crate) enum Call {
     /// `true | string[]`
     MyTenants,
     History,
+    /// `webauthn.signUp(loginId, name?, options?)`, `signIn(loginId?, options?)`,
+    /// `signUpOrIn(loginId, options?)`, `update(loginId)`
+    WebAuthn(Ceremony),
+    /// `webauthn.autofill(opts?)`
+    WebAuthnAutofill,
 }
 
 /// Starts `call` with its arguments in order (`None` for a missing optional one).
@@ -514,6 +520,23 @@ fn op(call: Call, args: &[Option<&JsValue>]) -> Result<Op, Error> {
         }
         Call::MyTenants => my_tenants_request(a.arg(0)).map(shaped(shape::TENANTS)),
         Call::History => Ok(shaped(shape::HISTORY)(tenant::history())),
+        Call::WebAuthn(c) => {
+            let id = a.opt_text(0, "loginId");
+            let sign_up = c == Ceremony::SignUp;
+            let name = if sign_up { a.opt_text(1, "name") } else { None };
+            let opts = a.login(if sign_up { 2 } else { 1 });
+            a.then(|| webauthn::passkey(c, id.as_deref(), name.as_deref(), &opts, None))
+                .map(Op::WebAuthn)
+        }
+        Call::WebAuthnAutofill => {
+            let signal = a.read(0, |v| match object_arg(v, "opts")? {
+                Some(o) => signal_field(o),
+                None => Ok(None),
+            });
+            let opts = LoginOptions::default();
+            a.then(|| webauthn::passkey(Ceremony::SignIn, None, None, &opts, Some(signal)))
+                .map(Op::WebAuthn)
+        }
     }
 }
 

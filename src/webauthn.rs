@@ -23,10 +23,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::client::{Inner, Op};
+use crate::client::Inner;
 use crate::error::set;
-use crate::families::{opt_str_arg, signal_field};
-use crate::otp::{field, login_options, object_arg};
+use crate::families::{go, Call};
+use crate::otp::field;
 use crate::poll::AbortSignalJs;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -47,21 +47,6 @@ pub(crate) struct Passkey {
     conditional: bool,
     /// The page's `PublicKeyCredential`.
     pkc: JsValue,
-}
-
-/// The exported methods, named so that one function reads the arguments of all of them.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Call {
-    /// `loginId, name?, options?`
-    SignUp,
-    /// `loginId?, options?`
-    SignIn,
-    /// `loginId, options?`
-    SignUpOrIn,
-    /// `loginId`
-    Update,
-    /// `opts?`
-    Autofill,
 }
 
 /// The page's `PublicKeyCredential`, when passkeys can run here.
@@ -91,55 +76,25 @@ fn support() -> Result<JsValue, Error> {
     Ok(pkc)
 }
 
-/// Reads the arguments of `call` (`signUp(loginId, name, options)`, `signIn`/`signUpOrIn(loginId,
-/// options)`, `update(loginId)`, `autofill(opts)`), then checks that the page can use passkeys.
-fn passkey(call: Call, a: &JsValue, b: &JsValue, c: &JsValue) -> Result<Passkey, Error> {
-    let (ceremony, login_id, name, options, signal) = match call {
-        Call::Autofill => (
-            Ceremony::SignIn,
-            None,
-            None,
-            LoginOptions::default(),
-            match object_arg(Some(a), "opts")? {
-                Some(o) => signal_field(o)?,
-                None => None,
-            },
-        ),
-        Call::SignUp => (
-            Ceremony::SignUp,
-            opt_str_arg(Some(a), "loginId")?,
-            opt_str_arg(Some(b), "name")?,
-            login_options(Some(c))?,
-            None,
-        ),
-        _ => (
-            match call {
-                Call::SignIn => Ceremony::SignIn,
-                Call::SignUpOrIn => Ceremony::SignUpOrIn,
-                _ => Ceremony::Update,
-            },
-            opt_str_arg(Some(a), "loginId")?,
-            None,
-            login_options(Some(b))?,
-            None,
-        ),
-    };
+/// A passkey call whose arguments were read (families.rs, `Call::WebAuthn`); `signal` is
+/// `Some` for autofill (`mediation: "conditional"`). Checks that the page can use passkeys last.
+pub(crate) fn passkey(
+    ceremony: Ceremony,
+    login_id: Option<&str>,
+    name: Option<&str>,
+    opts: &LoginOptions,
+    signal: Option<Option<AbortSignalJs>>,
+) -> Result<Passkey, Error> {
     let origin = field(&field(&js_sys::global(), "location"), "origin")
         .as_string()
         .unwrap_or_default();
     Ok(Passkey {
         ceremony,
-        start: webauthn::start(ceremony, login_id.as_deref(), name.as_deref(), &origin, &options)?,
-        signal,
-        conditional: call == Call::Autofill,
+        start: webauthn::start(ceremony, login_id, name, &origin, opts)?,
+        conditional: signal.is_some(),
+        signal: signal.flatten(),
         pkc: support()?,
     })
-}
-
-/// Starts `call` on the client's one async path (see `Op`).
-#[inline(never)]
-fn go(inner: &Rc<Inner>, call: Call, a: &JsValue, b: &JsValue, c: &JsValue) -> Promise {
-    inner.start(passkey(call, a, b, c).map(Op::WebAuthn))
 }
 
 impl Passkey {
@@ -247,7 +202,7 @@ impl WebAuthn {
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] name: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::SignUp, &login_id, &name, &options)
+        go(&self.inner, Call::WebAuthn(Ceremony::SignUp), &[Some(&login_id), Some(&name), Some(&options)])
     }
 
     /// Signs in with a passkey of `loginId`, or, without one, with any passkey of this site the
@@ -263,7 +218,7 @@ impl WebAuthn {
         login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::SignIn, &login_id, &options, &JsValue::UNDEFINED)
+        go(&self.inner, Call::WebAuthn(Ceremony::SignIn), &[Some(&login_id), Some(&options)])
     }
 
     /// Signs in with the user's passkey, or creates the user (or their first passkey) when they
@@ -274,7 +229,7 @@ impl WebAuthn {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::SignUpOrIn, &login_id, &options, &JsValue::UNDEFINED)
+        go(&self.inner, Call::WebAuthn(Ceremony::SignUpOrIn), &[Some(&login_id), Some(&options)])
     }
 
     /// Adds a new passkey (e.g. of another device) to the signed-in user `loginId`.
@@ -287,7 +242,7 @@ impl WebAuthn {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::Update, &login_id, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
+        go(&self.inner, Call::WebAuthn(Ceremony::Update), &[Some(&login_id)])
     }
 
     /// Offers this site's passkeys in the browser's autofill of an
@@ -302,6 +257,6 @@ impl WebAuthn {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "AutofillOptions | null")] opts: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::Autofill, &opts, &JsValue::UNDEFINED, &JsValue::UNDEFINED)
+        go(&self.inner, Call::WebAuthnAutofill, &[Some(&opts)])
     }
 }

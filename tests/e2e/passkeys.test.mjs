@@ -182,7 +182,7 @@ describe("passkeys: descope.webauthn with a virtual authenticator", () => {
     assert.deepEqual(log[0].body, { loginId: "", origin });
   });
 
-  it("cancellation: an aborted autofill, a signal aborted before the call, a failed user verification and no authenticator reject with kind aborted", async () => {
+  it("cancellation: an aborted autofill, a signal aborted before the call, and a failed user verification reject with kind aborted", async () => {
     const suite = getSuite();
     const { page, cdp, auth } = await openFixture(suite);
     const loginId = uniqueEmail("pk-cancel");
@@ -238,12 +238,6 @@ describe("passkeys: descope.webauthn with a virtual authenticator", () => {
     log = await passkeyLog(suite, from);
     assert.deepEqual(log.map(route), ["/v1/auth/webauthn/signin/start 200"], "no finish");
     assert.equal((await page.evaluate(() => window.pk.current())).userId, up.userId, "the session survived");
-
-    // 5. no authenticator at all (removed): the browser gives up with NotAllowedError as well
-    await cdp.send("WebAuthn.setUserVerified", { authenticatorId: auth.id, isUserVerified: true });
-    await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: auth.id });
-    const none = await page.evaluate(() => window.pk.run("signIn", undefined, undefined));
-    assert.deepEqual([none.kind, none.code], ["aborted", "notAllowed"], JSON.stringify(none));
   });
 
   it("demo page: the Passkey tab signs up, signs in, signs in from autofill, adds a passkey and steps up", async () => {
@@ -281,7 +275,9 @@ describe("passkeys: descope.webauthn with a virtual authenticator", () => {
 
     // 3. add a second passkey while signed in: first the same device (refused), then another one
     await page.click("#tab-passkey");
-    await page.fill("#pk-login-id", "");
+    // Emptied without focusing it: focus would start the autofill, which this authenticator
+    // answers by itself (step 5).
+    await page.$eval("#pk-login-id", (el) => { el.value = ""; });
     await page.click("#pk-signin"); // no email: the device offers its passkey
     await signedIn();
     await page.click("#pk-add");

@@ -6,11 +6,14 @@
 //! own WebAuthn Level 3 methods convert them: `PublicKeyCredential.parseCreationOptionsFromJSON` /
 //! `parseRequestOptionsFromJSON` on the way in, `credential.toJSON()` on the way out (its
 //! `{id, rawId, type, response:{…}}` is what Descope's finish reads; the members it adds, such as
-//! `clientExtensionResults`, are ignored by the server, as for Android's full JSON). A hand-written
-//! conversion (base64url both ways over `Uint8Array`s, as Descope's web-js does) would cost about
-//! 1 KB gzip more. The methods are in every major browser since 2025 (MDN: Baseline 2025; Chrome
-//! and Edge 129, Firefox 119, Safari 18.4); where they are missing `isSupported()` is false and every
-//! call rejects with `validation`/`passkeysUnsupported` naming them, before any request.
+//! `clientExtensionResults`, are ignored by the server, as for Android's full JSON). With them the
+//! browser's part is a handful of `Reflect` calls; a hand-written conversion (walking the options to
+//! base64url-decode challenge, user id and credential ids into `Uint8Array`s, and encoding five
+//! `ArrayBuffer`s of the answer, as Descope's web-js does) would add `Uint8Array` glue, copies and
+//! an encoder: estimated, not built, at 0.7–1 KB gzip more, for browsers from before 2025 only.
+//! The methods are in every major browser since 2025 (MDN: Baseline 2025; Chrome and Edge 129,
+//! Firefox 119, Safari 18.4); where they are missing `isSupported()` is false and every call
+//! rejects with `validation`/`passkeysUnsupported` naming them, before any request.
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -119,9 +122,10 @@ pub(crate) async fn prompt(inner: &Rc<Inner>, p: &Passkey) -> Result<Request, Er
     }
     let r = inner.call_with_session(&p.start).await?;
     let start = webauthn::parse_start(r.status, &r.body)?;
-    let response = credential(p, &start)
-        .await
-        .map_err(|e| if p.aborted() { webauthn::aborted() } else { e })?;
+    let response =
+        credential(p, &start)
+            .await
+            .map_err(|e| if p.aborted() { webauthn::aborted() } else { e })?;
     webauthn::finish(p.ceremony, &start, &response)
 }
 
@@ -144,7 +148,11 @@ fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
         "parseRequestOptionsFromJSON"
     };
     let request = Object::new();
-    set(&request, "publicKey", &call(&p.pkc, parse, &field(&options, "publicKey"))?);
+    set(
+        &request,
+        "publicKey",
+        &call(&p.pkc, parse, &field(&options, "publicKey"))?,
+    );
     if let Some(s) = &p.signal {
         set(&request, "signal", s);
     }
@@ -202,7 +210,11 @@ impl WebAuthn {
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] name: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::WebAuthn(Ceremony::SignUp), &[Some(&login_id), Some(&name), Some(&options)])
+        go(
+            &self.inner,
+            Call::WebAuthn(Ceremony::SignUp),
+            &[Some(&login_id), Some(&name), Some(&options)],
+        )
     }
 
     /// Signs in with a passkey of `loginId`, or, without one, with any passkey of this site the
@@ -218,7 +230,11 @@ impl WebAuthn {
         login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::WebAuthn(Ceremony::SignIn), &[Some(&login_id), Some(&options)])
+        go(
+            &self.inner,
+            Call::WebAuthn(Ceremony::SignIn),
+            &[Some(&login_id), Some(&options)],
+        )
     }
 
     /// Signs in with the user's passkey, or creates the user (or their first passkey) when they
@@ -229,7 +245,11 @@ impl WebAuthn {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::WebAuthn(Ceremony::SignUpOrIn), &[Some(&login_id), Some(&options)])
+        go(
+            &self.inner,
+            Call::WebAuthn(Ceremony::SignUpOrIn),
+            &[Some(&login_id), Some(&options)],
+        )
     }
 
     /// Adds a new passkey (e.g. of another device) to the signed-in user `loginId`.
@@ -242,7 +262,11 @@ impl WebAuthn {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::WebAuthn(Ceremony::Update), &[Some(&login_id)])
+        go(
+            &self.inner,
+            Call::WebAuthn(Ceremony::Update),
+            &[Some(&login_id)],
+        )
     }
 
     /// Offers this site's passkeys in the browser's autofill of an

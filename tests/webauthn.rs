@@ -27,9 +27,7 @@ async fn passkey_requests() -> usize {
     requests()
         .await
         .iter()
-        .filter(|e| {
-            get_str(e, "path").is_some_and(|p| p.starts_with("/v1/auth/webauthn/"))
-        })
+        .filter(|e| get_str(e, "path").is_some_and(|p| p.starts_with("/v1/auth/webauthn/")))
         .count()
 }
 
@@ -74,12 +72,21 @@ async fn bad_arguments_are_refused_before_any_request() {
         (w.sign_up(JsValue::from(42), U, U), "invalidArgument"),
         (w.sign_up(U, U, U), "invalidArgument"),
         (w.sign_up(s(""), U, U), "emptyLoginId"),
-        (w.sign_up(s("a@b.co"), JsValue::from(7), U), "invalidArgument"),
+        (
+            w.sign_up(s("a@b.co"), JsValue::from(7), U),
+            "invalidArgument",
+        ),
         (w.sign_up(s("a@b.co"), U, s("stepup")), "invalidArgument"),
         (w.sign_in(JsValue::from(true), U), "invalidArgument"),
         (w.sign_in(s(&"a".repeat(1025)), U), "invalidLoginId"),
-        (w.sign_in(U, options(r#"{"stepup":"yes"}"#)), "invalidArgument"),
-        (w.sign_in(U, options(r#"{"customClaims":[1]}"#)), "invalidArgument"),
+        (
+            w.sign_in(U, options(r#"{"stepup":"yes"}"#)),
+            "invalidArgument",
+        ),
+        (
+            w.sign_in(U, options(r#"{"customClaims":[1]}"#)),
+            "invalidArgument",
+        ),
         (w.sign_up_or_in(s(""), U), "emptyLoginId"),
         (w.update(JsValue::NULL), "invalidArgument"),
         (w.update(s("")), "emptyLoginId"),
@@ -164,7 +171,11 @@ async fn a_page_that_cannot_use_passkeys_is_told_why_before_any_request() {
             let desc = get_str(e, "description").unwrap();
             assert!(desc.contains(names), "{what}: {desc}");
         }
-        assert_eq!(passkey_requests().await, before, "{what}: no request was sent");
+        assert_eq!(
+            passkey_requests().await,
+            before,
+            "{what}: no request was sent"
+        );
     }
     assert!(w.is_supported(), "restored");
 }
@@ -195,7 +206,9 @@ async fn a_browser_refusal_becomes_a_typed_error_and_nothing_is_finished() {
         .expect("the sign-up start is logged");
     let body = get(&start, "body");
     let origin = get_str(&get(&js_sys::global(), "location"), "origin");
-    assert!(origin.as_deref().is_some_and(|o| o.starts_with("http://127.0.0.1:")));
+    assert!(origin
+        .as_deref()
+        .is_some_and(|o| o.starts_with("http://127.0.0.1:")));
     assert_eq!(get_str(&body, "origin"), origin);
     assert_eq!(get_str(&get(&body, "user"), "name").as_deref(), Some("Ada"));
     assert!(d.session().is_none());
@@ -215,7 +228,16 @@ async fn passkey_calls_after_dispose_reject_as_disposed() {
     let (d, _) = client("").await;
     let w = d.webauthn();
     d.dispose();
-    for p in [w.sign_in(U, U), w.sign_up(s(""), U, U), w.autofill(U), w.update(s("x"))] {
-        assert_descope_error(&JsFuture::from(p).await.unwrap_err(), "config", Some("disposed"));
+    for p in [
+        w.sign_in(U, U),
+        w.sign_up(s(""), U, U),
+        w.autofill(U),
+        w.update(s("x")),
+    ] {
+        assert_descope_error(
+            &JsFuture::from(p).await.unwrap_err(),
+            "config",
+            Some("disposed"),
+        );
     }
 }

@@ -244,7 +244,12 @@ mod tests {
         json::parse(r.body.as_deref().unwrap()).unwrap()
     }
 
-    fn sign_up_start(id: &str, name: Option<&str>, origin: &str, o: &LoginOptions) -> Result<Request, Error> {
+    fn sign_up_start(
+        id: &str,
+        name: Option<&str>,
+        origin: &str,
+        o: &LoginOptions,
+    ) -> Result<Request, Error> {
         start(Ceremony::SignUp, Some(id), name, origin, o)
     }
     fn sign_in_start(id: Option<&str>, origin: &str, o: &LoginOptions) -> Result<Request, Error> {
@@ -255,7 +260,10 @@ mod tests {
     }
     fn update_start(id: &str, origin: &str) -> Result<Request, Error> {
         // The options are not used by an update.
-        let o = LoginOptions { stepup: true, ..Default::default() };
+        let o = LoginOptions {
+            stepup: true,
+            ..Default::default()
+        };
         start(Ceremony::Update, Some(id), None, origin, &o)
     }
 
@@ -270,7 +278,9 @@ mod tests {
         );
         assert_eq!(
             r.body.as_deref(),
-            Some(r#"{"user":{"loginId":"a@b.co","name":"a@b.co"},"origin":"http://localhost:4317"}"#)
+            Some(
+                r#"{"user":{"loginId":"a@b.co","name":"a@b.co"},"origin":"http://localhost:4317"}"#
+            )
         );
         let r = sign_up_start("a@b.co", Some("Ada"), ORIGIN, &LoginOptions::default()).unwrap();
         let b = body(&r);
@@ -328,10 +338,7 @@ mod tests {
             let r = sign_in_start(Some("x"), ORIGIN, &o).unwrap();
             assert_eq!(r.auth, Auth::Refresh);
             assert!(body(&r).get("loginOptions").is_some());
-            assert_eq!(
-                sign_in_start(None, ORIGIN, &o).unwrap().auth,
-                Auth::Refresh
-            );
+            assert_eq!(sign_in_start(None, ORIGIN, &o).unwrap().auth, Auth::Refresh);
             let r = sign_up_or_in_start("x", ORIGIN, &o).unwrap();
             assert_eq!(
                 (r.path.as_str(), r.auth),
@@ -360,7 +367,10 @@ mod tests {
             assert_eq!(code(start(c, None, None, ORIGIN, &o)), "invalidArgument");
         }
         let long = "a".repeat(1025);
-        assert_eq!(code(sign_in_start(Some(&long), ORIGIN, &o)), "invalidLoginId");
+        assert_eq!(
+            code(sign_in_start(Some(&long), ORIGIN, &o)),
+            "invalidLoginId"
+        );
         for origin in ["", "null"] {
             let e = sign_in_start(None, origin, &o).unwrap_err();
             assert_eq!(
@@ -397,12 +407,30 @@ mod tests {
             };
             finish(c, &s, r#"{"id":"x"}"#).map(|r| r.path)
         };
-        assert_eq!(f(Ceremony::SignUp, true).unwrap(), "/v1/auth/webauthn/signup/finish");
-        assert_eq!(f(Ceremony::SignIn, false).unwrap(), "/v1/auth/webauthn/signin/finish");
-        assert_eq!(f(Ceremony::SignUpOrIn, true).unwrap(), "/v1/auth/webauthn/signup/finish");
-        assert_eq!(f(Ceremony::SignUpOrIn, false).unwrap(), "/v1/auth/webauthn/signin/finish");
-        assert_eq!(f(Ceremony::Update, true).unwrap(), "/v1/auth/webauthn/update/finish");
-        assert_eq!(f(Ceremony::Update, false).unwrap_err().kind, ErrorKind::Protocol);
+        assert_eq!(
+            f(Ceremony::SignUp, true).unwrap(),
+            "/v1/auth/webauthn/signup/finish"
+        );
+        assert_eq!(
+            f(Ceremony::SignIn, false).unwrap(),
+            "/v1/auth/webauthn/signin/finish"
+        );
+        assert_eq!(
+            f(Ceremony::SignUpOrIn, true).unwrap(),
+            "/v1/auth/webauthn/signup/finish"
+        );
+        assert_eq!(
+            f(Ceremony::SignUpOrIn, false).unwrap(),
+            "/v1/auth/webauthn/signin/finish"
+        );
+        assert_eq!(
+            f(Ceremony::Update, true).unwrap(),
+            "/v1/auth/webauthn/update/finish"
+        );
+        assert_eq!(
+            f(Ceremony::Update, false).unwrap_err().kind,
+            ErrorKind::Protocol
+        );
         let r = finish(Ceremony::SignIn, &s, r#"{"id":"x"}"#).unwrap();
         assert_eq!(r.auth, Auth::Project);
         assert_eq!(
@@ -421,7 +449,10 @@ mod tests {
             r#"{"transactionId":7,"options":"{}"}"#,
         ] {
             let e = parse_start(200, bad).unwrap_err();
-            assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Protocol, "invalidResponse"));
+            assert_eq!(
+                (e.kind, e.code.as_str()),
+                (ErrorKind::Protocol, "invalidResponse")
+            );
         }
     }
 
@@ -431,12 +462,24 @@ mod tests {
             let e = browser_error(n);
             (e.kind, e.code.clone())
         };
-        assert_eq!(k("NotAllowedError"), (ErrorKind::Aborted, "notAllowed".into()));
+        assert_eq!(
+            k("NotAllowedError"),
+            (ErrorKind::Aborted, "notAllowed".into())
+        );
         assert_eq!(k("AbortError"), (ErrorKind::Aborted, "aborted".into()));
-        assert_eq!(k("InvalidStateError"), (ErrorKind::Validation, "passkeyExists".into()));
-        assert_eq!(k("SecurityError"), (ErrorKind::Config, "invalidDomain".into()));
+        assert_eq!(
+            k("InvalidStateError"),
+            (ErrorKind::Validation, "passkeyExists".into())
+        );
+        assert_eq!(
+            k("SecurityError"),
+            (ErrorKind::Config, "invalidDomain".into())
+        );
         assert_eq!(k("NotSupportedError").1, "passkeyUnsupported");
-        assert_eq!(k("TypeError"), (ErrorKind::Protocol, "invalidOptions".into()));
+        assert_eq!(
+            k("TypeError"),
+            (ErrorKind::Protocol, "invalidOptions".into())
+        );
         assert_eq!(k(""), (ErrorKind::Protocol, "passkeyFailed".into()));
         assert!(!browser_error("NotAllowedError").retryable);
         assert_eq!(aborted().kind.as_str(), "aborted");

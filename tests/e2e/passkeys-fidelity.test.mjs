@@ -1,6 +1,9 @@
 // Passkey fidelity: Descope's own @descope/web-js-sdk (bundled with esbuild at test start) signs up
 // with a passkey, signs in with it by login id, signs in discoverably (empty login id), and
-// signs up-or-in, against the emulator, in headless Chromium with a CDP virtual authenticator.
+// signs up-or-in, steps up (raw signIn.start with the refresh JWT), and adds a passkey from a second
+// authenticator with update (the first is refused by excludeCredentials), and signs in through
+// conditional UI (autofill) as Descope's web component does, against the emulator, in
+// headless Chromium with a CDP virtual authenticator.
 // The page is loaded from http://localhost:PORT (WebAuthn refuses IP addresses as rpId) while the
 // emulator listens on 127.0.0.1. The emulator's control API must show the credential the
 // authenticator holds, with the sign counter growing at every sign-in.
@@ -18,7 +21,7 @@ describe("passkeys fidelity: @descope/web-js-sdk with a virtual authenticator", 
     stage: (dir) => bundleWebJsSdk(join(dir, "vendor/web-js-sdk.js")),
   });
 
-  it("webauthn.signUp → signIn(loginId) → signIn('') discoverable → signUpOrIn, with a growing sign counter", async () => {
+  it("webauthn.signUp → signIn(loginId) → signIn('') discoverable → signUpOrIn → step-up → update → autofill, with a growing sign counter", async () => {
     const suite = getSuite();
     const origin = localhostUrl(suite.url);
     assert.match(origin, /^http:\/\/localhost:\d+$/);
@@ -50,6 +53,7 @@ describe("passkeys fidelity: @descope/web-js-sdk with a virtual authenticator", 
       if (!fx.sdk) fx.sdk = fx.createSdk({ projectId, baseUrl, persistTokens: false, autoRefresh: false });
       const r = await fx.sdk.webauthn[call](...arg);
       if (!r.ok) return { ok: false, code: r.code, error: r.error };
+      if (r.data.refreshJwt) fx.saved.refreshJwt = r.data.refreshJwt;
       const c = fx.isJwt(r.data.sessionJwt) ? fx.part(r.data.sessionJwt, 1) : {};
       return {
         ok: true,
@@ -127,6 +131,67 @@ describe("passkeys fidelity: @descope/web-js-sdk with a virtual authenticator", 
       assert.equal(typeof r.body.transactionId, "string");
       assert.equal(typeof JSON.parse(r.body.response).response.clientDataJSON, "string");
     }
+
+    // 5. step-up through the raw API (web-js's high-level signIn sends no loginOptions or token)
+    const su = await page.evaluate(async ({ loginId }) => {
+      const s = await fx.sdk.webauthn.signIn.start(loginId, window.location.origin, { stepup: true }, fx.saved.refreshJwt);
+      if (!s.ok) return { ok: false, step: "start", code: s.code, error: s.error };
+      const response = await fx.sdk.webauthn.helpers.get(s.data.options);
+      const f = await fx.sdk.webauthn.signIn.finish(s.data.transactionId, response);
+      if (!f.ok) return { ok: false, step: "finish", code: f.code, error: f.error };
+      const c = fx.part(f.data.sessionJwt, 1);
+      return { ok: true, create: s.data.create, su: c.su, sub: c.sub, amr: c.amr };
+    }, { loginId });
+    assert.equal(su.ok, true, `step-up failed: ${JSON.stringify(su)}`);
+    assert.deepEqual(su, { ok: true, create: false, su: true, sub: up.user.userId, amr: ["webauthn"] });
+
+    // 6. update with the same authenticator: excludeCredentials names its credential, so the
+    // browser refuses to register it again (web-js's update rejects) and nothing is stored
+    const again = await page.evaluate(async ({ loginId }) => {
+      try {
+        const r = await fx.sdk.webauthn.update(loginId, fx.saved.refreshJwt);
+        return { threw: false, ok: r.ok, code: r.code };
+      } catch (e) {
+        return { threw: true, name: e && e.name, reason: e && e.reason };
+      }
+    }, { loginId });
+    assert.equal(again.threw, true, `update with an excluded credential should fail: ${JSON.stringify(again)}`);
+    assert.ok(again.name === "InvalidStateError" || again.reason === "authenticator_already_registered", JSON.stringify(again));
+    assert.equal((await suite.emulator.webauthnCredentials(loginId)).length, 1);
+
+    // 7. a new device (another authenticator) adds a passkey with update, then signs in discoverably with it
+    await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
+    const second = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+      options: { protocol: "ctap2", ctap2Version: "ctap2_1", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    const added = await page.evaluate(async ({ loginId }) => {
+      const r = await fx.sdk.webauthn.update(loginId, fx.saved.refreshJwt);
+      return { ok: r.ok, code: r.code, error: r.error, data: r.data };
+    }, { loginId });
+    assert.deepEqual(added, { ok: true, code: 200, error: undefined, data: {} }, "update answers {} without mfa");
+    const secondCreds = (await cdp.send("WebAuthn.getCredentials", { authenticatorId: second.authenticatorId })).credentials;
+    assert.equal(secondCreds.length, 1);
+    stored = await suite.emulator.webauthnCredentials(loginId);
+    assert.deepEqual(stored.map((c) => c.id).sort(), [b64url(creds[0].credentialId), b64url(secondCreds[0].credentialId)].sort());
+    const viaNew = await run("signIn", [""]);
+    assert.equal(viaNew.ok, true, `discoverable sign-in with the new passkey failed: ${JSON.stringify(viaNew.error)}`);
+    assert.equal(viaNew.claims.sub, up.user.userId);
+
+    // 8. autofill as Descope's web component does it: signIn.start('') once, then a conditional
+    // (mediation: 'conditional') get behind a `username webauthn` input, then signIn.finish
+    const autofill = await page.evaluate(async () => {
+      const input = document.createElement("input");
+      input.autocomplete = "username webauthn";
+      document.body.append(input);
+      input.focus();
+      const s = await fx.sdk.webauthn.signIn.start("", window.location.origin);
+      if (!s.ok) return { ok: false, step: "start", code: s.code };
+      const response = await fx.sdk.webauthn.helpers.conditional(s.data.options, new AbortController());
+      const f = await fx.sdk.webauthn.signIn.finish(s.data.transactionId, response);
+      if (!f.ok) return { ok: false, step: "finish", code: f.code, error: f.error };
+      return { ok: true, sub: fx.part(f.data.sessionJwt, 1).sub };
+    });
+    assert.deepEqual(autofill, { ok: true, sub: up.user.userId }, `autofill sign-in: ${JSON.stringify(autofill)}`);
 
     assert.equal(consoleLines.filter((l) => JWT_RE.test(l)).length, 0, "no token in the console");
     assert.deepEqual(blocked, [], "the page only contacted the emulator");

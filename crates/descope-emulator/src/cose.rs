@@ -141,6 +141,15 @@ mod tests {
             !key.verify(b"message", &sig.to_bytes()),
             "raw r||s is not DER"
         );
+        // Authenticators need not normalise s: the high-s twin of a signature verifies too.
+        let (r, s) = sig.split_scalars();
+        let high_s = -*s.as_ref();
+        let twin = p256::ecdsa::Signature::from_scalars(r.to_bytes(), high_s.to_bytes());
+        assert!(twin.is_ok());
+        if let Ok(twin) = twin {
+            assert_ne!(twin, sig);
+            assert!(key.verify(b"message", twin.to_der().as_bytes()));
+        }
     }
 
     #[test]

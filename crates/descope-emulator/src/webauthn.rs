@@ -110,8 +110,9 @@ pub fn user_handle(user_id: &str) -> String {
     B64.encode(user_id.strip_prefix('U').unwrap_or(user_id))
 }
 
-/// The rpId for `origin`: its host, for an `http(s)://host[:port]` origin (no path).
-pub fn rp_id_of(origin: &str) -> ApiResult<String> {
+/// An `http(s)://host[:port]` origin (no path) as browsers write it in clientDataJSON (without a
+/// trailing slash), and its rpId: the host.
+pub fn parse_origin(origin: &str) -> ApiResult<(String, String)> {
     let bad =
         || ApiError::invalid("origin must be an http(s) origin such as https://app.example.com");
     let rest = origin
@@ -137,7 +138,8 @@ pub fn rp_id_of(origin: &str) -> ApiResult<String> {
     {
         return Err(bad());
     }
-    Ok(host.to_ascii_lowercase())
+    let origin = origin.strip_suffix('/').unwrap_or(origin);
+    Ok((origin.to_string(), host.to_ascii_lowercase()))
 }
 
 /// `passkeyOptions` (core-js `PasskeyOptions`), checked and with defaults.
@@ -227,26 +229,36 @@ fn descriptors(ids: &[String]) -> Value {
     )
 }
 
+/// What every start carries: the page's origin, `passkeyOptions` and `loginOptions`.
+struct Ask {
+    origin: String,
+    passkey: PasskeyOptions,
+    options: LoginOptions,
+}
+
 /// What a start hands back before the transaction is stored.
 struct Started {
     start: WebauthnStart,
     public_key: Value,
 }
 
-/// A registration (`navigator.credentials.create`) of a passkey for `user`.
-#[allow(clippy::too_many_arguments)]
+/// A registration (`navigator.credentials.create`) of a passkey for `user` (named by `login_id`;
+/// `new_user` when sign-up creates it).
 fn registration(
     app: &App,
     data: &Data,
     user: User,
     new_user: bool,
     login_id: &str,
-    origin: String,
-    po: &PasskeyOptions,
-    options: LoginOptions,
+    ask: Ask,
     finish: WebauthnFinish,
 ) -> ApiResult<Started> {
-    let rp_id = rp_id_of(&origin)?;
+    let Ask {
+        origin,
+        passkey: po,
+        options,
+    } = ask;
+    let (origin, rp_id) = parse_origin(&origin)?;
     let challenge = new_challenge();
     let uv = po
         .selection_uv
@@ -300,15 +312,13 @@ fn registration(
 
 /// An assertion (`navigator.credentials.get`) by `user`'s passkeys, or by any discoverable one
 /// when `user` is `None`.
-fn assertion(
-    app: &App,
-    data: &Data,
-    user: Option<User>,
-    origin: String,
-    po: &PasskeyOptions,
-    options: LoginOptions,
-) -> ApiResult<Started> {
-    let rp_id = rp_id_of(&origin)?;
+fn assertion(app: &App, data: &Data, user: Option<User>, ask: Ask) -> ApiResult<Started> {
+    let Ask {
+        origin,
+        passkey: po,
+        options,
+    } = ask;
+    let (origin, rp_id) = parse_origin(&origin)?;
     let allowed = match &user {
         Some(u) => {
             let ids = credential_ids(data, &u.user_id);
@@ -384,9 +394,11 @@ fn signup_start(
         user,
         true,
         &login_id,
-        origin,
-        &po,
-        p.options,
+        Ask {
+            origin,
+            passkey: po,
+            options: p.options,
+        },
         WebauthnFinish::SignUp,
     )
 }
@@ -405,10 +417,28 @@ fn signin_start(
         let mut options = signin::parse_options(opt_obj(obj, "loginOptions")?)?;
         // Step-up / MFA name their user; without a login id there is none to match the session.
         signin::require_session(app, data, headers, &mut options, None)?;
-        return assertion(app, data, None, origin, &po, options);
+        return assertion(
+            app,
+            data,
+            None,
+            Ask {
+                origin,
+                passkey: po,
+                options,
+            },
+        );
     }
     let p = signin::prepare(app, data, headers, Op::SignIn, &login_id, obj)?;
-    assertion(app, data, p.existing, origin, &po, p.options)
+    assertion(
+        app,
+        data,
+        p.existing,
+        Ask {
+            origin,
+            passkey: po,
+            options: p.options,
+        },
+    )
 }
 
 /// `signup-in/start {loginId, origin, loginOptions?, passkeyOptions?}`: an assertion when the user
@@ -424,18 +454,27 @@ fn signup_in_start(
     let po = passkey_options(obj)?;
     let p = signin::prepare(app, data, headers, Op::SignUpOrIn, &login_id, obj)?;
     match (p.existing, p.signup) {
-        (Some(u), _) if !credential_ids(data, &u.user_id).is_empty() => {
-            assertion(app, data, Some(u), origin, &po, p.options)
-        }
+        (Some(u), _) if !credential_ids(data, &u.user_id).is_empty() => assertion(
+            app,
+            data,
+            Some(u),
+            Ask {
+                origin,
+                passkey: po,
+                options: p.options,
+            },
+        ),
         (Some(u), _) => registration(
             app,
             data,
             u,
             false,
             &login_id,
-            origin,
-            &po,
-            p.options,
+            Ask {
+                origin,
+                passkey: po,
+                options: p.options,
+            },
             WebauthnFinish::SignUp,
         ),
         (None, Some(u)) => registration(
@@ -444,9 +483,11 @@ fn signup_in_start(
             u,
             true,
             &login_id,
-            origin,
-            &po,
-            p.options,
+            Ask {
+                origin,
+                passkey: po,
+                options: p.options,
+            },
             WebauthnFinish::SignUp,
         ),
         (None, None) => Err(signin::user_not_found()),
@@ -481,9 +522,11 @@ fn update_start(
         user,
         false,
         &login_id,
-        origin,
-        &po,
-        options,
+        Ask {
+            origin,
+            passkey: po,
+            options,
+        },
         WebauthnFinish::Update,
     )
 }
@@ -842,14 +885,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rp_id_is_the_origin_host() {
+    fn origins_and_their_rp_ids() {
         for (origin, rp) in [
             ("http://localhost:4317", "localhost"),
             ("https://App.Example.com", "app.example.com"),
             ("https://app.example.com/", "app.example.com"),
             ("http://[::1]:80", "::1"),
         ] {
-            assert_eq!(rp_id_of(origin).ok().as_deref(), Some(rp), "{origin}");
+            let parsed = parse_origin(origin).ok();
+            assert_eq!(parsed.as_ref().map(|p| p.1.as_str()), Some(rp), "{origin}");
+            assert_eq!(
+                parsed.map(|p| p.0),
+                Some(origin.trim_end_matches('/').to_string())
+            );
         }
         for bad in [
             "",
@@ -862,7 +910,7 @@ mod tests {
             "https://u@a.com",
             "android:apk-key-hash:abc",
         ] {
-            assert!(rp_id_of(bad).is_err(), "{bad}");
+            assert!(parse_origin(bad).is_err(), "{bad}");
         }
     }
 

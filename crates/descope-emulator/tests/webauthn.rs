@@ -593,6 +593,18 @@ async fn registration_rejections() {
         assert_eq!(err(&r), (want.0, want.1.to_string()), "{name}: {}", r.body);
     }
 
+    // An origin given with a trailing slash matches the browser's (which has none).
+    let s = begin(
+        &c,
+        "signup",
+        None,
+        json!({"user": {"loginId": "slash@example.com"}, "origin": format!("{ORIGIN}/")}),
+    )
+    .await;
+    let (resp, _) = authenticator::create(&s.options, ORIGIN, Key::es256(), &Tweak::default());
+    let r = finish(&c, "signup", &s.tx, &resp).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
     // UV not required: UP alone is enough.
     let r = registration_with(
         &c,

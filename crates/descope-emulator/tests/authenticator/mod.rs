@@ -210,6 +210,7 @@ pub fn create(options: &str, origin: &str, key: Key, t: &Tweak) -> (String, Pass
             "transports": ["internal"],
             "authenticatorData": B64.encode(&auth),
             "publicKeyAlgorithm": key.alg(),
+            "publicKey": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE",
         },
     })
     .to_string();

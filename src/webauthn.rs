@@ -7,10 +7,11 @@
 //! `parseRequestOptionsFromJSON` on the way in, `credential.toJSON()` on the way out (its
 //! `{id, rawId, type, response:{…}}` is what Descope's finish reads; the members it adds, such as
 //! `clientExtensionResults`, are ignored by the server, as for Android's full JSON). With them the
-//! browser's part is a handful of `Reflect` calls; a hand-written conversion (walking the options to
-//! base64url-decode challenge, user id and credential ids into `Uint8Array`s, and encoding five
-//! `ArrayBuffer`s of the answer, as Descope's web-js does) would add `Uint8Array` glue, copies and
-//! an encoder: estimated, not built, at 0.7–1 KB gzip more, for browsers from before 2025 only.
+//! browser's part is a handful of `Reflect` calls. Measured against a hand-written conversion in
+//! its place (base64url-decoding challenge, user id and credential ids into `Uint8Array`s, encoding
+//! the answer's `ArrayBuffer`s into the JSON, as Descope's web-js does): the package is 1,770 B gzip
+//! smaller (wasm 1,654, JS glue 116), and typed imports instead of `Reflect` would add 227 B. So
+//! there is no fallback for browsers from before these methods.
 //! The methods are in every major browser since 2025 (MDN: Baseline 2025; Chrome and Edge 129,
 //! Firefox 119, Safari 18.4); where they are missing `isSupported()` is false and every call
 //! rejects with `validation`/`passkeysUnsupported` naming them, before any request.

@@ -3,13 +3,16 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:4317
+# The page is opened by name: WebAuthn (passkeys) refuses IP addresses as the site's identity, and
+# localhost reaches the emulator listening on the loopback address.
+DEMO_URL ?= http://localhost:$(lastword $(subst :, ,$(DEMO_ADDR)))/
 
 .PHONY: demo test pkg bench size bootstrap emulator clean
 
 ## make demo: build the package, start the emulator serving the demo page, print the URL to open.
 demo: pkg emulator
 	@scripts/stage-site.sh target/demo-site
-	@echo "Demo: open http://$(DEMO_ADDR)/ in a browser (Ctrl-C stops the emulator)."
+	@echo "Demo: open $(DEMO_URL) in a browser (Ctrl-C stops the emulator)."
 	@exec target/debug/descope-emulator --addr $(DEMO_ADDR) --serve target/demo-site
 
 ## make test: every test layer (host, wasm in headless Chromium, browser end-to-end, TypeScript types).

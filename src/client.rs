@@ -785,6 +785,8 @@ pub(crate) enum Op {
     Storage(Option<String>),
     /// An operation of the other sign-in families (see families.rs).
     Family(crate::families::FamilyOp),
+    /// A passkey call (see webauthn.rs).
+    WebAuthn(crate::webauthn::Passkey),
 }
 
 impl Inner {
@@ -821,6 +823,15 @@ impl Inner {
                 .await
                 .map(JsValue::from);
             }
+            // A passkey call: start and browser prompt, then the finish goes the shared way.
+            Op::WebAuthn(p) => (
+                crate::webauthn::prompt(&self, &p).await?,
+                if p.ceremony == descope_core::webauthn::Ceremony::Update {
+                    Then::Void
+                } else {
+                    Then::SignIn
+                },
+            ),
             Op::End(req) => {
                 self.check_alive()?;
                 let token = self.state.borrow().refresh_token();

@@ -128,7 +128,7 @@ impl EnchantedLink {
     /// announced. Polls every `pollIntervalMs` (≥ 1000) for up to `timeoutMs` (≤ 600000).
     ///
     /// # Errors
-    /// `timeout` `pollingTimeout` at the deadline; `validation` `aborted` as soon as `signal`
+    /// `timeout` `pollingTimeout` at the deadline; `aborted` `aborted` as soon as `signal`
     /// aborts; a non-retryable server error (e.g. `E011004` for an unknown `pendingRef`) as is.
     #[wasm_bindgen(js_name = waitForSession, unchecked_return_type = "Promise<Session>")]
     pub fn wait_for_session(

@@ -13,6 +13,7 @@ use descope_core::request::{
 };
 use descope_core::shape::{self, Shape};
 use descope_core::tenant::{self, TenantSelector};
+use descope_core::webauthn::Ceremony;
 use descope_core::Error;
 use descope_core::{oauth, password, totp};
 use js_sys::{Array, Promise, Reflect};
@@ -29,6 +30,7 @@ use crate::password::Password;
 use crate::poll::AbortSignalJs;
 use crate::sso::Sso;
 use crate::totp::Totp;
+use crate::webauthn::{self, WebAuthn};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FAMILY_TYPES: &'static str = r#"
@@ -56,7 +58,7 @@ export interface PendingNotp {
  * Options of `waitForSession`. `pollIntervalMs` defaults to 1000 and is raised to 1000 when lower;
  * `timeoutMs` defaults to 600000 and is lowered to 600000 when higher. On timeout the promise rejects
  * with kind "timeout", code "pollingTimeout"; when `signal` aborts (before or during the wait) it
- * rejects at once with kind "validation", code "aborted".
+ * rejects at once with kind "aborted", code "aborted".
  */
 export interface WaitOptions {
   pollIntervalMs?: number;
@@ -150,21 +152,25 @@ pub(crate) fn wait_args(
         })
     };
     let timing = poll::timing(num("pollIntervalMs")?, num("timeoutMs")?)?;
+    Ok((timing, signal_field(o)?))
+}
+
+/// The `signal` member of an options object: absent, or something with a boolean `aborted`.
+pub(crate) fn signal_field(o: &JsValue) -> Result<Option<AbortSignalJs>, Error> {
     let s = field(o, "signal");
-    let signal = if s.is_undefined() || s.is_null() {
-        None
+    if s.is_undefined() || s.is_null() {
+        Ok(None)
     } else if Reflect::get(&s, &JsValue::from_str("aborted"))
         .ok()
         .is_some_and(|a| a.as_bool().is_some())
     {
-        Some(s.unchecked_into::<AbortSignalJs>())
+        Ok(Some(s.unchecked_into::<AbortSignalJs>()))
     } else {
-        return Err(Error::validation(
+        Err(Error::validation(
             "invalidArgument",
             "signal must be an AbortSignal",
-        ));
-    };
-    Ok((timing, signal))
+        ))
+    }
 }
 
 /// The operations of the families beyond the `Masked` / `SignIn` ones they share with OTP.
@@ -240,6 +246,11 @@ pub(crate) enum Call {
     /// `true | string[]`
     MyTenants,
     History,
+    /// `webauthn.signUp(loginId, name?, options?)`, `signIn(loginId?, options?)`,
+    /// `signUpOrIn(loginId, options?)`, `update(loginId)`
+    WebAuthn(Ceremony),
+    /// `webauthn.autofill(opts?)`
+    WebAuthnAutofill,
 }
 
 /// Starts `call` with its arguments in order (`None` for a missing optional one).
@@ -509,6 +520,23 @@ fn op(call: Call, args: &[Option<&JsValue>]) -> Result<Op, Error> {
         }
         Call::MyTenants => my_tenants_request(a.arg(0)).map(shaped(shape::TENANTS)),
         Call::History => Ok(shaped(shape::HISTORY)(tenant::history())),
+        Call::WebAuthn(c) => {
+            let id = a.opt_text(0, "loginId");
+            let sign_up = c == Ceremony::SignUp;
+            let name = if sign_up { a.opt_text(1, "name") } else { None };
+            let opts = a.login(if sign_up { 2 } else { 1 });
+            a.then(|| webauthn::passkey(c, id.as_deref(), name.as_deref(), &opts, None))
+                .map(Op::WebAuthn)
+        }
+        Call::WebAuthnAutofill => {
+            let signal = a.read(0, |v| match object_arg(v, "opts")? {
+                Some(o) => signal_field(o),
+                None => Ok(None),
+            });
+            let opts = LoginOptions::default();
+            a.then(|| webauthn::passkey(Ceremony::SignIn, None, None, &opts, Some(signal)))
+                .map(Op::WebAuthn)
+        }
     }
 }
 
@@ -578,6 +606,12 @@ impl Descope {
     #[wasm_bindgen(getter)]
     pub fn notp(&self) -> Notp {
         Notp::new(self.inner.clone())
+    }
+
+    /// Passkeys (WebAuthn): sign up, sign in (also from the username field's autofill), add one.
+    #[wasm_bindgen(getter)]
+    pub fn webauthn(&self) -> WebAuthn {
+        WebAuthn::new(self.inner.clone())
     }
 
     /// Selects a tenant of the signed-in user: the new session's tokens carry `dct`

@@ -44,6 +44,7 @@ mod timer;
 mod totp;
 mod transport;
 pub mod types;
+mod webauthn;
 
 pub use client::Descope;
 pub use enchanted_link::EnchantedLink;
@@ -55,6 +56,7 @@ pub use password::Password;
 pub use session::Session;
 pub use sso::Sso;
 pub use totp::Totp;
+pub use webauthn::WebAuthn;
 
 /// Panics cannot come from our code (clippy denies unwrap/expect/panic/indexing); what is left is
 /// allocation failure and library invariants, where trapping is all there is to do.

@@ -104,7 +104,7 @@ async fn sleep(watch: &AbortWatch, ms: u32) -> bool {
 /// persisted like any sign-in.
 ///
 /// # Errors
-/// `validation`/`aborted` when the signal aborts; `timeout`/`pollingTimeout` at the deadline; a
+/// `aborted`/`aborted` when the signal aborts; `timeout`/`pollingTimeout` at the deadline; a
 /// failure that is neither `pending` nor retryable (e.g. an unknown `pendingRef`) as is.
 pub(crate) async fn wait_for_session(
     inner: &Rc<Inner>,

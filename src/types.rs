@@ -148,7 +148,8 @@ export interface DescopeError extends Error {
   name: "DescopeError";
   /** The server's errorCode (e.g. "E062108") or the SDK's own (e.g. "network", "timeout", "invalidConfig"). */
   code: string;
-  kind: "api" | "network" | "timeout" | "rateLimited" | "unauthenticated" | "validation" | "config" | "storage" | "protocol";
+  /** "aborted": an AbortSignal fired, or the user dismissed the passkey prompt. */
+  kind: "api" | "network" | "timeout" | "rateLimited" | "unauthenticated" | "validation" | "config" | "storage" | "protocol" | "aborted";
   description: string;
   /** HTTP status when there was a response. */
   status?: number;

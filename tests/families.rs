@@ -415,7 +415,7 @@ async fn enchanted_link_wait_aborts_at_once() {
     ctl.abort();
     let e = err(waiting).await;
     assert!(js_sys::Date::now() - t0 < 500.0, "rejected at once");
-    assert_descope_error(&e, "validation", Some("aborted"));
+    assert_descope_error(&e, "aborted", Some("aborted"));
     assert!(d.session().is_none());
     // An already-aborted signal rejects before any poll.
     let before = count("/v1/auth/enchantedlink/pending-session").await;
@@ -424,7 +424,7 @@ async fn enchanted_link_wait_aborts_at_once() {
         wait_opts(1000, 60_000, Some(&ctl.signal())),
     ))
     .await;
-    assert_descope_error(&e, "validation", Some("aborted"));
+    assert_descope_error(&e, "aborted", Some("aborted"));
     assert_eq!(
         count("/v1/auth/enchantedlink/pending-session").await,
         before

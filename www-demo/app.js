@@ -21,6 +21,7 @@ const TABS = [
   ["totp", "totp"],
   ["password", "password"],
   ["notp", "notp"],
+  ["passkey", "webauthn"],
 ];
 
 let client;            // Descope instance
@@ -37,6 +38,7 @@ let totpLoginId = "";  // whose current TOTP code the dev inbox shows
 let extrasFor = "";    // session signature the tenant list was loaded for
 let historyFor = "";   // userId the history list was loaded for
 let policyLoaded = false;
+let autofillCtrl = null; // AbortController of the pending passkey autofill (webauthn.autofill), if any
 let busy = false;
 
 // ---------- small helpers ----------
@@ -178,6 +180,7 @@ function showTab(name) {
   }
   $("signin-panel").dataset.tab = name;
   if (name === "password") loadPolicy();
+  if (name !== "passkey") stopAutofill();
 }
 
 function enableTabs() {
@@ -235,6 +238,7 @@ function render() {
   setText("claims", JSON.stringify(plain(session.claims), null, 2));
   $("countdown").dataset.expiresAt = String(session.expiresAt);
   $("pw-update-box").hidden = !has("password");
+  $("pk-box").hidden = !has("webauthn");
   $("tenant-box").hidden = typeof client.myTenants !== "function" || typeof client.selectTenant !== "function";
   $("history-box").hidden = typeof client.history !== "function";
   tick();
@@ -264,6 +268,7 @@ function setSession(s) {
   if (!session) {
     profile = undefined; profileFor = undefined; extrasFor = ""; historyFor = ""; tenantNames = new Map();
   } else if (session.user) { profile = plain(session.user); profileFor = session.userId; }
+  if (session) stopAutofill();
   // A page opened signed in (reload, or back from a link) shows the inbox it showed before.
   if (session && !inboxLoginId) inboxLoginId = load(localStorage, "inbox") || recalled("loginId");
   if (session && waiter) stopWaiting(false);
@@ -787,6 +792,101 @@ async function approveNotp(url) {
   });
 }
 
+// ---------- passkeys ----------
+
+/** Why this page cannot use passkeys, or "" when it can. */
+function passkeyProblem() {
+  if (/^(\d+\.){3}\d+$|^\[/.test(location.hostname)) {
+    // WebAuthn refuses IP addresses as the site's identity (relying party id).
+    const here = new URL(location.href);
+    here.hostname = "localhost";
+    return `Passkeys refuse IP addresses: open this page as ${here.origin}/ instead.`;
+  }
+  if (!client.webauthn.isSupported()) {
+    return "This browser or page cannot use passkeys (it needs https or http://localhost, and a 2025 browser).";
+  }
+  return "";
+}
+
+function renderPasskeySupport() {
+  if (!has("webauthn")) return;
+  const problem = passkeyProblem();
+  setText("pk-unsupported", problem);
+  $("pk-unsupported").hidden = !problem;
+}
+
+/**
+ * Offers this site's passkeys in the email field's autofill (started when the field gets focus):
+ * picking one signs in. Stopped before any other passkey call, on leaving the tab, and on sign-in.
+ */
+function startAutofill() {
+  if (autofillCtrl || session || busy || activeTab !== "passkey" || !has("webauthn") || passkeyProblem()) return;
+  const ctrl = new AbortController();
+  autofillCtrl = ctrl;
+  client.webauthn.autofill({ signal: ctrl.signal })
+    .then((s) => {
+      if (autofillCtrl === ctrl) autofillCtrl = null;
+      setSession(s);
+      notice("Signed in with a passkey from the autofill");
+    })
+    .catch((err) => {
+      if (autofillCtrl === ctrl) autofillCtrl = null;
+      // "aborted": we stopped it, or the browser gave up on it; focusing the field starts it again.
+      if (!(isDescopeError(err) && err.kind === "aborted")) showError(err);
+    });
+}
+
+function stopAutofill() {
+  if (!autofillCtrl) return;
+  autofillCtrl.abort();
+  autofillCtrl = null;
+}
+
+async function passkeySignUp() {
+  stopAutofill();
+  await act(async () => {
+    const loginId = $("pk-login-id").value.trim();
+    if (!loginId) throw new Error("Type your email first: the passkey is made for it");
+    const s = await client.webauthn.signUp(loginId);
+    remember(null, loginId);
+    setSession(s);
+    notice("Passkey created: you are signed up and in");
+  });
+}
+
+async function passkeySignIn(ev) {
+  ev.preventDefault();
+  stopAutofill();
+  await act(async () => {
+    const loginId = $("pk-login-id").value.trim();
+    // Without an email the device offers every passkey it holds for this site.
+    const s = await client.webauthn.signIn(loginId || undefined);
+    if (loginId) remember(null, loginId);
+    setSession(s);
+    notice("Signed in with a passkey");
+  });
+}
+
+function signedInLoginId() {
+  const user = currentUser();
+  return (user && user.loginIds && user.loginIds[0]) || recalled("loginId");
+}
+
+async function passkeyAdd() {
+  await act(async () => {
+    await client.webauthn.update(signedInLoginId());
+    notice("Passkey added: you can now sign in with it too");
+  });
+}
+
+async function passkeyStepUp() {
+  await act(async () => {
+    const s = await client.webauthn.signIn(signedInLoginId(), { stepup: true });
+    setSession(s);
+    notice("Stepped up with a passkey");
+  });
+}
+
 // ---------- session actions ----------
 
 async function refresh() {
@@ -896,6 +996,11 @@ function wire() {
   $("notp-form").addEventListener("submit", startNotp);
   $("notp-simulate").addEventListener("click", () => approveNotp(notpApproveUrl));
   $("notp-cancel").addEventListener("click", () => stopWaiting(true));
+  $("pk-form").addEventListener("submit", passkeySignIn);
+  $("pk-signup").addEventListener("click", passkeySignUp);
+  $("pk-login-id").addEventListener("focus", startAutofill);
+  $("pk-add").addEventListener("click", passkeyAdd);
+  $("pk-stepup").addEventListener("click", passkeyStepUp);
   $("tenant-form").addEventListener("submit", selectTenant);
   $("history-reload").addEventListener("click", (ev) => { ev.preventDefault(); loadHistory(); });
   $("refresh").addEventListener("click", refresh);
@@ -913,7 +1018,7 @@ function prefill() {
   const last = recalled("loginId");
   $("login-id").value = last;
   if (last.includes("@")) {
-    for (const id of ["ml-login-id", "el-login-id", "totp-login-id", "pw-login-id"]) $(id).value = last;
+    for (const id of ["ml-login-id", "el-login-id", "totp-login-id", "pw-login-id", "pk-login-id"]) $(id).value = last;
   }
   $("sso-tenant").value = recalled("sso");
 }
@@ -947,6 +1052,7 @@ async function main() {
       setSession(ev.session);
     });
     enableTabs();
+    renderPasskeySupport();
     showTab(load(sessionStorage, "tab") || "otp");
     setSession(client.session);
   } catch (err) {

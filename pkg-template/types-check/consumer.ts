@@ -11,6 +11,7 @@ import init, {
   Totp,
   Password,
   Notp,
+  WebAuthn,
   isDescopeError,
   decodeJwt,
   isJwtExpired,
@@ -40,6 +41,7 @@ import type {
   PasswordPolicy,
   Tenant,
   LoginHistoryEntry,
+  AutofillOptions,
 } from "descope-wasm";
 
 async function main(): Promise<void> {
@@ -142,7 +144,8 @@ async function main(): Promise<void> {
     if (isDescopeError(e)) {
       const err: DescopeError = e;
       const code: string = err.code;
-      const kind: "api" | "network" | "timeout" | "rateLimited" | "unauthenticated" | "validation" | "config" | "storage" | "protocol" = err.kind;
+      const kind: "api" | "network" | "timeout" | "rateLimited" | "unauthenticated" | "validation" | "config" | "storage" | "protocol" | "aborted" = err.kind;
+      if (err.kind === "aborted") void "the user dismissed the passkey prompt, or a signal fired";
       const description: string = err.description;
       const status: number | undefined = err.status;
       const retryAfterMs: number | undefined = err.retryAfterMs;
@@ -268,3 +271,31 @@ async function families(descope: Descope): Promise<void> {
 }
 
 void families;
+
+// Passkeys.
+async function passkeys(descope: Descope): Promise<void> {
+  const webauthn: WebAuthn = descope.webauthn;
+  const supported: boolean = webauthn.isSupported();
+  const signedUp: Session = await webauthn.signUp("ada@example.com");
+  await webauthn.signUp("ada@example.com", "Ada Lovelace", { customClaims: { plan: "pro" } });
+  const signedIn: Session = await webauthn.signIn("ada@example.com");
+  const discoverable: Session = await webauthn.signIn();
+  const steppedUp: Session = await webauthn.signIn("ada@example.com", { stepup: true });
+  const either: Session = await webauthn.signUpOrIn("ada@example.com", { mfa: true });
+  const added: void = await webauthn.update("ada@example.com");
+  const controller = new AbortController();
+  const opts: AutofillOptions = { signal: controller.signal };
+  const fromAutofill: Session = await webauthn.autofill(opts);
+  await webauthn.autofill();
+  // @ts-expect-error the login id is a string
+  await webauthn.signUp(42);
+  // @ts-expect-error update needs the login id
+  await webauthn.update();
+  // @ts-expect-error the signal is an AbortSignal
+  await webauthn.autofill({ signal: "stop" });
+  // @ts-expect-error isSupported is synchronous
+  const notAPromise: Promise<boolean> = webauthn.isSupported();
+  void supported, signedUp, signedIn, discoverable, steppedUp, either, added, fromAutofill, notAPromise;
+}
+
+void passkeys;

@@ -15,6 +15,8 @@ pub enum ErrorKind {
     Config,
     Storage,
     Protocol,
+    /// An `AbortSignal` fired, or the user dismissed the passkey prompt.
+    Aborted,
 }
 
 impl ErrorKind {
@@ -30,6 +32,7 @@ impl ErrorKind {
             ErrorKind::Config => "config",
             ErrorKind::Storage => "storage",
             ErrorKind::Protocol => "protocol",
+            ErrorKind::Aborted => "aborted",
         }
     }
 }

@@ -44,5 +44,6 @@ pub mod shape;
 pub mod storage;
 pub mod tenant;
 pub mod totp;
+pub mod webauthn;
 
 pub use error::{Error, ErrorData, ErrorKind};

@@ -74,5 +74,9 @@ pub fn polling_timeout() -> Error {
 
 /// The rejection when the caller's `AbortSignal` fires (at once, even between polls).
 pub fn aborted() -> Error {
-    Error::validation("aborted", "waitForSession was aborted by its AbortSignal")
+    Error::new(
+        ErrorKind::Aborted,
+        "aborted",
+        "waitForSession was aborted by its AbortSignal",
+    )
 }

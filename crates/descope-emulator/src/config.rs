@@ -16,6 +16,9 @@ pub struct Config {
     pub session_ttl: u64,
     pub refresh_ttl: u64,
     pub rotation: bool,
+    /// With rotation: seconds a rotated-away refresh JWT keeps answering with the current pair
+    /// (0: strict, it dies at once).
+    pub rotation_grace: u64,
     /// Users to load at start (the `--seed` file's JSON array, already parsed).
     pub seed: Option<serde_json::Value>,
     /// Signing key; generated at start when `None`.
@@ -35,6 +38,7 @@ impl Default for Config {
             session_ttl: 600,
             refresh_ttl: 2_419_200,
             rotation: false,
+            rotation_grace: 0,
             seed: None,
             key: None,
             rate_limit: 600,
@@ -46,6 +50,7 @@ impl Default for Config {
 pub const USAGE: &str =
     "usage: descope-emulator [--addr 127.0.0.1:4317] [--project-id P2emu0000000000000000000000]
                         [--serve DIR] [--session-ttl 600] [--refresh-ttl 2419200] [--rotation]
+                        [--rotation-grace SECONDS]
                         [--seed users.json] [--key private-key.pem] [--rate-limit 600] [--quiet]";
 
 /// Parses the command line (without the program name). Reads the `--seed` and `--key` files.
@@ -92,6 +97,11 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
             }
             "--rate-limit" => cfg.rate_limit = parse_num(&value("--rate-limit")?, "--rate-limit")?,
             "--rotation" => cfg.rotation = true,
+            // A grace window only means something with rotation, so it turns rotation on.
+            "--rotation-grace" => {
+                cfg.rotation_grace = parse_num(&value("--rotation-grace")?, "--rotation-grace")?;
+                cfg.rotation = true;
+            }
             "--quiet" => cfg.log_requests = false,
             "--seed" => {
                 let path = value("--seed")?;

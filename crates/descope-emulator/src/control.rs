@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::body::object;
 use crate::errors::{ApiError, ApiResult};
@@ -95,6 +95,7 @@ fn config_json(app: &App, rt: &Runtime) -> Value {
         "sessionTtlSeconds": rt.session_ttl,
         "refreshTtlSeconds": rt.refresh_ttl,
         "rotation": rt.rotation,
+        "rotationGraceSeconds": rt.rotation_grace,
         "rateLimitPerMinute": rt.rate_limit,
         "offsetSeconds": rt.offset_seconds,
     })
@@ -106,42 +107,62 @@ pub async fn get_config(State(app): State<App>) -> Json<Value> {
     Json(config_json(&app, &rt))
 }
 
-/// `POST /emulator/config` `{sessionTtlSeconds?, refreshTtlSeconds?, rotation?, rateLimitPerMinute?}`
+/// A config key: absent (keep), `null` (back to the command-line value), or a value.
+enum Setting<T> {
+    Keep,
+    Default,
+    Set(T),
+}
+
+impl<T> Setting<T> {
+    fn apply(self, field: &mut T, default: T) {
+        match self {
+            Setting::Keep => {}
+            Setting::Default => *field = default,
+            Setting::Set(v) => *field = v,
+        }
+    }
+}
+
+fn setting<T>(
+    obj: &Map<String, Value>,
+    key: &str,
+    parse: impl Fn(&Value) -> Option<T>,
+    expected: &str,
+) -> ApiResult<Setting<T>> {
+    match obj.get(key) {
+        None => Ok(Setting::Keep),
+        Some(Value::Null) => Ok(Setting::Default),
+        Some(v) => parse(v)
+            .map(Setting::Set)
+            .ok_or_else(|| ApiError::invalid(format!("{key} must be {expected}"))),
+    }
+}
+
+fn count(obj: &Map<String, Value>, key: &str) -> ApiResult<Setting<u64>> {
+    setting(obj, key, Value::as_u64, "a non-negative integer")
+}
+
+/// `POST /emulator/config` `{sessionTtlSeconds?, refreshTtlSeconds?, rotation?,
+/// rotationGraceSeconds?, rateLimitPerMinute?}`; a key set to `null` returns to its command-line
+/// value. Everything is checked before anything changes.
 pub async fn set_config(State(app): State<App>, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
     let obj = object(&body)?;
-    let num = |k: &str| -> ApiResult<Option<u64>> {
-        match obj.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| ApiError::invalid(format!("{k} must be a non-negative integer"))),
-        }
-    };
-    let session = num("sessionTtlSeconds")?;
-    let refresh = num("refreshTtlSeconds")?;
-    let rate = num("rateLimitPerMinute")?;
-    let rotation = match obj.get("rotation") {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(_) => return Err(ApiError::invalid("rotation must be a boolean")),
-    };
-    if session == Some(0) || refresh == Some(0) {
+    let session = count(&obj, "sessionTtlSeconds")?;
+    let refresh = count(&obj, "refreshTtlSeconds")?;
+    let grace = count(&obj, "rotationGraceSeconds")?;
+    let rate = count(&obj, "rateLimitPerMinute")?;
+    let rotation = setting(&obj, "rotation", Value::as_bool, "a boolean")?;
+    if matches!(session, Setting::Set(0)) || matches!(refresh, Setting::Set(0)) {
         return Err(ApiError::invalid("TTLs must be positive"));
     }
+    let d = &app.defaults;
     let mut rt = app.runtime.lock();
-    if let Some(v) = session {
-        rt.session_ttl = v;
-    }
-    if let Some(v) = refresh {
-        rt.refresh_ttl = v;
-    }
-    if let Some(v) = rate {
-        rt.rate_limit = v;
-    }
-    if let Some(v) = rotation {
-        rt.rotation = v;
-    }
+    session.apply(&mut rt.session_ttl, d.session_ttl);
+    refresh.apply(&mut rt.refresh_ttl, d.refresh_ttl);
+    grace.apply(&mut rt.rotation_grace, d.rotation_grace);
+    rate.apply(&mut rt.rate_limit, d.rate_limit);
+    rotation.apply(&mut rt.rotation, d.rotation);
     let snapshot = rt.clone();
     drop(rt);
     Ok(Json(config_json(&app, &snapshot)))
@@ -166,7 +187,8 @@ pub async fn requests(State(app): State<App>) -> Json<Value> {
 }
 
 /// `POST /emulator/reset`: forget users, sessions, codes, outbox, faults, request log, clock
-/// offset and rate-limit counters (keys, project id, seeded roles/tenants and TTLs stay).
+/// offset and rate-limit counters, and return the config to its command-line values (keys,
+/// project id and seeded roles/tenants stay).
 pub async fn reset(State(app): State<App>) -> Json<Value> {
     {
         let mut data = app.data.lock();
@@ -185,7 +207,7 @@ pub async fn reset(State(app): State<App>) -> Json<Value> {
         data.faults.clear();
         data.requests.clear();
     }
-    app.runtime.lock().offset_seconds = 0;
+    *app.runtime.lock() = app.defaults.clone();
     app.limiter.lock().clear();
     Json(json!({}))
 }

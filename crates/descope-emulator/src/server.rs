@@ -172,13 +172,8 @@ pub async fn handle(
             if f.delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
             }
-            if f.drop {
-                if api {
-                    let entry = log_entry(&app, &method, &path, &parts, &bytes, None);
-                    app.data.lock().requests.push(entry);
-                }
-                log_line(&app, &method, &path, None, started);
-                return Err(Dropped);
+            if f.drop == faults::DropMode::Before {
+                return Err(dropped(&app, &method, &path, &parts, &bytes, api, started));
             }
         }
         match fault.as_ref().and_then(faults::Fault::answer) {
@@ -199,6 +194,13 @@ pub async fn handle(
             }
         }
     };
+    if fault_extra
+        .as_ref()
+        .is_some_and(|f| f.drop == faults::DropMode::After)
+    {
+        // Handled and committed; only the answer is lost.
+        return Err(dropped(&app, &method, &path, &parts, &bytes, api, started));
+    }
     if let Some(f) = &fault_extra {
         f.add_retry_after(&mut resp);
     }
@@ -211,6 +213,24 @@ pub async fn handle(
     }
     log_line(&app, &method, &path, Some(status), started);
     Ok(resp)
+}
+
+/// Logs a request whose connection a fault closes unanswered (`status: null`).
+fn dropped(
+    app: &App,
+    method: &Method,
+    path: &str,
+    parts: &axum::http::request::Parts,
+    bytes: &[u8],
+    api: bool,
+    started: Instant,
+) -> Dropped {
+    if api {
+        let entry = log_entry(app, method, path, parts, bytes, None);
+        app.data.lock().requests.push(entry);
+    }
+    log_line(app, method, path, None, started);
+    Dropped
 }
 
 /// One request-log entry; `status` is null for a dropped connection.

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::errors::{ApiError, ApiResult};
-use crate::state::{random_id, Data, Session, Shared, User};
+use crate::state::{random_id, Data, Rotation, Session, Shared, User};
 
 /// What a new session should carry beyond the user's roles.
 #[derive(Clone, Debug, Default)]
@@ -75,24 +75,55 @@ pub fn session_jwt(shared: &Shared, user: &User, grant: &Grant) -> (String, i64)
 
 /// Creates a new refresh session (recorded under a fresh `jti`); returns (jwt, exp).
 pub fn new_refresh(shared: &Shared, data: &mut Data, user: &User, grant: &Grant) -> (String, i64) {
+    let (_, jwt, exp) = mint_refresh(shared, data, user, grant);
+    (jwt, exp)
+}
+
+/// Replaces the refresh session `old_jti` by a new one (rotation): the old one is marked rotated
+/// away (dead outside the grace window); returns the new (jwt, exp).
+pub fn rotate(
+    shared: &Shared,
+    data: &mut Data,
+    old_jti: &str,
+    user: &User,
+    grant: &Grant,
+) -> (String, i64) {
+    let (jti, jwt, exp) = mint_refresh(shared, data, user, grant);
+    let at = shared.now();
+    if let Some(old) = data.sessions.get_mut(old_jti) {
+        old.rotated = Some(Rotation { at, next: jti });
+    }
+    (jwt, exp)
+}
+
+/// Mints and records a refresh session; returns (jti, jwt, exp).
+fn mint_refresh(
+    shared: &Shared,
+    data: &mut Data,
+    user: &User,
+    grant: &Grant,
+) -> (String, String, i64) {
     let now = shared.now();
     let exp = now + shared.runtime.lock().refresh_ttl as i64;
     let jti = random_id(24);
     let mut claims = base_claims(shared, user, "DSR", now, exp, grant);
     claims.insert("jti".into(), json!(jti));
+    let jwt = shared.keys.sign(&claims);
     data.sessions.insert(
-        jti,
+        jti.clone(),
         Session {
             user_id: user.user_id.clone(),
             expires_at: exp,
             revoked: false,
+            rotated: None,
+            jwt: jwt.clone(),
             amr: grant.amr.clone(),
             su: grant.su,
             nsec: grant.nsec.clone(),
             dct: grant.dct.clone(),
         },
     );
-    (shared.keys.sign(&claims), exp)
+    (jti, jwt, exp)
 }
 
 /// JWTResponse body. `refresh` is `None` when the refresh JWT is not re-sent (refresh without
@@ -124,12 +155,17 @@ pub fn jwt_response(
 
 /// A refresh JWT that passed every check.
 pub struct LiveRefresh {
+    /// The session to act on: the presented one, or (grace window) the current head of its family.
     pub jti: String,
     pub session: Session,
+    /// The presented JWT was rotated away within the grace window and stands for `session`.
+    pub by_grace: bool,
 }
 
 /// Checks signature, `drn`, expiry on the emulator clock, and that the session is known and not
-/// revoked. Revoked → 401 `E064001`; anything else wrong → 401 `E061301`.
+/// revoked. Revoked, or rotated away longer ago than the grace window → 401 `E064001`; anything
+/// else wrong → 401 `E061301`. A token rotated away within the grace window answers for the
+/// newest session of its family (`by_grace`).
 pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiResult<LiveRefresh> {
     let token = token
         .filter(|t| !t.is_empty())
@@ -145,10 +181,31 @@ pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiRe
         .get("jti")
         .and_then(Value::as_str)
         .ok_or_else(ApiError::invalid_refresh)?;
-    let session = data
+    let mut jti = jti.to_string();
+    let mut session = data
         .sessions
-        .get(jti)
+        .get(&jti)
         .ok_or_else(ApiError::invalid_refresh)?;
+    let mut by_grace = false;
+    if let Some(rot) = &session.rotated {
+        if session.revoked || shared.now() - rot.at >= shared.runtime.lock().rotation_grace as i64 {
+            return Err(ApiError::logged_out());
+        }
+        // Follow the family to its newest session (each step was rotated later than this one).
+        by_grace = true;
+        let mut next = rot.next.clone();
+        loop {
+            session = data
+                .sessions
+                .get(&next)
+                .ok_or_else(ApiError::invalid_refresh)?;
+            jti = next;
+            match (&session.rotated, session.revoked) {
+                (Some(r), false) => next = r.next.clone(),
+                _ => break,
+            }
+        }
+    }
     if session.revoked {
         return Err(ApiError::logged_out());
     }
@@ -156,7 +213,8 @@ pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiRe
         return Err(ApiError::invalid_refresh());
     }
     Ok(LiveRefresh {
-        jti: jti.to_string(),
+        jti,
         session: session.clone(),
+        by_grace,
     })
 }

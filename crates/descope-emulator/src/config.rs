@@ -19,6 +19,8 @@ pub struct Config {
     /// With rotation: seconds a rotated-away refresh JWT keeps answering with the current pair
     /// (0: strict, it dies at once).
     pub rotation_grace: u64,
+    /// Cookie mode (`--cookies`): tokens travel in HttpOnly `DS` / `DSR` cookies, not the body.
+    pub cookies: bool,
     /// Users to load at start (the `--seed` file's JSON array, already parsed).
     pub seed: Option<serde_json::Value>,
     /// Signing key; generated at start when `None`.
@@ -39,6 +41,7 @@ impl Default for Config {
             refresh_ttl: 2_419_200,
             rotation: false,
             rotation_grace: 0,
+            cookies: false,
             seed: None,
             key: None,
             rate_limit: 600,
@@ -50,7 +53,7 @@ impl Default for Config {
 pub const USAGE: &str =
     "usage: descope-emulator [--addr 127.0.0.1:4317] [--project-id P2emu0000000000000000000000]
                         [--serve DIR] [--session-ttl 600] [--refresh-ttl 2419200] [--rotation]
-                        [--rotation-grace SECONDS]
+                        [--rotation-grace SECONDS] [--cookies]
                         [--seed users.json] [--key private-key.pem] [--rate-limit 600] [--quiet]";
 
 /// Parses the command line (without the program name). Reads the `--seed` and `--key` files.
@@ -102,6 +105,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
                 cfg.rotation_grace = parse_num(&value("--rotation-grace")?, "--rotation-grace")?;
                 cfg.rotation = true;
             }
+            "--cookies" => cfg.cookies = true,
             "--quiet" => cfg.log_requests = false,
             "--seed" => {
                 let path = value("--seed")?;

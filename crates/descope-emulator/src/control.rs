@@ -9,6 +9,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use crate::body::object;
+use crate::cookies;
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::Fault;
 use crate::state::{App, Runtime};
@@ -98,6 +99,11 @@ fn config_json(app: &App, rt: &Runtime) -> Value {
         "rotationGraceSeconds": rt.rotation_grace,
         "rateLimitPerMinute": rt.rate_limit,
         "offsetSeconds": rt.offset_seconds,
+        "tokenResponseMethod": if rt.cookies.enabled { "cookies" } else { "body" },
+        "cookieSameSite": rt.cookies.same_site,
+        "cookieSecure": rt.cookies.secure,
+        "cookieDomain": rt.cookies.domain,
+        "refreshCookieName": rt.cookies.refresh_name,
     })
 }
 
@@ -115,6 +121,15 @@ enum Setting<T> {
 }
 
 impl<T> Setting<T> {
+    /// Checks and converts a value given.
+    fn try_map<U>(self, f: impl FnOnce(T) -> ApiResult<U>) -> ApiResult<Setting<U>> {
+        Ok(match self {
+            Setting::Keep => Setting::Keep,
+            Setting::Default => Setting::Default,
+            Setting::Set(v) => Setting::Set(f(v)?),
+        })
+    }
+
     fn apply(self, field: &mut T, default: T) {
         match self {
             Setting::Keep => {}
@@ -144,8 +159,10 @@ fn count(obj: &Map<String, Value>, key: &str) -> ApiResult<Setting<u64>> {
 }
 
 /// `POST /emulator/config` `{sessionTtlSeconds?, refreshTtlSeconds?, rotation?,
-/// rotationGraceSeconds?, rateLimitPerMinute?}`; a key set to `null` returns to its command-line
-/// value. Everything is checked before anything changes.
+/// rotationGraceSeconds?, rateLimitPerMinute?, tokenResponseMethod?: "body" | "cookies",
+/// cookieSameSite?: "Strict" | "Lax" | "None", cookieSecure?, cookieDomain?, refreshCookieName?}`;
+/// a key set to `null` returns to its command-line value. Everything is checked before anything
+/// changes.
 pub async fn set_config(State(app): State<App>, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
     let obj = object(&body)?;
     let session = count(&obj, "sessionTtlSeconds")?;
@@ -153,6 +170,34 @@ pub async fn set_config(State(app): State<App>, body: axum::body::Bytes) -> ApiR
     let grace = count(&obj, "rotationGraceSeconds")?;
     let rate = count(&obj, "rateLimitPerMinute")?;
     let rotation = setting(&obj, "rotation", Value::as_bool, "a boolean")?;
+    let method = setting(
+        &obj,
+        "tokenResponseMethod",
+        |v| match v.as_str()? {
+            "body" => Some(false),
+            "cookies" => Some(true),
+            _ => None,
+        },
+        "\"body\" or \"cookies\"",
+    )?;
+    let same_site = setting(
+        &obj,
+        "cookieSameSite",
+        |v| cookies::parse_same_site(v.as_str()?),
+        "\"Strict\", \"Lax\" or \"None\"",
+    )?;
+    let secure = setting(&obj, "cookieSecure", Value::as_bool, "a boolean")?;
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let domain =
+        setting(&obj, "cookieDomain", text, "a string")?.try_map(|d| cookies::check_domain(&d))?;
+    let refresh_name = setting(&obj, "refreshCookieName", text, "a string")?.try_map(|n| {
+        // An empty name is the default `DSR`.
+        if n.is_empty() {
+            Ok(None)
+        } else {
+            cookies::check_cookie_name(&n).map(Some)
+        }
+    })?;
     if matches!(session, Setting::Set(0)) || matches!(refresh, Setting::Set(0)) {
         return Err(ApiError::invalid("TTLs must be positive"));
     }
@@ -163,6 +208,11 @@ pub async fn set_config(State(app): State<App>, body: axum::body::Bytes) -> ApiR
     grace.apply(&mut rt.rotation_grace, d.rotation_grace);
     rate.apply(&mut rt.rate_limit, d.rate_limit);
     rotation.apply(&mut rt.rotation, d.rotation);
+    method.apply(&mut rt.cookies.enabled, d.cookies.enabled);
+    same_site.apply(&mut rt.cookies.same_site, d.cookies.same_site);
+    secure.apply(&mut rt.cookies.secure, d.cookies.secure);
+    domain.apply(&mut rt.cookies.domain, d.cookies.domain.clone());
+    refresh_name.apply(&mut rt.cookies.refresh_name, d.cookies.refresh_name.clone());
     let snapshot = rt.clone();
     drop(rt);
     Ok(Json(config_json(&app, &snapshot)))

@@ -13,6 +13,7 @@ mod auth;
 mod body;
 pub mod config;
 mod control;
+mod cookies;
 mod cors;
 pub mod errors;
 mod faults;

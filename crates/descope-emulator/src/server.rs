@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -16,8 +16,8 @@ use tower_service::Service;
 use crate::errors::ApiError;
 use crate::state::App;
 use crate::{
-    auth, control, cors, faults, fed, links, notp, otp, otp_update, password, reqlog, session,
-    signin, static_files, tenants, totp,
+    auth, control, cookies, cors, faults, fed, links, notp, otp, otp_update, password, reqlog,
+    session, signin, static_files, tenants, totp,
 };
 
 /// Largest request body accepted (bigger answers 413 JSON).
@@ -289,11 +289,25 @@ async fn pipeline(
             return static_files::serve(root, path).await;
         }
     }
-    let req = Request::from_parts(parts.clone(), Body::from(bytes));
+    let mut parts = parts.clone();
+    let refresh_name = app.runtime.lock().cookies.refresh_name.clone();
+    if let Some(name) = refresh_name.and_then(|n| HeaderValue::from_str(&n).ok()) {
+        // The configured refresh cookie name is where the refresh JWT is, unless the client names one.
+        parts
+            .headers
+            .entry("x-descope-refresh-cookie-name")
+            .or_insert(name);
+    }
+    let req = Request::from_parts(parts, Body::from(bytes));
     let call = router.call(req);
-    match signin::CLIENT_IP.scope(peer.ip().to_string(), call).await {
+    let resp = match signin::CLIENT_IP.scope(peer.ip().to_string(), call).await {
         Ok(r) => r,
         Err(e) => match e {},
+    };
+    if api {
+        cookies::apply(app, path, resp).await
+    } else {
+        resp
     }
 }
 

@@ -8,6 +8,7 @@ use parking_lot::Mutex;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
+use crate::cookies::CookieSettings;
 use crate::faults::Fault;
 use crate::keys::Keys;
 use crate::ratelimit::RateLimiter;
@@ -22,6 +23,8 @@ pub struct Runtime {
     pub rotation_grace: u64,
     pub rate_limit: u64,
     pub offset_seconds: i64,
+    /// Token response method and cookie attributes.
+    pub cookies: CookieSettings,
 }
 
 impl Runtime {
@@ -34,6 +37,7 @@ impl Runtime {
             rotation_grace: config.rotation_grace,
             rate_limit: config.rate_limit,
             offset_seconds: 0,
+            cookies: CookieSettings::new(config.cookies),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Minting session/refresh JWTs (claims of descope-api.md §3.3), the JWTResponse body (§3.1),
 //! and validating presented refresh JWTs.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{ApiError, ApiResult};
@@ -126,8 +128,9 @@ fn mint_refresh(
     (jti, jwt, exp)
 }
 
-/// JWTResponse body. `refresh` is `None` when the refresh JWT is not re-sent (refresh without
-/// rotation); the cookie fields then describe the existing refresh JWT.
+/// JWTResponse body, with `claims` (the session JWT's decoded payload, as Descope sends it).
+/// `refresh` is `None` when the refresh JWT is not re-sent (refresh without rotation); the cookie
+/// fields then describe the existing refresh JWT.
 pub fn jwt_response(
     shared: &Shared,
     user: &User,
@@ -138,6 +141,7 @@ pub fn jwt_response(
 ) -> Value {
     let now = shared.now();
     let mut body = json!({
+        "claims": payload(&session.0),
         "sessionJwt": session.0,
         "sessionExpiration": session.1,
         "cookieExpiration": refresh_exp,
@@ -151,6 +155,15 @@ pub fn jwt_response(
         obj.insert("refreshJwt".into(), json!(rt));
     }
     body
+}
+
+/// A JWT's decoded claims (`{}` if it has none), for the `claims` of a JWTResponse.
+fn payload(jwt: &str) -> Value {
+    jwt.split('.')
+        .nth(1)
+        .and_then(|p| B64.decode(p).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| json!({}))
 }
 
 /// A refresh JWT that passed every check.

@@ -264,7 +264,8 @@ async fn config_keys_set_to_null_return_to_their_command_line_values() {
         initial,
         json!({"projectId": PID, "sessionTtlSeconds": 300, "refreshTtlSeconds": 9000,
                "rotation": true, "rotationGraceSeconds": 5, "rateLimitPerMinute": 100,
-               "offsetSeconds": 0})
+               "offsetSeconds": 0, "tokenResponseMethod": "body", "cookieSameSite": "Strict",
+               "cookieSecure": true, "cookieDomain": null, "refreshCookieName": null})
     );
     let changed = json!({"sessionTtlSeconds": 60, "refreshTtlSeconds": 120, "rotation": false,
                          "rotationGraceSeconds": 9, "rateLimitPerMinute": 0});

@@ -12,8 +12,9 @@ use crate::body::object;
 use crate::cookies;
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::Fault;
+use crate::keys;
 use crate::state::{App, Runtime};
-use crate::users::user_from_control;
+use crate::users::{opt_bool, user_from_control};
 
 /// `GET /emulator/outbox?loginId=X` → `{messages:[…]}` newest last (all when no loginId).
 pub async fn outbox(
@@ -216,6 +217,32 @@ pub async fn set_config(State(app): State<App>, body: axum::body::Bytes) -> ApiR
     let snapshot = rt.clone();
     drop(rt);
     Ok(Json(config_json(&app, &snapshot)))
+}
+
+/// `POST /emulator/keys/rotate {revokeOld?}` → `{kid, kids, revoked}`: a new key signs from now
+/// on (`kid`); the others stay in the JWKS and keep verifying (`kids`, newest first) unless
+/// `revokeOld`, which drops every older key (`revoked`): their tokens no longer verify.
+pub async fn rotate_keys(
+    State(app): State<App>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let obj = object(&body)?;
+    let revoke_old = opt_bool(&obj, "revokeOld")?;
+    let key = tokio::task::spawn_blocking(keys::generate_key)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "E999999", e))?;
+    let revoked = app.keys.rotate(key, revoke_old);
+    let kids: Vec<Value> = app
+        .keys
+        .jwks()
+        .into_iter()
+        .map(|k| k["kid"].clone())
+        .collect();
+    Ok(Json(
+        json!({"kid": app.keys.kid(), "kids": kids, "revoked": revoked}),
+    ))
 }
 
 /// `POST /emulator/clock` `{offsetSeconds}` → `{offsetSeconds, now}`

@@ -102,6 +102,7 @@ pub fn router(app: App) -> Router {
         .route("/emulator/clock", post(control::set_clock))
         .route("/emulator/requests", get(control::requests))
         .route("/emulator/reset", post(control::reset))
+        .route("/emulator/keys/rotate", post(control::rotate_keys))
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -143,14 +143,15 @@ fn check_project(app: &App, pid: &str) -> ApiResult<()> {
     }
 }
 
-/// `GET /v2/keys/{projectId}` → `{keys:[jwk]}`
+/// `GET /v2/keys/{projectId}` → `{keys:[jwk]}`, the signing key first, then keys rotated out but
+/// not revoked.
 pub async fn keys_v2(State(app): State<App>, Path(pid): Path<String>) -> ApiResult<Json<Value>> {
     check_project(&app, &pid)?;
-    Ok(Json(json!({"keys": [app.keys.jwk()]})))
+    Ok(Json(json!({"keys": app.keys.jwks()})))
 }
 
 /// `GET /v1/keys/{projectId}` → `[jwk]`
 pub async fn keys_v1(State(app): State<App>, Path(pid): Path<String>) -> ApiResult<Json<Value>> {
     check_project(&app, &pid)?;
-    Ok(Json(json!([app.keys.jwk()])))
+    Ok(Json(Value::Array(app.keys.jwks())))
 }

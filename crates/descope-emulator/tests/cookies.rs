@@ -503,3 +503,105 @@ fn cookies_flag() {
     assert!(cfg.cookies);
     assert!(!descope_emulator::Config::default().cookies);
 }
+
+#[tokio::test]
+async fn every_sign_in_family_answers_in_cookies_and_other_answers_set_none() {
+    let emu = start_cookies().await;
+    let c = client(&emu);
+    let both = |r: &Resp| {
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_blanked(r);
+        let cookies = set_cookies(r);
+        let names: Vec<&str> = cookies.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["DS", "DSR"]);
+    };
+    // Magic link.
+    let r = c
+        .post(
+            "/v1/auth/magiclink/signup-in/email",
+            json!({"loginId": "ml@example.com", "URI": "http://app.test/v"}),
+        )
+        .await;
+    assert!(set_cookies(&r).is_empty());
+    let token = c.last_token("ml@example.com").await;
+    both(
+        &c.post("/v1/auth/magiclink/verify", json!({"token": token}))
+            .await,
+    );
+    // Enchanted link: the verify answers `{}` with no cookie; the poll answers the session.
+    let r = c
+        .post(
+            "/v1/auth/enchantedlink/signup-in/email",
+            json!({"loginId": "el@example.com", "URI": "http://app.test/v"}),
+        )
+        .await;
+    let pending_ref = s(&r.json()["pendingRef"]);
+    let token = c.last_token("el@example.com").await;
+    let r = c
+        .post("/v1/auth/enchantedlink/verify", json!({"token": token}))
+        .await;
+    assert_eq!((r.status, r.body.as_str()), (200, "{}"));
+    assert!(set_cookies(&r).is_empty());
+    both(
+        &c.post(
+            "/v1/auth/enchantedlink/pending-session",
+            json!({"pendingRef": pending_ref}),
+        )
+        .await,
+    );
+    // Password sign-up and sign-in.
+    let creds = json!({"loginId": "pw@example.com", "password": "Secret123"});
+    both(&c.post("/v1/auth/password/signup", creds.clone()).await);
+    both(&c.post("/v1/auth/password/signin", creds).await);
+    // An error answer sets no cookie.
+    let r = c
+        .post(
+            "/v1/auth/password/signin",
+            json!({"loginId": "pw@example.com", "password": "Wrong1234"}),
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    assert!(set_cookies(&r).is_empty());
+}
+
+/// F21 in cookie mode: the answer carrying the rotated refresh cookie is lost; within the grace
+/// window the old cookie gets the current refresh JWT as its new cookie.
+#[tokio::test]
+async fn f21_lost_refresh_answer_in_cookie_mode_with_a_grace_window() {
+    let mut cfg = test_config();
+    cfg.cookies = true;
+    cfg.rotation = true;
+    cfg.rotation_grace = 10;
+    let emu = start_with(cfg).await;
+    let c = client(&emu);
+    let r = sign_in(&c, "f21c@example.com").await;
+    let jar = format!("DSR={}", cookie(&set_cookies(&r), "DSR").value);
+    c.control(
+        "POST",
+        "/emulator/faults",
+        Some(json!({"path": "/v1/auth/refresh", "drop": true})),
+    )
+    .await;
+    let auth = format!("Bearer {PID}");
+    let lost = raw(
+        &emu.addr,
+        "POST",
+        "/v1/auth/refresh",
+        &[("Authorization", &auth), ("Cookie", &jar)],
+        Some("{}"),
+    )
+    .await;
+    assert!(lost.is_err());
+    let mut current = vec![];
+    for _ in 0..2 {
+        let r = with_cookie(&emu, "POST", "/v1/auth/refresh", &jar, &[], Some("{}")).await;
+        assert_eq!(r.status, 200);
+        assert_blanked(&r);
+        current.push(cookie(&set_cookies(&r), "DSR").value.clone());
+    }
+    assert_eq!(
+        current[0], current[1],
+        "the same current refresh JWT both times"
+    );
+    assert_ne!(format!("DSR={}", current[0]), jar);
+}

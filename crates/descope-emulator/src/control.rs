@@ -281,6 +281,8 @@ pub async fn reset(State(app): State<App>) -> Json<Value> {
         data.fed_states.clear();
         data.fed_codes.clear();
         data.history.clear();
+        data.webauthn_starts.clear();
+        data.credentials.clear();
         data.faults.clear();
         data.requests.clear();
     }

@@ -9,12 +9,14 @@
 //! ```
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod attestation;
 mod auth;
 mod body;
 pub mod config;
 mod control;
 mod cookies;
 mod cors;
+mod cose;
 pub mod errors;
 mod faults;
 mod fed;
@@ -36,6 +38,7 @@ mod tenants;
 mod tokens;
 mod totp;
 mod users;
+mod webauthn;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -17,7 +17,7 @@ use crate::errors::ApiError;
 use crate::state::App;
 use crate::{
     auth, control, cookies, cors, faults, fed, links, notp, otp, otp_update, password, reqlog,
-    session, signin, static_files, tenants, totp,
+    session, signin, static_files, tenants, totp, webauthn,
 };
 
 /// Largest request body accepted (bigger answers 413 JSON).
@@ -77,6 +77,8 @@ pub fn router(app: App) -> Router {
         .route("/v1/auth/password/reset", post(password::send_reset))
         .route("/v1/auth/password/update", post(password::update))
         .route("/v1/auth/password/policy", get(password::policy))
+        .route("/v1/auth/webauthn/{op}/start", post(webauthn::start))
+        .route("/v1/auth/webauthn/{op}/finish", post(webauthn::finish))
         .route("/v1/auth/notp/whatsapp/{op}", post(notp::start))
         .route("/v1/auth/notp/pending-session", post(notp::poll))
         .route("/v1/auth/tenant/select", post(tenants::select))
@@ -94,6 +96,7 @@ pub fn router(app: App) -> Router {
         .route("/emulator/{family}/authorize", get(fed::provider_page))
         .route("/emulator/notp/approve", get(notp::approve))
         .route("/emulator/users", post(control::create_user))
+        .route("/emulator/webauthn/credentials", get(webauthn::credentials))
         .route("/emulator/faults", post(control::add_fault))
         .route(
             "/emulator/config",

@@ -74,6 +74,8 @@ pub struct User {
     pub oauth: BTreeMap<String, bool>,
     /// Signed in through SSO at least once (`SAML` in the user object).
     pub saml: bool,
+    /// Has registered a passkey (`webauthn` in the user object).
+    pub webauthn: bool,
     pub created_time: i64,
 }
 
@@ -113,7 +115,7 @@ impl User {
             "OIDC": false,
             "OAuth": self.oauth,
             "push": false,
-            "webauthn": false,
+            "webauthn": self.webauthn,
             "password": self.password_hash.is_some(),
         })
     }
@@ -268,6 +270,53 @@ pub struct FedCode {
     pub expires_at: i64,
 }
 
+/// Which finish route completes a WebAuthn transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebauthnFinish {
+    /// `signup/finish`: a registration that signs the user in.
+    SignUp,
+    /// `signin/finish`: an assertion.
+    SignIn,
+    /// `update/finish`: a registration that adds a passkey to the session's user.
+    Update,
+}
+
+/// A WebAuthn ceremony started by `/v1/auth/webauthn/*/start`, waiting for its finish.
+#[derive(Clone, Debug)]
+pub struct WebauthnStart {
+    pub finish: WebauthnFinish,
+    /// base64url (unpadded) of the challenge, as clientDataJSON carries it.
+    pub challenge: String,
+    /// The start request's `origin`, which clientDataJSON must name.
+    pub origin: String,
+    pub rp_id: String,
+    /// The user registering (existing, or to create on sign-up), or signing in (`None` for a
+    /// discoverable sign-in, found by `userHandle`).
+    pub user: Option<User>,
+    /// The user does not exist yet (sign-up): `firstSeen` on finish.
+    pub new_user: bool,
+    /// `userVerification: "required"` was asked for.
+    pub uv_required: bool,
+    /// base64url credential ids of `allowCredentials` (empty: any of the user's).
+    pub allowed: Vec<String>,
+    /// Step-up / MFA (sign-in), or update `mfa` with the session's factors.
+    pub options: LoginOptions,
+    pub expires_at: i64,
+}
+
+/// A registered passkey.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    /// base64url (unpadded) of the credential id.
+    pub id: String,
+    pub user_id: String,
+    pub public_key: crate::cose::CoseKey,
+    pub sign_count: u32,
+    pub backup_eligible: bool,
+    pub backup_state: bool,
+    pub created_time: i64,
+}
+
 #[derive(Default)]
 pub struct Data {
     pub users: HashMap<String, User>,
@@ -295,6 +344,10 @@ pub struct Data {
     /// OAuth / SSO exchange codes.
     pub fed_codes: HashMap<String, FedCode>,
     pub history: Vec<HistoryEntry>,
+    /// WebAuthn transactions by `transactionId`.
+    pub webauthn_starts: HashMap<String, WebauthnStart>,
+    /// Passkeys by base64url credential id.
+    pub credentials: BTreeMap<String, Credential>,
 }
 
 impl Data {

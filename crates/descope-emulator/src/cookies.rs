@@ -224,6 +224,25 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_jwt_response_at_the_top_or_under_jwt() {
+        let s = CookieSettings::new(true);
+        let mut nested = json!({"jwt": {"sessionJwt": "a.b.c", "refreshJwt": "d.e.f",
+                                        "sessionExpiration": 1060, "cookieMaxAge": 500}});
+        let obj = jwt_response(&mut nested).map(|o| s.take_tokens(o, 1000));
+        assert_eq!(
+            obj,
+            Some(vec![
+                "DS=a.b.c; Path=/; Max-Age=60; HttpOnly; SameSite=Strict; Secure".to_string(),
+                "DSR=d.e.f; Path=/; Max-Age=500; HttpOnly; SameSite=Strict; Secure".to_string(),
+            ])
+        );
+        assert_eq!(nested["jwt"]["sessionJwt"], "");
+        assert_eq!(nested["jwt"]["refreshJwt"], "");
+        assert!(jwt_response(&mut json!({"maskedEmail": "x"})).is_none());
+        assert!(jwt_response(&mut json!({"jwt": "x"})).is_none());
+    }
+
+    #[test]
     fn setting_checks() {
         assert_eq!(parse_same_site("lax"), Some("Lax"));
         assert_eq!(parse_same_site("none"), Some("None"));

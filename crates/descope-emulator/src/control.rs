@@ -263,9 +263,9 @@ pub async fn requests(State(app): State<App>) -> Json<Value> {
     Json(Value::Array(app.data.lock().requests.clone()))
 }
 
-/// `POST /emulator/reset`: forget users, sessions, codes, outbox, faults, request log, clock
-/// offset and rate-limit counters, and return the config to its command-line values (keys,
-/// project id and seeded roles/tenants stay).
+/// `POST /emulator/reset`: forget users, access keys, sessions, codes, outbox, faults, request
+/// log, clock offset and rate-limit counters, and return the config to its command-line values
+/// (signing keys, project id and seeded roles/tenants stay).
 pub async fn reset(State(app): State<App>) -> Json<Value> {
     {
         let mut data = app.data.lock();
@@ -285,6 +285,7 @@ pub async fn reset(State(app): State<App>) -> Json<Value> {
         data.credentials.clear();
         data.faults.clear();
         data.requests.clear();
+        data.access_keys.clear();
     }
     *app.runtime.lock() = app.defaults.clone();
     app.limiter.lock().clear();

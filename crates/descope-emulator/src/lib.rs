@@ -9,6 +9,7 @@
 //! ```
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accesskey;
 mod attestation;
 mod auth;
 mod body;

@@ -41,7 +41,17 @@ export interface EmulatorConfig {
   sessionTtlSeconds?: number | null;
   refreshTtlSeconds?: number | null;
   rotation?: boolean | null;
+  /** With rotation: seconds a rotated-away refresh JWT still answers with the current pair (0: strict). */
+  rotationGraceSeconds?: number | null;
   rateLimitPerMinute?: number | null;
+  /** `"cookies"`: JWT answers set HttpOnly `DS` / `DSR` cookies and leave the body's tokens empty. */
+  tokenResponseMethod?: "body" | "cookies" | null;
+  cookieSameSite?: "Strict" | "Lax" | "None" | null;
+  cookieSecure?: boolean | null;
+  /** A `Domain` attribute; `""` for none. */
+  cookieDomain?: string | null;
+  /** The refresh cookie's name instead of `DSR`; `""` for `DSR`. */
+  refreshCookieName?: string | null;
   [setting: string]: unknown;
 }
 

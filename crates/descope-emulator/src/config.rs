@@ -16,6 +16,11 @@ pub struct Config {
     pub session_ttl: u64,
     pub refresh_ttl: u64,
     pub rotation: bool,
+    /// With rotation: seconds a rotated-away refresh JWT keeps answering with the current pair
+    /// (0: strict, it dies at once).
+    pub rotation_grace: u64,
+    /// Cookie mode (`--cookies`): tokens travel in HttpOnly `DS` / `DSR` cookies, not the body.
+    pub cookies: bool,
     /// Users to load at start (the `--seed` file's JSON array, already parsed).
     pub seed: Option<serde_json::Value>,
     /// Signing key; generated at start when `None`.
@@ -35,6 +40,8 @@ impl Default for Config {
             session_ttl: 600,
             refresh_ttl: 2_419_200,
             rotation: false,
+            rotation_grace: 0,
+            cookies: false,
             seed: None,
             key: None,
             rate_limit: 600,
@@ -73,11 +80,13 @@ Options take `--flag value` or `--flag=value`.
   --rotation              Every refresh returns a new refresh JWT and the old one is revoked.
                           Default off (a refresh JWT stays valid until it expires or logout).
   --rotation-grace SECONDS
-                          With --rotation, how long a rotated-away refresh JWT still works
+                          Turns --rotation on with a grace window: for that long a rotated-away
+                          refresh JWT still works and answers with the current pair
                           (rotationGraceSeconds). Default 0: it stops working at once.
   --cookies               Token response method \"cookies\" (tokenResponseMethod): JWT answers
                           also set the DS and DSR cookies (HttpOnly) and leave sessionJwt and
-                          refreshJwt empty in the body. Default: tokens in the JSON body.
+                          refreshJwt empty in the body (SameSite=Strict, Secure; other cookie
+                          settings through /emulator/config). Default: tokens in the JSON body.
   --seed FILE             Users to create at start: a JSON array in the POST /emulator/users shape;
                           entries may carry roles [{name, permissions}] and tenants [{id, name}].
                           Default: no users.
@@ -99,10 +108,15 @@ Control API (no Authorization; for tests and the demo):
                                      the passkeys registered (ids, counters; never key material)
   POST /emulator/faults              fail matching requests {path, status?, body?, delayMs?, drop?,
                                      retryAfter?, times?}
-  GET|POST /emulator/config          read or change TTLs, rotation, rate limit at run time
+  GET|POST /emulator/config          read or change TTLs, rotation and its grace, rate limit,
+                                     cookie mode at run time (a key set to null: back to the
+                                     command line)
   POST /emulator/clock               {offsetSeconds}: shift the emulator's clock
   GET  /emulator/requests            the request log (secrets redacted)
-  POST /emulator/reset               forget users, keys, sessions, outbox, faults and the log
+  POST /emulator/keys/rotate         a new signing key (new kid); {revokeOld: true} also drops
+                                     the older keys from the JWKS
+  POST /emulator/reset               forget users, access keys, sessions, outbox, faults and the
+                                     log; the config goes back to the command line
 
 More: crates/descope-emulator/README.md.
 ";
@@ -151,6 +165,12 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
             }
             "--rate-limit" => cfg.rate_limit = parse_num(&value("--rate-limit")?, "--rate-limit")?,
             "--rotation" => cfg.rotation = true,
+            // A grace window only means something with rotation, so it turns rotation on.
+            "--rotation-grace" => {
+                cfg.rotation_grace = parse_num(&value("--rotation-grace")?, "--rotation-grace")?;
+                cfg.rotation = true;
+            }
+            "--cookies" => cfg.cookies = true,
             "--quiet" => cfg.log_requests = false,
             "--seed" => {
                 let path = value("--seed")?;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -16,8 +16,8 @@ use tower_service::Service;
 use crate::errors::ApiError;
 use crate::state::App;
 use crate::{
-    auth, control, cors, faults, fed, links, notp, otp, otp_update, password, reqlog, session,
-    signin, static_files, tenants, totp, webauthn,
+    auth, control, cookies, cors, faults, fed, links, notp, otp, otp_update, password, reqlog,
+    session, signin, static_files, tenants, totp, webauthn,
 };
 
 /// Largest request body accepted (bigger answers 413 JSON).
@@ -118,6 +118,7 @@ pub fn router(app: App) -> Router {
         .route("/emulator/clock", post(control::set_clock))
         .route("/emulator/requests", get(control::requests))
         .route("/emulator/reset", post(control::reset))
+        .route("/emulator/keys/rotate", post(control::rotate_keys))
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -188,13 +189,8 @@ pub async fn handle(
             if f.delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
             }
-            if f.drop {
-                if api {
-                    let entry = log_entry(&app, &method, &path, &parts, &bytes, None);
-                    app.data.lock().requests.push(entry);
-                }
-                log_line(&app, &method, &path, None, started);
-                return Err(Dropped);
+            if f.drop == faults::DropMode::Before {
+                return Err(dropped(&app, &method, &path, &parts, &bytes, api, started));
             }
         }
         match fault.as_ref().and_then(faults::Fault::answer) {
@@ -215,6 +211,13 @@ pub async fn handle(
             }
         }
     };
+    if fault_extra
+        .as_ref()
+        .is_some_and(|f| f.drop == faults::DropMode::After)
+    {
+        // Handled and committed; only the answer is lost.
+        return Err(dropped(&app, &method, &path, &parts, &bytes, api, started));
+    }
     if let Some(f) = &fault_extra {
         f.add_retry_after(&mut resp);
     }
@@ -227,6 +230,24 @@ pub async fn handle(
     }
     log_line(&app, &method, &path, Some(status), started);
     Ok(resp)
+}
+
+/// Logs a request whose connection a fault closes unanswered (`status: null`).
+fn dropped(
+    app: &App,
+    method: &Method,
+    path: &str,
+    parts: &axum::http::request::Parts,
+    bytes: &[u8],
+    api: bool,
+    started: Instant,
+) -> Dropped {
+    if api {
+        let entry = log_entry(app, method, path, parts, bytes, None);
+        app.data.lock().requests.push(entry);
+    }
+    log_line(app, method, path, None, started);
+    Dropped
 }
 
 /// One request-log entry; `status` is null for a dropped connection.
@@ -285,11 +306,25 @@ async fn pipeline(
             return static_files::serve(root, path).await;
         }
     }
-    let req = Request::from_parts(parts.clone(), Body::from(bytes));
+    let mut parts = parts.clone();
+    let refresh_name = app.runtime.lock().cookies.refresh_name.clone();
+    if let Some(name) = refresh_name.and_then(|n| HeaderValue::from_str(&n).ok()) {
+        // The configured refresh cookie name is where the refresh JWT is, unless the client names one.
+        parts
+            .headers
+            .entry("x-descope-refresh-cookie-name")
+            .or_insert(name);
+    }
+    let req = Request::from_parts(parts, Body::from(bytes));
     let call = router.call(req);
-    match signin::CLIENT_IP.scope(peer.ip().to_string(), call).await {
+    let resp = match signin::CLIENT_IP.scope(peer.ip().to_string(), call).await {
         Ok(r) => r,
         Err(e) => match e {},
+    };
+    if api {
+        cookies::apply(app, path, resp).await
+    } else {
+        resp
     }
 }
 

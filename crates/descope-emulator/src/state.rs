@@ -8,6 +8,7 @@ use parking_lot::Mutex;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
+use crate::cookies::CookieSettings;
 use crate::faults::Fault;
 use crate::keys::Keys;
 use crate::ratelimit::RateLimiter;
@@ -18,8 +19,27 @@ pub struct Runtime {
     pub session_ttl: u64,
     pub refresh_ttl: u64,
     pub rotation: bool,
+    /// With rotation: seconds a rotated-away refresh JWT keeps answering with the current pair.
+    pub rotation_grace: u64,
     pub rate_limit: u64,
     pub offset_seconds: i64,
+    /// Token response method and cookie attributes.
+    pub cookies: CookieSettings,
+}
+
+impl Runtime {
+    /// The command-line values (what a config key set to `null`, and reset, return to).
+    pub fn from_config(config: &crate::config::Config) -> Runtime {
+        Runtime {
+            session_ttl: config.session_ttl,
+            refresh_ttl: config.refresh_ttl,
+            rotation: config.rotation,
+            rotation_grace: config.rotation_grace,
+            rate_limit: config.rate_limit,
+            offset_seconds: 0,
+            cookies: CookieSettings::new(config.cookies),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -140,13 +160,26 @@ pub struct LoginOptions {
 pub struct Session {
     pub user_id: String,
     pub expires_at: i64,
+    /// Logged out (logout, logout-all): dead for good.
     pub revoked: bool,
+    /// Rotated away by a refresh (or a tenant selection) under rotation: dead, except within the
+    /// grace window, where it stands for its successor.
+    pub rotated: Option<Rotation>,
+    /// This session's refresh JWT, handed out again to a rotated-away token within the grace window.
+    pub jwt: String,
     /// Claims carried into every session JWT minted from this refresh JWT.
     pub amr: Vec<String>,
     pub su: bool,
     pub nsec: Option<Map<String, Value>>,
     /// Selected tenant (`dct`), after `/v1/auth/tenant/select`.
     pub dct: Option<String>,
+}
+
+/// When a refresh session was rotated away, and the `jti` of the session that replaced it.
+#[derive(Clone, Debug)]
+pub struct Rotation {
+    pub at: i64,
+    pub next: String,
 }
 
 /// What would have been emailed or texted (`GET /emulator/outbox`).
@@ -350,6 +383,8 @@ pub struct Shared {
     pub log_requests: bool,
     pub serve: Option<std::path::PathBuf>,
     pub runtime: Mutex<Runtime>,
+    /// The command-line settings, for `null` config keys and reset.
+    pub defaults: Runtime,
     pub data: Mutex<Data>,
     pub limiter: Mutex<RateLimiter>,
 }

@@ -71,3 +71,7 @@ cp LICENSE "$stage/LICENSE"
 rm -f "$stage/.gitignore"
 
 rm -rf pkg && mv "$stage" pkg
+
+# The packed package (what `npm install descope-wasm` unpacks), for the examples and the type check.
+npm pack ./pkg --pack-destination "$target_dir" --silent >/dev/null
+mv "$target_dir/descope-wasm-$version.tgz" "$target_dir/descope-wasm.tgz"

@@ -62,6 +62,11 @@ if (dts) {
     // `dispose()` stay, and the method still exists at run time.
     [/^ *\[Symbol\.dispose\]\(\): void;\n/m, "", 10],
     [
+      /^    free\(\): void;$/m,
+      "    /** Releases this object's Rust memory now rather than at garbage collection; it is unusable afterwards. */\n    free(): void;",
+      10,
+    ],
+    [
       /^export type InitInput = /m,
       "/** What `init()` accepts: the .wasm's URL, a fetch `Response`, its bytes, or a compiled module. */\nexport type InitInput = ",
       1,

@@ -46,7 +46,64 @@ impl Default for Config {
 pub const USAGE: &str =
     "usage: descope-emulator [--addr 127.0.0.1:4317] [--project-id P2emu0000000000000000000000]
                         [--serve DIR] [--session-ttl 600] [--refresh-ttl 2419200] [--rotation]
-                        [--seed users.json] [--key private-key.pem] [--rate-limit 600] [--quiet]";
+                        [--rotation-grace 0] [--cookies] [--seed users.json]
+                        [--key private-key.pem] [--rate-limit 600] [--quiet]
+       descope-emulator --help   (what every option does)";
+
+/// What `descope-emulator --help` prints: every option with its default, and the control API.
+pub const HELP: &str = "\
+descope-emulator: a local server speaking Descope's client REST API (OTP, magic and enchanted
+links, OAuth, SSO, TOTP, passwords, NOTP, access keys, sessions, JWKS), for development and tests,
+with no account and no network. State is in memory; signing keys are made at start.
+
+usage: descope-emulator [OPTIONS]
+
+Once it accepts connections it prints one line on stdout, `listening on http://ADDR`, then one
+line per request on stderr (method, path, status, milliseconds; never a query, body, code or token).
+Options take `--flag value` or `--flag=value`.
+
+  --addr ADDR             Address to listen on. Port 0 picks a free port (the line above tells
+                          which). Default 127.0.0.1:4317.
+  --project-id ID         The project id clients must send (`Authorization: Bearer ID[:token]`).
+                          Default P2emu0000000000000000000000 (28 characters: no region).
+  --serve DIR             Also serve the static files under DIR (GET, same origin; index.html for
+                          directories), e.g. a demo page and the built package. Default: none.
+  --session-ttl SECONDS   Lifetime of session JWTs. Default 600.
+  --refresh-ttl SECONDS   Lifetime of refresh JWTs. Default 2419200 (28 days).
+  --rotation              Every refresh returns a new refresh JWT and the old one is revoked.
+                          Default off (a refresh JWT stays valid until it expires or logout).
+  --rotation-grace SECONDS
+                          With --rotation, how long a rotated-away refresh JWT still works
+                          (rotationGraceSeconds). Default 0: it stops working at once.
+  --cookies               Token response method \"cookies\" (tokenResponseMethod): JWT answers
+                          also set the DS and DSR cookies (HttpOnly) and leave sessionJwt and
+                          refreshJwt empty in the body. Default: tokens in the JSON body.
+  --seed FILE             Users to create at start: a JSON array in the POST /emulator/users shape;
+                          entries may carry roles [{name, permissions}] and tenants [{id, name}].
+                          Default: no users.
+  --key FILE              PEM RSA private key (PKCS#8 or PKCS#1) to sign with, so tokens stay
+                          valid across restarts. Default: a new 2048-bit key per run.
+  --rate-limit N          Requests per minute per client IP and project on /v1 and /v2 (429
+                          E130429 with Retry-After beyond it); 0 turns it off. Default 600.
+  --quiet                 No per-request lines on stderr. Default: log every request.
+  -h, --help              Print this help and exit.
+
+Control API (no Authorization; for tests and the demo):
+  GET  /emulator/outbox?loginId=X    what would have been emailed or texted: codes, links, tokens
+  GET  /emulator/totp/{loginId}      the current TOTP code of a user
+  POST /emulator/users               create a user {loginId, email?, phone?, name?, password?,
+                                     roleNames?, userTenants?, customAttributes?}
+  POST /emulator/accesskeys          create an access key {name, roleNames?, tenants?, expireTime?}
+                                     -> {cleartext, key}; the cleartext is shown only once
+  POST /emulator/faults              fail matching requests {path, status?, body?, delayMs?, drop?,
+                                     retryAfter?, times?}
+  GET|POST /emulator/config          read or change TTLs, rotation, rate limit at run time
+  POST /emulator/clock               {offsetSeconds}: shift the emulator's clock
+  GET  /emulator/requests            the request log (secrets redacted)
+  POST /emulator/reset               forget users, keys, sessions, outbox, faults and the log
+
+More: crates/descope-emulator/README.md.
+";
 
 /// Parses the command line (without the program name). Reads the `--seed` and `--key` files.
 ///
@@ -113,7 +170,8 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Config, Str
                         .map_err(|e| format!("--key {path}: {e}"))?,
                 );
             }
-            "-h" | "--help" => return Err(USAGE.to_string()),
+            // main prints HELP and exits 0 before parsing; a library caller gets it as the error.
+            "-h" | "--help" => return Err(HELP.to_string()),
             other => return Err(format!("unknown argument: {other}\n{USAGE}")),
         }
     }

@@ -165,8 +165,8 @@ pub async fn requests(State(app): State<App>) -> Json<Value> {
     Json(Value::Array(app.data.lock().requests.clone()))
 }
 
-/// `POST /emulator/reset`: forget users, sessions, codes, outbox, faults, request log, clock
-/// offset and rate-limit counters (keys, project id, seeded roles/tenants and TTLs stay).
+/// `POST /emulator/reset`: forget users, access keys, sessions, codes, outbox, faults, request
+/// log, clock offset and rate-limit counters (keys, project id, seeded roles/tenants and TTLs stay).
 pub async fn reset(State(app): State<App>) -> Json<Value> {
     {
         let mut data = app.data.lock();
@@ -184,6 +184,7 @@ pub async fn reset(State(app): State<App>) -> Json<Value> {
         data.history.clear();
         data.faults.clear();
         data.requests.clear();
+        data.access_keys.clear();
     }
     app.runtime.lock().offset_seconds = 0;
     app.limiter.lock().clear();

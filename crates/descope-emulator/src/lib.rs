@@ -9,6 +9,7 @@
 //! ```
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accesskey;
 mod auth;
 mod body;
 pub mod config;

@@ -38,6 +38,10 @@ pub fn router(app: App) -> Router {
             post(links::magic_update_email),
         )
         .route(
+            "/v1/auth/magiclink/update/phone",
+            post(links::magic_update_phone_sms),
+        )
+        .route(
             "/v1/auth/magiclink/update/phone/{method}",
             post(links::magic_update_phone),
         )
@@ -53,6 +57,10 @@ pub fn router(app: App) -> Router {
         .route(
             "/v1/auth/enchantedlink/update/email",
             post(links::enchanted_update_email),
+        )
+        .route(
+            "/v1/auth/enchantedlink/update/phone/{method}",
+            post(links::enchanted_update_phone),
         )
         .route(
             "/v1/auth/enchantedlink/{op}/{method}",
@@ -87,6 +95,10 @@ pub fn router(app: App) -> Router {
         .route("/v1/auth/logout", post(session::logout))
         .route("/v1/auth/logoutall", post(session::logout_all))
         .route("/v1/auth/me", get(session::me))
+        .route(
+            "/v1/auth/accesskey/exchange",
+            post(crate::accesskey::exchange),
+        )
         .route("/v2/keys/{pid}", get(session::keys_v2))
         .route("/v1/keys/{pid}", get(session::keys_v1))
         .route("/emulator/outbox", get(control::outbox))
@@ -94,6 +106,7 @@ pub fn router(app: App) -> Router {
         .route("/emulator/{family}/authorize", get(fed::provider_page))
         .route("/emulator/notp/approve", get(notp::approve))
         .route("/emulator/users", post(control::create_user))
+        .route("/emulator/accesskeys", post(crate::accesskey::create))
         .route("/emulator/faults", post(control::add_fault))
         .route(
             "/emulator/config",

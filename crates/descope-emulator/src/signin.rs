@@ -61,7 +61,7 @@ pub fn not_same_user() -> ApiError {
 }
 
 /// Validates `loginOptions.customClaims`: ≤ 100 keys, key ≤ 60 chars, JSON value ≤ 500 chars.
-fn custom_claims(opts: Option<&Map<String, Value>>) -> ApiResult<Option<Map<String, Value>>> {
+pub fn custom_claims(opts: Option<&Map<String, Value>>) -> ApiResult<Option<Map<String, Value>>> {
     let Some(cc) = opts
         .map(|o| opt_obj(o, "customClaims"))
         .transpose()?

@@ -262,6 +262,8 @@ pub struct Data {
     /// OAuth / SSO exchange codes.
     pub fed_codes: HashMap<String, FedCode>,
     pub history: Vec<HistoryEntry>,
+    /// Access keys by the SHA-256 (hex) of their cleartext.
+    pub access_keys: HashMap<String, crate::accesskey::AccessKey>,
 }
 
 impl Data {

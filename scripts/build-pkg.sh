@@ -14,7 +14,8 @@ target_dir=${CARGO_TARGET_DIR:-target}
 wasm_in="$target_dir/wasm32-unknown-unknown/release/descope_wasm.wasm"
 stage="$target_dir/pkg-stage"
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p descope-wasm
+echo "build-pkg: compiling the SDK to WebAssembly (cargo)" >&2
+cargo build --release --target wasm32-unknown-unknown -p descope-wasm
 
 rm -rf "$stage" && mkdir -p "$stage/classic"
 wasm-bindgen --target web --out-dir "$stage" --out-name descope_wasm "$wasm_in"

@@ -33,8 +33,9 @@ function edit(file, edits) {
 const [init, notTried] =
   flavour === "esm" ? ["init", "await init() first"] : ["descopeWasm.init", "await descopeWasm.init() first"];
 const failed =
-  "its .wasm did not load (${loadError}). Vite 6/7 dev server: add optimizeDeps: { exclude: [\"descope-wasm\"] }; " +
-  `or pass its URL: await ${init}({ module_or_path: url })`;
+  "its .wasm did not load (${loadError}). A Content-Security-Policy needs script-src 'wasm-unsafe-eval'; " +
+  "Vite 6/7's dev server needs optimizeDeps: { exclude: [\"descope-wasm\"] }; " +
+  `else pass the .wasm's URL: await ${init}({ module_or_path: url })`;
 
 edit(js, [
   [

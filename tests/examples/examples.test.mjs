@@ -310,7 +310,7 @@ for (const [example, title] of [["nextjs", "Next.js 16 (Turbopack)"], ["nextjs15
 
     it("next build prerendered the page on the server (the client there uses memory)", () => {
       const html = readFileSync(join(examples, example, ".next/server/app/index.html"), "utf8");
-      assert.match(html, /<p id="status">Signed out<\/p>/);
+      assert.match(html, /<p id="status">Loading…<\/p>/);
     });
 
     it("next start: signs in", async () => {

@@ -2,9 +2,12 @@
 import { useEffect, useState } from "react";
 import { descope } from "./descope.js";
 
-/** The session as React state, following the client's events (read after hydration: the server has none). */
+/**
+ * The session as React state, following the client's events; `null` until read after hydration (the
+ * server render has no session, so the server HTML and the first client render agree).
+ */
 function useSession() {
-  const [session, setSession] = useState(undefined);
+  const [session, setSession] = useState(null);
   useEffect(() => {
     setSession(descope.session);
     return descope.onSessionChange((e) => setSession(e.session));
@@ -22,7 +25,7 @@ export default function Page() {
     setError("");
     try { await f(); } catch (e) { setError(`${e.code}: ${e.description ?? e.message}`); }
   };
-  const status = session ? `Signed in as ${session.user?.email ?? session.userId}` : sentTo ? `Code sent to ${sentTo}` : "Signed out";
+  const status = session === null ? "Loading…" : session ? `Signed in as ${session.user?.email ?? session.userId}` : sentTo ? `Code sent to ${sentTo}` : "Signed out";
   return (
     <main>
       <h1>Sign in with a one-time code (Next.js)</h1>

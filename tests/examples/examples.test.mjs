@@ -271,8 +271,25 @@ for (const vite of ["vite6", "vite7"]) {
   });
 }
 
-describe("why Vite 7's dev server needs the line", () => {
-  it("without it, the page's `new Descope` throws DescopeError notInitialized naming optimizeDeps.exclude", async () => {
+describe("why Vite 6 and 7 need the line", () => {
+  it("Vite 6 without it: its dev pre-bundler refuses the package's top-level await", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vite-noconfig-"));
+    const config = join(dir, "vite.config.js");
+    await writeFile(config, "export default {};\n");
+    const { server, url } = await viteDev("vite6-7", "vite6", ["--force", "--config", config]);
+    try {
+      await fetch(`${url}/`).catch(() => {});
+      // The pre-bundler runs in the background; wait for its verdict (or for the server to stop).
+      let stopped = false;
+      server.exited.then(() => { stopped = true; });
+      while (!stopped && !/Top-level await is not available/.test(server.output)) await new Promise((r) => setTimeout(r, 200));
+      assert.match(server.output, /Top-level await is not available in the configured target environment[^]*descope-wasm/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("Vite 7 without it: the page's `new Descope` throws DescopeError notInitialized naming optimizeDeps.exclude", async () => {
     const dir = await mkdtemp(join(tmpdir(), "vite-noconfig-"));
     const config = join(dir, "vite.config.js");
     await writeFile(config, "export default {};\n");

@@ -1,22 +1,20 @@
-# The README's commands. Each one bootstraps what is missing first (scripts/bootstrap.sh), so a new
-# machine needs nothing done by hand; when nothing is missing the bootstrap prints nothing.
+# The README's commands. Each one bootstraps what is missing first (scripts/bootstrap.sh: `demo` for
+# what building and serving the demo needs, `test` adding what only the tests need), so a new machine
+# needs nothing done by hand; when nothing is missing the bootstrap prints nothing.
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:4317
-# The page is opened by name: WebAuthn (passkeys) refuses IP addresses as the site's identity, and
-# localhost reaches the emulator listening on the loopback address.
-DEMO_URL ?= http://localhost:$(lastword $(subst :, ,$(DEMO_ADDR)))/
 
-.PHONY: demo test pkg bench size bootstrap emulator clean
+.PHONY: demo test pkg bench size bootstrap bootstrap-test emulator examples docs clean
 
-## make demo: build the package, start the emulator serving the demo page, print the URL to open.
+## make demo: build the package and the emulator (cargo shows its progress), serve the demo page and
+## print its URL once it is ready.
 demo: pkg emulator
-	@scripts/stage-site.sh target/demo-site
-	@echo "Demo: open $(DEMO_URL) in a browser (Ctrl-C stops the emulator)."
-	@exec target/debug/descope-emulator --addr $(DEMO_ADDR) --serve target/demo-site
+	@DEMO_ADDR=$(DEMO_ADDR) exec scripts/demo.sh
 
-## make test: every test layer (host, wasm in headless Chromium, browser end-to-end, TypeScript types).
-test: pkg
+## make test: every test layer (host, wasm in headless Chromium, browser end-to-end with the examples,
+## TypeScript types).
+test: bootstrap-test pkg
 	@scripts/test-all.sh
 
 ## make pkg: the npm package in pkg/, the one build the demo, the tests and the benchmark use.
@@ -32,11 +30,19 @@ bench: pkg emulator
 	@node bench/size.mjs
 	@node bench/calls.mjs
 
+## make docs: the API reference in docs/api/, generated from the package's .d.ts by TypeDoc.
+docs: pkg
+	@node_modules/.bin/typedoc --options typedoc.json
+
 bootstrap:
-	@scripts/bootstrap.sh
+	@scripts/bootstrap.sh demo
+
+bootstrap-test:
+	@scripts/bootstrap.sh test
 
 emulator: bootstrap
-	@cargo build --quiet -p descope-emulator
+	@echo "make: building the emulator (cargo)"
+	@cargo build -p descope-emulator
 
 clean:
 	rm -rf target pkg

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need, skipping whatever is already present.
-# Quiet when nothing is missing; every install goes through here so a new machine needs nothing by hand.
+# Usage: scripts/bootstrap.sh [demo|test]
+# Installs what is missing, skipping whatever is already present; quiet when nothing is missing.
+# Every install goes through here so a new machine needs nothing by hand.
+# - demo (the default): what `make demo` and `make pkg` need: the wasm32 target, the pinned
+#   wasm-bindgen-cli and the npm dev packages (binaryen's wasm-opt among them).
+# - test: that, plus what only the tests need: wasm-pack, Debian's Chromium and ChromeDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)
 WASM_PACK_VERSION=0.15.1
 : "${WASM_BINDGEN_VERSION:?Cargo.toml must pin wasm-bindgen with =X.Y.Z}"
+
+for_tests=false
+case "${1:-demo}" in demo) ;; test) for_tests=true ;; *) echo "usage: $0 [demo|test]" >&2; exit 2 ;; esac
 
 say() { echo "bootstrap: $*" >&2; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -24,12 +31,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
     cargo install --force --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" >&2
 fi
 
-if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+if $for_tests && [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
   say "installing wasm-pack $WASM_PACK_VERSION (several minutes)"
   cargo install --locked --force --quiet wasm-pack --version "$WASM_PACK_VERSION" >&2
 fi
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+if $for_tests && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   say "installing Debian's chromium and chromium-driver"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: one optimised .wasm shared by an ES module build (bundlers and
-# <script type="module">) and a classic-script build that defines the global `descopeWasm`.
+# Builds the npm package into pkg/: one optimised .wasm shared by
+# - descope_wasm.js: the ES module entry for browsers, bundlers and <script type="module">; it loads the
+#   .wasm before the import resolves (top-level await);
+# - descope_wasm.node.js: the entry for the "node" export condition (Node.js, Vitest, server renders);
+#   it instantiates the .wasm synchronously from the file;
+# - classic/descope_wasm.js: a classic-script build that defines the global `descopeWasm`.
+# The two ES entries share wasm-bindgen's glue, descope_wasm_glue.js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -9,10 +14,14 @@ target_dir=${CARGO_TARGET_DIR:-target}
 wasm_in="$target_dir/wasm32-unknown-unknown/release/descope_wasm.wasm"
 stage="$target_dir/pkg-stage"
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p descope-wasm
+echo "build-pkg: compiling the SDK to WebAssembly (cargo)" >&2
+cargo build --release --target wasm32-unknown-unknown -p descope-wasm
 
 rm -rf "$stage" && mkdir -p "$stage/classic"
 wasm-bindgen --target web --out-dir "$stage" --out-name descope_wasm "$wasm_in"
+mv "$stage/descope_wasm.js" "$stage/descope_wasm_glue.js"
+node scripts/patch-glue.mjs esm "$stage/descope_wasm_glue.js" "$stage/descope_wasm.d.ts"
+cp pkg-template/descope_wasm.js pkg-template/descope_wasm.node.js "$stage/"
 wasm-bindgen --target no-modules --no-modules-global descopeWasm --no-typescript \
   --out-dir "$stage/classic" --out-name descope_wasm "$wasm_in"
 # Both targets import the same glue functions; keep one .wasm in the package.
@@ -21,6 +30,7 @@ if ! cmp -s "$stage/descope_wasm_bg.wasm" "$stage/classic/descope_wasm_bg.wasm";
   exit 1
 fi
 rm "$stage/classic/descope_wasm_bg.wasm"
+node scripts/patch-glue.mjs classic "$stage/classic/descope_wasm.js"
 
 # npm's binaryen, never Debian's v108 (it breaks wasm-bindgen 0.2.130 modules at init()).
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
@@ -58,6 +68,11 @@ done
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 sed "s/@VERSION@/$version/" pkg-template/package.json > "$stage/package.json"
 cp pkg-template/README.md "$stage/README.md"
+cp LICENSE "$stage/LICENSE"
 rm -f "$stage/.gitignore"
 
 rm -rf pkg && mv "$stage" pkg
+
+# The packed package (what `npm install descope-wasm` unpacks), for the examples and the type check.
+npm pack ./pkg --pack-destination "$target_dir" --silent >/dev/null
+mv "$target_dir/descope-wasm-$version.tgz" "$target_dir/descope-wasm.tgz"

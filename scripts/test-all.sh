@@ -23,7 +23,7 @@ count() {
 layer() {
   local name=$1; shift
   local log="$logs/$name.log" start=$SECONDS
-  printf '== %-6s ' "$name"
+  printf '== %-8s ' "$name"
   if "$@" >"$log" 2>&1; then
     count "$log"
     echo "ok in $((SECONDS - start)) s: $layer_passed passed, $layer_failed failed"
@@ -38,6 +38,7 @@ layer() {
 layer host  scripts/test-host.sh
 layer wasm  scripts/test-wasm.sh
 layer e2e   scripts/test-e2e.sh
+layer examples scripts/test-examples.sh
 layer types scripts/test-types.sh
 
 if [ ${#broken[@]} -gt 0 ]; then

@@ -1,0 +1,2 @@
+// Nothing for descope-wasm.
+export default {};

@@ -58,14 +58,16 @@ $1}`,
 ]);
 
 if (dts) {
+  // One `[Symbol.dispose]` and one `free()` per exported class.
+  const classes = readFileSync(dts, "utf8").match(/^export class /gm)?.length ?? 0;
   edit(dts, [
     // `[Symbol.dispose]` needs lib esnext.disposable (TS2550 under lib ES2020); `free()` and
     // `dispose()` stay, and the method still exists at run time.
-    [/^ *\[Symbol\.dispose\]\(\): void;\n/m, "", 10],
+    [/^ *\[Symbol\.dispose\]\(\): void;\n/m, "", classes],
     [
       /^    free\(\): void;$/m,
       "    /** Releases this object's Rust memory now rather than at garbage collection; it is unusable afterwards. */\n    free(): void;",
-      10,
+      classes,
     ],
     [
       /^export type InitInput = /m,

@@ -714,5 +714,7 @@ fn poll_outcomes() {
         (e.kind, e.code.as_str()),
         (ErrorKind::Timeout, "pollingTimeout")
     );
-    validation(poll::aborted(), "aborted");
+    // An AbortSignal ends the wait with kind "aborted" (api.md), not a validation error.
+    let e = poll::aborted();
+    assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Aborted, "aborted"));
 }

@@ -23,9 +23,13 @@ fi
 rm "$stage/classic/descope_wasm_bg.wasm"
 
 # npm's binaryen, never Debian's v108 (it breaks wasm-bindgen 0.2.130 modules at init()).
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+# Passes run in order: whole-program type flow (--gufa) and re-structured control flow (--flatten
+# --rereloop) give -Oz more to fold, and --converge repeats -Oz until the module stops shrinking. The
+# target_features section only informs tools; browsers ignore it.
+node_modules/.bin/wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-reference-types --enable-sign-ext --enable-mutable-globals \
-  --strip-debug --strip-producers \
+  --gufa --flatten --rereloop -Oz --converge \
+  --strip-debug --strip-producers --strip-target-features \
   -o "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
 mv "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
 

@@ -12,8 +12,10 @@ stage="$target_dir/pkg-stage"
 cargo build --quiet --release --target wasm32-unknown-unknown -p descope-wasm
 
 rm -rf "$stage" && mkdir -p "$stage/classic"
-wasm-bindgen --target web --out-dir "$stage" --out-name descope_wasm "$wasm_in"
-wasm-bindgen --target no-modules --no-modules-global descopeWasm --no-typescript \
+# `--encode-into always`: no fallback for a TextEncoder without encodeInto. Every browser that runs
+# this module (it needs reference types: Chrome 96, Firefox 79, Safari 15) has encodeInto.
+wasm-bindgen --target web --encode-into always --out-dir "$stage" --out-name descope_wasm "$wasm_in"
+wasm-bindgen --target no-modules --no-modules-global descopeWasm --no-typescript --encode-into always \
   --out-dir "$stage/classic" --out-name descope_wasm "$wasm_in"
 # Both targets import the same glue functions; keep one .wasm in the package.
 if ! cmp -s "$stage/descope_wasm_bg.wasm" "$stage/classic/descope_wasm_bg.wasm"; then

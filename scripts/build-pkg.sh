@@ -18,11 +18,13 @@ echo "build-pkg: compiling the SDK to WebAssembly (cargo)" >&2
 cargo build --release --target wasm32-unknown-unknown -p descope-wasm
 
 rm -rf "$stage" && mkdir -p "$stage/classic"
-wasm-bindgen --target web --out-dir "$stage" --out-name descope_wasm "$wasm_in"
+# `--encode-into always`: no fallback for a TextEncoder without encodeInto. Every browser that runs
+# this module (it needs reference types: Chrome 96, Firefox 79, Safari 15) has encodeInto.
+wasm-bindgen --target web --encode-into always --out-dir "$stage" --out-name descope_wasm "$wasm_in"
 mv "$stage/descope_wasm.js" "$stage/descope_wasm_glue.js"
 node scripts/patch-glue.mjs esm "$stage/descope_wasm_glue.js" "$stage/descope_wasm.d.ts"
 cp pkg-template/descope_wasm.js pkg-template/descope_wasm.node.js "$stage/"
-wasm-bindgen --target no-modules --no-modules-global descopeWasm --no-typescript \
+wasm-bindgen --target no-modules --no-modules-global descopeWasm --no-typescript --encode-into always \
   --out-dir "$stage/classic" --out-name descope_wasm "$wasm_in"
 # Both targets import the same glue functions; keep one .wasm in the package.
 if ! cmp -s "$stage/descope_wasm_bg.wasm" "$stage/classic/descope_wasm_bg.wasm"; then
@@ -33,9 +35,13 @@ rm "$stage/classic/descope_wasm_bg.wasm"
 node scripts/patch-glue.mjs classic "$stage/classic/descope_wasm.js"
 
 # npm's binaryen, never Debian's v108 (it breaks wasm-bindgen 0.2.130 modules at init()).
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+# Passes run in order: whole-program type flow (--gufa) and re-structured control flow (--flatten
+# --rereloop) give -Oz more to fold, and --converge repeats -Oz until the module stops shrinking. The
+# target_features section only informs tools; browsers ignore it.
+node_modules/.bin/wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-reference-types --enable-sign-ext --enable-mutable-globals \
-  --strip-debug --strip-producers \
+  --gufa --flatten --rereloop -Oz --converge \
+  --strip-debug --strip-producers --strip-target-features \
   -o "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
 mv "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
 

@@ -34,6 +34,8 @@ pub enum JwtError {
 }
 
 impl JwtError {
+    /// Not inlined: each of the two callers would otherwise link its own copy of these strings.
+    #[inline(never)]
     pub fn description(self) -> &'static str {
         match self {
             JwtError::TooLarge => "the token is larger than 16 KiB",

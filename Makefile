@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:4317
 
-.PHONY: demo test pkg bench size bootstrap emulator clean
+.PHONY: demo test pkg bench size fuzz bootstrap emulator clean
 
 ## make demo: build the package, start the emulator serving the demo page, print the URL to open.
 demo: pkg emulator
@@ -24,10 +24,18 @@ pkg: bootstrap
 size: pkg
 	@node bench/size.mjs
 
-## make bench: size, start-up and per-call figures in headless Chromium against the emulator.
+## make bench: size, start-up and per-call figures in headless Chromium against the emulator; the
+## SDK's CPU per call with fetch stubbed (bench/cpu.mjs); wasm memory after big answers (bench/memory.mjs).
 bench: pkg emulator
 	@node bench/size.mjs
 	@node bench/calls.mjs
+	@node bench/cpu.mjs
+	@node bench/memory.mjs
+
+## make fuzz: every parser of the core under cargo-fuzz on nightly (installed when missing),
+## FUZZ_SECONDS per target (default 600); `make test` runs the 30 s smoke of each.
+fuzz:
+	@scripts/fuzz.sh
 
 bootstrap:
 	@scripts/bootstrap.sh

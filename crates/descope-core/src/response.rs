@@ -351,6 +351,12 @@ mod tests {
         }
         let e = parse_auth_response(200, "", PID).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Network);
+        // A refresh that failed so is retried with the network backoff (2 s at first), not after
+        // the 60 s of an unexpected answer.
+        use crate::schedule::{failure_delay_ms, FAILURE_DELAY_MS};
+        assert!(failure_delay_ms(&e, 0, u32::MAX) <= 2_000);
+        let html = parse_auth_response(200, "<html>", PID).unwrap_err();
+        assert!(failure_delay_ms(&html, 0, 0) >= FAILURE_DELAY_MS);
         assert_eq!(
             parse_masked(200, "{\"maskedEmail\":\"a").unwrap_err().kind,
             ErrorKind::Network

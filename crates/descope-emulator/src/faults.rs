@@ -236,3 +236,31 @@ pub fn take(faults: &mut Vec<Fault>, path: &str) -> Option<Fault> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stream_modes_parse_and_bad_ones_are_refused() {
+        let f = |v: Value| Fault::from_json(&v);
+        assert_eq!(f(json!({"path": "/x"})).unwrap().stream, Stream::Whole);
+        for (name, mode) in [
+            ("whole", Stream::Whole),
+            ("truncate", Stream::Truncate),
+            ("trickle", Stream::Trickle),
+            ("endless", Stream::Endless),
+        ] {
+            assert_eq!(
+                f(json!({"path": "/x", "stream": name})).unwrap().stream,
+                mode
+            );
+        }
+        assert!(f(json!({"path": "/x", "stream": "slow"})).is_err());
+        assert!(f(json!({"path": "/x", "stream": 1})).is_err());
+        // A streamed fault answers even without a body (endless spaces).
+        let endless = f(json!({"path": "/x", "status": 200, "stream": "endless"})).unwrap();
+        assert!(endless.answer().is_some());
+    }
+}

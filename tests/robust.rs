@@ -97,7 +97,7 @@ async fn f08_a_user_with_1000_tenants_signs_in() {
 }
 
 #[wasm_bindgen_test]
-async fn f08_a_token_over_256_kib_is_a_typed_size_error() {
+async fn f08_a_250_kib_token_is_read_and_one_over_256_kib_is_a_typed_size_error() {
     let pid = project_id().await;
     let (d, prefix) = client("").await;
     let login = unique_email();
@@ -116,6 +116,31 @@ async fn f08_a_token_over_256_kib_is_a_typed_size_error() {
             "x".repeat(pad)
         ))
     };
+    // 250 KiB is read: signed in, stored.
+    let large = fake_jwt(&claims("DS", 190 * 1024));
+    assert!(
+        (250 * 1024..256 * 1024).contains(&large.len()),
+        "{}",
+        large.len()
+    );
+    let (d2, prefix2) = client("").await;
+    fault(&format!(
+        r#"{{"path":"/v1/auth/otp/verify/email","status":200,"body":{{"sessionJwt":"{large}","refreshJwt":"{}"}}}}"#,
+        fake_jwt(&claims("DSR", 0))
+    ))
+    .await;
+    ok(d2.otp().verify(
+        method("email"),
+        JsValue::from_str(&login),
+        JsValue::from_str("000000"),
+    ))
+    .await;
+    assert_eq!(jwt_of(&d2), large);
+    assert_eq!(
+        ls_get(&format!("{prefix2}DS")).as_deref(),
+        Some(large.as_str())
+    );
+    // Over 256 KiB: the size error.
     let big = fake_jwt(&claims("DS", 200 * 1024));
     assert!(big.len() > 256 * 1024);
     fault(&format!(

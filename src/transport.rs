@@ -113,9 +113,14 @@ pub async fn send(
             let bytes: Uint8Array = field(&chunk, "value").unchecked_into();
             let (at, n) = (body.len(), bytes.length() as usize);
             if at + n > MAX_BODY_BYTES {
-                // Stops the download too.
+                // Stops the download too. An error status is still judged by its status alone (a
+                // huge proxy page is no error body of ours, F10).
                 controller.abort();
-                return Err(body_too_large(status));
+                if (200..300).contains(&status) {
+                    return Err(body_too_large(status));
+                }
+                body.clear();
+                break;
             }
             body.resize(at + n, 0);
             copy_chunk(body.get_mut(at..).unwrap_or_default(), &bytes);

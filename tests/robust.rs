@@ -182,6 +182,15 @@ async fn f13_a_body_over_1_mib_is_response_too_large_and_the_session_is_kept() {
     assert_descope_error(&e, "protocol", Some("responseTooLarge"));
     assert_eq!(get(&e, "retryable").as_bool(), Some(true));
     assert_eq!(get(&e, "status").as_f64(), Some(200.0));
+    // An error status over the cap is judged by its status, as any error page (F10).
+    fault(&format!(
+        r#"{{"path":"/v1/auth/me","status":502,"body":"<html>{}</html>"}}"#,
+        "p".repeat(3 * 512 * 1024)
+    ))
+    .await;
+    let e = err(d.me()).await;
+    assert_descope_error(&e, "api", Some("serverError"));
+    assert_eq!(get(&e, "status").as_f64(), Some(502.0));
     // ... and exactly at the cap it is read (and then judged as JSON).
     let mut user = String::from(r#"{"userId":"U1","name":""#);
     user.push_str(&"y".repeat(1024 * 1024 - user.len() - 2));

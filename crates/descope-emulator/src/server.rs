@@ -22,7 +22,8 @@ use crate::{
 
 /// Largest request body accepted (bigger answers 413 JSON).
 const MAX_BODY: usize = 1 << 20;
-/// The control API takes more: a fault's canned body may be larger than the SDK's 1 MiB cap (F13).
+/// The control API takes more: a fault's canned body may be larger than the SDK's 1 MiB cap (F13)
+/// (axum's own 2 MB limit of a `Bytes` body still applies to the control routes).
 const MAX_CONTROL_BODY: usize = 8 << 20;
 
 pub fn router(app: App) -> Router {

@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:4317
 
-.PHONY: demo test pkg bench size bootstrap bootstrap-test emulator examples docs clean
+.PHONY: demo test pkg bench size fuzz bootstrap bootstrap-test emulator examples docs clean
 
 ## make demo: build the package and the emulator (cargo shows its progress), serve the demo page and
 ## print its URL once it is ready.
@@ -25,10 +25,18 @@ pkg: bootstrap
 size: pkg
 	@node bench/size.mjs
 
-## make bench: size, start-up and per-call figures in headless Chromium against the emulator.
+## make bench: size, start-up and per-call figures in headless Chromium against the emulator; the
+## SDK's CPU per call with fetch stubbed (bench/cpu.mjs); wasm memory after big answers (bench/memory.mjs).
 bench: pkg emulator
 	@node bench/size.mjs
 	@node bench/calls.mjs
+	@node bench/cpu.mjs
+	@node bench/memory.mjs
+
+## make fuzz: every parser of the core under cargo-fuzz on nightly (installed when missing),
+## FUZZ_SECONDS per target (default 600); `make test` runs the 30 s smoke of each.
+fuzz:
+	@scripts/fuzz.sh
 
 ## make docs: the API reference in docs/api/, generated from the package's .d.ts by TypeDoc.
 docs: pkg

@@ -36,6 +36,9 @@ layer() {
 }
 
 layer host  scripts/test-host.sh
+# G7's smoke: 30 s of cargo-fuzz per core parser (nightly and cargo-fuzz are installed on first use,
+# about 5 minutes once; the runs take about 5 minutes). FUZZ_SMOKE=0 skips it.
+if [ "${FUZZ_SMOKE:-1}" != 0 ]; then layer fuzz  scripts/fuzz.sh smoke; fi
 layer wasm  scripts/test-wasm.sh
 layer e2e   scripts/test-e2e.sh
 layer examples scripts/test-examples.sh

@@ -1,13 +1,15 @@
 //! `fetch` with `redirect: "error"` (F19) and a deadline that covers the body read as well as the
-//! headers (F22, F23): one `AbortController` aborted by a timer.
+//! headers (F22, F23): one `AbortController` aborted by a timer. The body is read chunk by chunk and
+//! stopped at `MAX_BODY_BYTES` (F13), so a huge or endless body costs bounded memory.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
 use core::cell::Cell;
 
+use descope_core::response::{body_too_large, MAX_BODY_BYTES};
 use descope_core::Error;
-use js_sys::Object;
+use js_sys::{Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -29,6 +31,21 @@ extern "C" {
     type HeadersJs;
     #[wasm_bindgen(method, catch)]
     fn get(this: &HeadersJs, name: &str) -> Result<JsValue, JsValue>;
+
+    /// A response's body stream (`null` for a body-less status: `getReader` then throws).
+    type BodyJs;
+    #[wasm_bindgen(method, catch, js_name = getReader)]
+    fn get_reader(this: &BodyJs) -> Result<ReaderJs, JsValue>;
+    type ReaderJs;
+    /// Resolves to `{done, value}`, `value` a `Uint8Array`; rejects when the connection fails or
+    /// the request is aborted.
+    #[wasm_bindgen(method)]
+    fn read(this: &ReaderJs) -> js_sys::Promise;
+
+    /// Copies a chunk into wasm memory, `Uint8Array.prototype.set.call(dst, chunk)`, as js-sys's
+    /// `copy_to` does behind a length assert that would link `core::fmt` (about 1 KB gzip).
+    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    fn copy_chunk(dst: &mut [u8], chunk: &Uint8Array);
 }
 
 pub struct HttpResponse {
@@ -84,14 +101,38 @@ pub async fn send(
     let status = field(&resp, "status").as_f64().unwrap_or(0.0) as u16;
     let headers: HeadersJs = field(&resp, "headers").unchecked_into();
     let retry_after = headers.get("retry-after").ok().and_then(|v| v.as_string());
-    let text = resp.text().map_err(|_| fail(&timed_out))?;
-    let text = JsFuture::from(text).await.map_err(|_| fail(&timed_out))?;
+    let mut body: Vec<u8> = Vec::new();
+    if let Ok(reader) = field(&resp, "body").unchecked_into::<BodyJs>().get_reader() {
+        loop {
+            let chunk = JsFuture::from(reader.read())
+                .await
+                .map_err(|_| fail(&timed_out))?;
+            if field(&chunk, "done").is_truthy() {
+                break;
+            }
+            let bytes: Uint8Array = field(&chunk, "value").unchecked_into();
+            let (at, n) = (body.len(), bytes.length() as usize);
+            if at + n > MAX_BODY_BYTES {
+                // Stops the download too. An error status is still judged by its status alone (a
+                // huge proxy page is no error body of ours, F10).
+                controller.abort();
+                if (200..300).contains(&status) {
+                    return Err(body_too_large(status));
+                }
+                body.clear();
+                break;
+            }
+            body.resize(at + n, 0);
+            copy_chunk(body.get_mut(at..).unwrap_or_default(), &bytes);
+        }
+    }
     if timed_out.get() {
         return Err(Error::timeout());
     }
     Ok(HttpResponse {
         status,
-        body: text.as_string().unwrap_or_default(),
+        // Not UTF-8 is not JSON either: one replacement character keeps it a non-JSON body (F10).
+        body: String::from_utf8(body).unwrap_or_else(|_| "\u{fffd}".to_string()),
         retry_after,
     })
 }

@@ -83,6 +83,9 @@ pub enum JsonError {
     InvalidUnicode,
     /// Non-whitespace after the first complete value.
     TrailingCharacters,
+    /// The input ended inside a value (`{"a":`, `"ab`, `[1,`, `tr`, empty input): a prefix of JSON
+    /// text rather than text that is not JSON, which is how a body cut short in transit looks (F12).
+    Truncated,
 }
 
 /// Deepest nesting of arrays and objects accepted; `[]` is depth 1.
@@ -195,6 +198,15 @@ impl Parser<'_> {
         c
     }
 
+    /// The error for an unexpected byte at `pos`, or for none at all: truncation (F12).
+    fn unexpected(&self) -> JsonError {
+        if self.pos >= self.b.len() {
+            JsonError::Truncated
+        } else {
+            JsonError::Syntax
+        }
+    }
+
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -205,17 +217,20 @@ impl Parser<'_> {
         let end = self.pos.checked_add(lit.len()).ok_or(JsonError::Syntax)?;
         if self.b.get(self.pos..end) == Some(lit) {
             self.pos = end;
-            Ok(())
-        } else {
-            Err(JsonError::Syntax)
+            return Ok(());
         }
+        // `tr` at the very end is a cut-off `true`.
+        if lit.starts_with(self.b.get(self.pos..).unwrap_or_default()) {
+            return Err(JsonError::Truncated);
+        }
+        Err(JsonError::Syntax)
     }
 
     /// Parses a value whose enclosing containers are `depth` deep. Recursion is bounded by
     /// [`MAX_DEPTH`], so a 10,000-deep input stops at level 65 with `TooDeep` (no stack overflow).
     fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.skip_ws();
-        match self.peek().ok_or(JsonError::Syntax)? {
+        match self.peek().ok_or(JsonError::Truncated)? {
             b'{' => self.object(depth + 1),
             b'[' => self.array(depth + 1),
             b'"' => self.string().map(Value::String),
@@ -241,10 +256,13 @@ impl Parser<'_> {
         loop {
             items.push(self.value(depth)?);
             self.skip_ws();
-            match self.next() {
-                Some(b',') => {}
-                Some(b']') => return Ok(Value::Array(items)),
-                _ => return Err(JsonError::Syntax),
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.unexpected()),
             }
         }
     }
@@ -263,23 +281,27 @@ impl Parser<'_> {
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
-                return Err(JsonError::Syntax);
+                return Err(self.unexpected());
             }
             let key = self.string()?;
             if members.len() < LINEAR_DUP_CHECK_MAX && members.iter().any(|(k, _)| *k == key) {
                 return Err(JsonError::DuplicateKey);
             }
             self.skip_ws();
-            if self.next() != Some(b':') {
-                return Err(JsonError::Syntax);
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected());
             }
+            self.pos += 1;
             let v = self.value(depth)?;
             members.push((key, v));
             self.skip_ws();
-            match self.next() {
-                Some(b',') => {}
-                Some(b'}') => break,
-                _ => return Err(JsonError::Syntax),
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.unexpected()),
             }
         }
         if members.len() > LINEAR_DUP_CHECK_MAX && has_duplicate_key(&members) {
@@ -291,7 +313,7 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let mut v = 0u32;
         for _ in 0..4 {
-            let c = self.next().ok_or(JsonError::Syntax)?;
+            let c = self.next().ok_or(JsonError::Truncated)?;
             let d = char::from(c).to_digit(16).ok_or(JsonError::Syntax)?;
             v = (v << 4) | d;
         }
@@ -304,7 +326,7 @@ impl Parser<'_> {
         let mut out = String::new();
         let mut run = self.pos;
         loop {
-            let c = self.peek().ok_or(JsonError::Syntax)?;
+            let c = self.peek().ok_or(JsonError::Truncated)?;
             match c {
                 b'"' | b'\\' => {
                     // Flush the unescaped run; it ends at an ASCII byte, so it is a char boundary.
@@ -324,7 +346,7 @@ impl Parser<'_> {
 
     /// Parses the escape after a backslash into `out`.
     fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
-        let c = match self.next().ok_or(JsonError::Syntax)? {
+        let c = match self.next().ok_or(JsonError::Truncated)? {
             b'"' => '"',
             b'\\' => '\\',
             b'/' => '/',
@@ -337,7 +359,11 @@ impl Parser<'_> {
                 let hi = self.hex4()?;
                 let cp = match hi {
                     0xD800..=0xDBFF => {
-                        // A high surrogate must be followed by an escaped low surrogate.
+                        // A high surrogate must be followed by an escaped low surrogate (or the
+                        // input ends first: truncation, not bad Unicode).
+                        if b"\\u".starts_with(self.b.get(self.pos..).unwrap_or_default()) {
+                            return Err(JsonError::Truncated);
+                        }
                         if self.peek() != Some(b'\\') || self.b.get(self.pos + 1) != Some(&b'u') {
                             return Err(JsonError::InvalidUnicode);
                         }
@@ -371,6 +397,7 @@ impl Parser<'_> {
                 }
             }
             Some(b'1'..=b'9') => self.digits(),
+            None => return Err(JsonError::Truncated),
             _ => return Err(JsonError::Syntax),
         }
         if self.peek() == Some(b'.') {
@@ -398,7 +425,7 @@ impl Parser<'_> {
         let start = self.pos;
         self.digits();
         if self.pos == start {
-            Err(JsonError::Syntax)
+            Err(self.unexpected())
         } else {
             Ok(())
         }
@@ -723,12 +750,15 @@ mod tests {
         ] {
             let r = parse(s);
             assert!(
-                matches!(r, Err(JsonError::Syntax | JsonError::TrailingCharacters)),
+                matches!(
+                    r,
+                    Err(JsonError::Syntax | JsonError::TrailingCharacters | JsonError::Truncated)
+                ),
                 "{s:?} → {r:?}"
             );
         }
         assert_eq!(parse("01"), Err(JsonError::Syntax));
-        assert_eq!(parse(""), Err(JsonError::Syntax));
+        assert_eq!(parse(""), Err(JsonError::Truncated));
     }
 
     #[test]
@@ -899,6 +929,43 @@ mod tests {
             parse(&format!("{base}\"k500\":0}}")),
             Err(JsonError::DuplicateKey)
         );
+    }
+
+    #[test]
+    fn f12_input_ending_inside_a_value_is_truncated() {
+        for cut in [
+            "",
+            " ",
+            "{",
+            "{\"a\"",
+            "{\"a\":",
+            "{\"a\":1",
+            "{\"a\":1,",
+            "[",
+            "[1,",
+            "[1",
+            "\"ab",
+            "\"a\\",
+            "\"\\u00",
+            "\"\\ud83d",
+            "\"\\ud83d\\",
+            "t",
+            "tru",
+            "nul",
+            "-",
+            "1.",
+            "1e",
+            "1e+",
+            "{\"sessionJwt\":\"eyJhbGciOi",
+        ] {
+            assert_eq!(parse(cut), Err(JsonError::Truncated), "{cut:?}");
+        }
+        // Text that is not JSON stays a syntax error, wherever it stops.
+        for bad in ["<html>", "{\"a\" 1}", "trux", "[1,]", "{\"a\":1}}", "nulll"] {
+            assert_ne!(parse(bad), Err(JsonError::Truncated), "{bad:?}");
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse("\"\\ud83d\""), Err(JsonError::InvalidUnicode));
     }
 
     #[test]
@@ -1221,6 +1288,21 @@ mod tests {
                     prop_assert_eq!(e, JsonError::DuplicateKey);
                     prop_assert!(has_dup);
                 }
+            }
+        }
+
+        /// F12: every proper prefix of a JSON text parses (a complete shorter value, like `1` of
+        /// `12`) or is `Truncated`, never another error, so a body cut in transit is told apart.
+        #[test]
+        fn prop_f12_prefixes_are_truncated(v in any_value(), at in any::<proptest::sample::Index>()) {
+            let text = v.to_json();
+            let mut cut = at.index(text.len().max(1));
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            match parse(&text[..cut]) {
+                Ok(_) | Err(JsonError::Truncated) => {}
+                Err(e) => prop_assert!(false, "{:?} for a prefix of {:?}", e, text),
             }
         }
 

@@ -11,8 +11,11 @@ use alloc::rc::Rc;
 use crate::base64url;
 use crate::json::{self, Value};
 
-/// Largest token we accept, in bytes (F08).
-pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// Largest token we accept, in bytes (F08). Descope puts every role, permission and tenant of the
+/// user in both tokens: a user with 1,000 roles or 1,000 tenants carries tens of KiB. 256 KiB leaves
+/// room for several times that, and a response holding two tokens of this size still fits the 1 MiB
+/// body cap (`response::MAX_BODY_BYTES`).
+pub const MAX_TOKEN_BYTES: usize = 256 * 1024;
 /// `exp`/`iat` above this are milliseconds or nonsense (year 5138), not unix seconds (F05).
 pub const MAX_UNIX_SECONDS: i64 = 100_000_000_000;
 /// Lifetimes above this are clamped when scheduling (F05, F27).
@@ -38,7 +41,7 @@ impl JwtError {
     #[inline(never)]
     pub fn description(self) -> &'static str {
         match self {
-            JwtError::TooLarge => "the token is larger than 16 KiB",
+            JwtError::TooLarge => "the token is larger than 256 KiB",
             JwtError::Segments => "a JWT must have exactly three non-empty segments",
             JwtError::Base64 => "a JWT segment is not unpadded base64url",
             JwtError::Json => "a JWT segment is not valid JSON",
@@ -365,10 +368,52 @@ mod tests {
         assert!(!j.times_valid());
     }
 
+    /// A token of exactly `len` bytes: a `roles` claim pads the payload, and the signature's
+    /// length (4, 6, 7 or 8 characters) covers the lengths unpadded base64url cannot end on.
+    fn token_of_len(len: usize) -> String {
+        let h = base64url::encode(br#"{"alg":"RS256"}"#);
+        for sig in [4, 6, 7, 8] {
+            let rest = len - h.len() - 2 - sig;
+            if rest % 4 == 1 {
+                continue;
+            }
+            let raw = rest * 3 / 4;
+            let p = format!(r#"{{"roles":["{}"]}}"#, "r".repeat(raw - 14));
+            return format!(
+                "{h}.{}.{}",
+                base64url::encode(p.as_bytes()),
+                "A".repeat(sig)
+            );
+        }
+        unreachable!()
+    }
+
     #[test]
-    fn f08_oversized_token() {
-        let big = format!(r#"{{"x":"{}"}}"#, "a".repeat(MAX_TOKEN_BYTES));
-        assert_eq!(decode(&token(&big)), Err(JwtError::TooLarge));
+    fn f08_tokens_up_to_256_kib_are_read_larger_ones_refused() {
+        // 1,000 roles, and 1,000 tenants with a role each: well within the limit.
+        let roles: Vec<String> = (0..1000).map(|i| format!(r#""role-{i:04}""#)).collect();
+        let tenants: Vec<String> = (0..1000)
+            .map(|i| format!(r#""tenant-{i:04}":{{"roles":["member"],"permissions":[]}}"#))
+            .collect();
+        let j = decode(&token(&format!(
+            r#"{{"roles":[{}],"tenants":{{{}}}}}"#,
+            roles.join(","),
+            tenants.join(",")
+        )))
+        .unwrap();
+        assert_eq!(j.roles(None).len(), 1000);
+        assert_eq!(j.tenants().len(), 1000);
+        assert_eq!(j.roles(Some("tenant-0999")), vec!["member"]);
+        // Exactly the limit is read; one byte more is the size error, checked before decoding.
+        let t = token_of_len(MAX_TOKEN_BYTES);
+        assert_eq!(t.len(), MAX_TOKEN_BYTES);
+        assert!(decode(&t).is_ok());
+        let t = token_of_len(MAX_TOKEN_BYTES + 1);
+        assert_eq!(decode(&t), Err(JwtError::TooLarge));
+        assert_eq!(
+            decode(&"a".repeat(4 * MAX_TOKEN_BYTES)),
+            Err(JwtError::TooLarge)
+        );
     }
 
     #[test]

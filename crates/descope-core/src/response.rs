@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use crate::error::{Error, ErrorKind};
 use crate::json::{self, Value};
-use crate::jwt::{self, Jwt};
+use crate::jwt::{self, Jwt, JwtError};
 use crate::retry_after::parse_retry_after;
 
 /// The tokens of a successful authentication, validated.
@@ -21,6 +21,22 @@ pub struct AuthInfo {
     pub user_json: Option<String>,
 }
 
+/// Largest response body the SDK reads, in bytes (F13): the JSON parser's limit, room for two
+/// tokens of the largest size (`jwt::MAX_TOKEN_BYTES`) and a large user object. The transport stops
+/// reading beyond it with [`body_too_large`].
+pub const MAX_BODY_BYTES: usize = json::MAX_INPUT_BYTES;
+
+/// A body longer than [`MAX_BODY_BYTES`] (F13): not read further, retried later like any
+/// unexpected answer.
+pub fn body_too_large(status: u16) -> Error {
+    Error::protocol(
+        "responseTooLarge",
+        "the server's response was larger than 1 MiB",
+    )
+    .with_status(status)
+    .with_retryable(true)
+}
+
 pub(crate) fn invalid_response(status: u16) -> Error {
     Error::protocol(
         "invalidResponse",
@@ -30,8 +46,22 @@ pub(crate) fn invalid_response(status: u16) -> Error {
     .with_retryable(true)
 }
 
+/// Parses a 2xx body. A body that ends inside its JSON was cut short in transit (F12): a `network`
+/// error, retried with backoff like a reset connection, not the slow retry of a wrong answer.
+pub(crate) fn parse_body(status: u16, body: &str) -> Result<Value, Error> {
+    json::parse(body).map_err(|e| match e {
+        json::JsonError::Truncated => Error::new(
+            ErrorKind::Network,
+            "truncatedResponse",
+            "the server's response ended before its JSON did",
+        )
+        .with_status(status),
+        _ => invalid_response(status),
+    })
+}
+
 fn parse_object(status: u16, body: &str) -> Result<Value, Error> {
-    let v = json::parse(body).map_err(|_| invalid_response(status))?;
+    let v = parse_body(status, body)?;
     if v.as_object().is_none() {
         return Err(invalid_response(status));
     }
@@ -41,7 +71,13 @@ fn parse_object(status: u16, body: &str) -> Result<Value, Error> {
 /// Checks a token's structure, times and issuer, and that it is not the other kind of token
 /// (`drn` `DS` vs `DSR`, F06). Custom `drn` names are allowed.
 pub fn check_token(token: &str, project_id: &str, want_refresh: bool) -> Result<Jwt, Error> {
-    let j = jwt::decode(token).map_err(|e| Error::protocol("invalidToken", e.description()))?;
+    let j = jwt::decode(token).map_err(|e| {
+        let code = match e {
+            JwtError::TooLarge => "tokenTooLarge",
+            _ => "invalidToken",
+        };
+        Error::protocol(code, e.description())
+    })?;
     if !j.times_valid() {
         return Err(Error::protocol(
             "invalidToken",
@@ -300,6 +336,57 @@ mod tests {
         );
         assert!(!e.description.contains("Wi-Fi"));
         assert!(parse_masked(200, html).is_err());
+    }
+
+    #[test]
+    fn f12_truncated_body_is_a_retryable_network_error() {
+        let full = body(&st("DS"), Some(&st("DSR")));
+        for cut in [1, full.len() / 2, full.len() - 1] {
+            let e = parse_auth_response(200, &full[..cut], PID).unwrap_err();
+            assert_eq!(
+                (e.kind, e.code.as_str(), e.retryable, e.status),
+                (ErrorKind::Network, "truncatedResponse", true, Some(200)),
+                "cut at {cut}"
+            );
+        }
+        let e = parse_auth_response(200, "", PID).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Network);
+        // A refresh that failed so is retried with the network backoff (2 s at first), not after
+        // the 60 s of an unexpected answer.
+        use crate::schedule::{failure_delay_ms, FAILURE_DELAY_MS};
+        assert!(failure_delay_ms(&e, 0, u32::MAX) <= 2_000);
+        let html = parse_auth_response(200, "<html>", PID).unwrap_err();
+        assert!(failure_delay_ms(&html, 0, 0) >= FAILURE_DELAY_MS);
+        assert_eq!(
+            parse_masked(200, "{\"maskedEmail\":\"a").unwrap_err().kind,
+            ErrorKind::Network
+        );
+        // Not JSON at all (a captive portal, F10) stays a protocol error.
+        assert_eq!(
+            parse_auth_response(200, "<html>", PID).unwrap_err().kind,
+            ErrorKind::Protocol
+        );
+    }
+
+    #[test]
+    fn f08_f13_size_limits() {
+        // A response with two tokens of the largest size fits the body cap.
+        const { assert!(2 * crate::jwt::MAX_TOKEN_BYTES + 64 * 1024 < MAX_BODY_BYTES) };
+        let e = body_too_large(200);
+        assert_eq!(
+            (e.kind, e.code.as_str(), e.retryable, e.status),
+            (ErrorKind::Protocol, "responseTooLarge", true, Some(200))
+        );
+        // A token over the limit is a size error of its own (F08).
+        let big = token(&format!(
+            r#"{{"iss":"P2abc","sub":"U","drn":"DS","exp":2000000600,"iat":2000000000,"x":"{}"}}"#,
+            "a".repeat(crate::jwt::MAX_TOKEN_BYTES)
+        ));
+        let e = parse_auth_response(200, &body(&big, None), PID).unwrap_err();
+        assert_eq!(
+            (e.kind, e.code.as_str()),
+            (ErrorKind::Protocol, "tokenTooLarge")
+        );
     }
 
     #[test]

@@ -7,8 +7,8 @@
 use crate::prelude::*;
 
 use crate::error::Error;
-use crate::json::{self, write_string, Value};
-use crate::response::invalid_response;
+use crate::json::{write_string, Value};
+use crate::response::{invalid_response, parse_body};
 
 /// What a field must hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,7 +86,7 @@ fn objects(v: &Value) -> Option<&[Value]> {
 /// Checks a 2xx body against `shape` and returns the JSON text to hand to the caller.
 pub fn reshape(status: u16, body: &str, shape: Shape) -> Result<String, Error> {
     let bad = || invalid_response(status);
-    let v = json::parse(body).map_err(|_| bad())?;
+    let v = parse_body(status, body)?;
     let fields = match shape {
         Shape::Objects => return objects(&v).map(|_| v.to_json()).ok_or_else(bad),
         Shape::Object(f) => f,

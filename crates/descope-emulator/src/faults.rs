@@ -1,5 +1,6 @@
 //! Injected faults (`POST /emulator/faults`): delay, canned answer, or a dropped connection for
-//! the next `times` requests whose path matches.
+//! the next `times` requests whose path matches. A canned body can also be sent badly (`stream`):
+//! cut off mid-body (F12), one byte a second (F23) or without end (F13).
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -28,6 +29,20 @@ pub struct Fault {
     pub drop: DropMode,
     pub retry_after: Option<String>,
     pub times: u64,
+    pub stream: Stream,
+}
+
+/// How a canned body travels (`stream` in the fault).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// All at once (the default).
+    Whole,
+    /// `content-length` of the whole body, the first half sent, then the connection reset (F12).
+    Truncate,
+    /// Headers at once, then one byte a second (F23).
+    Trickle,
+    /// The body repeated forever, as fast as the client reads (F13).
+    Endless,
 }
 
 impl Fault {
@@ -76,7 +91,23 @@ impl Fault {
             HeaderValue::from_str(r)
                 .map_err(|_| ApiError::invalid("retryAfter is not a valid header value"))?;
         }
+        let stream = match obj.get("stream") {
+            None | Some(Value::Null) => Stream::Whole,
+            Some(Value::String(s)) => match s.as_str() {
+                "whole" => Stream::Whole,
+                "truncate" => Stream::Truncate,
+                "trickle" => Stream::Trickle,
+                "endless" => Stream::Endless,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "stream must be whole, truncate, trickle or endless",
+                    ))
+                }
+            },
+            Some(_) => return Err(ApiError::invalid("stream must be a string")),
+        };
         Ok(Fault {
+            stream,
             path,
             status,
             body: obj.get("body").cloned().filter(|b| !b.is_null()),
@@ -103,6 +134,14 @@ impl Fault {
         let status = StatusCode::from_u16(self.status.unwrap_or(500))
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = match &self.body {
+            b if self.stream != Stream::Whole => {
+                let text = match b {
+                    Some(Value::String(raw)) => raw.clone(),
+                    Some(v) => v.to_string(),
+                    None => String::new(),
+                };
+                streamed(status, text.into_bytes(), self.stream)
+            }
             // A JSON string is sent as-is (e.g. an HTML error page from a proxy).
             Some(Value::String(raw)) => {
                 let ct = if raw.trim_start().starts_with('<') {
@@ -142,6 +181,68 @@ impl Fault {
     }
 }
 
+/// A body sent in pieces by `mode` (not `Whole`). An `Err` item makes hyper reset the connection.
+fn streamed(status: StatusCode, body: Vec<u8>, mode: Stream) -> Response {
+    use axum::body::{Body, Bytes};
+    use std::time::Duration;
+    type Item = Result<Bytes, std::io::Error>;
+    let body = Bytes::from(body);
+    let len = body.len();
+    let stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = Item> + Send>> = match mode {
+        Stream::Whole => Box::pin(futures_util::stream::iter([Ok(body)])),
+        // The error waits a moment so the headers and the first half reach the client first (a
+        // connection closed before any answer would be retried by the browser, F12 is mid-body).
+        Stream::Truncate => Box::pin(futures_util::stream::unfold(0, move |step| {
+            let half = body.slice(..len / 2);
+            async move {
+                match step {
+                    0 => Some((Ok(half), 1)),
+                    1 => {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        Some((
+                            Err(std::io::Error::other("truncated by an injected fault")),
+                            2,
+                        ))
+                    }
+                    _ => None,
+                }
+            }
+        })),
+        Stream::Trickle => Box::pin(futures_util::stream::unfold(0, move |i| {
+            let body = body.clone();
+            async move {
+                if i >= body.len() {
+                    return None;
+                }
+                if i > 0 {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Some((Ok(body.slice(i..i + 1)), i + 1))
+            }
+        })),
+        Stream::Endless => {
+            let chunk = if body.is_empty() {
+                Bytes::from(vec![b' '; 64 * 1024])
+            } else {
+                body
+            };
+            Box::pin(futures_util::stream::unfold(chunk, |c| async move {
+                tokio::task::yield_now().await;
+                Some((Ok(c.clone()), c))
+            }))
+        }
+    };
+    let mut resp = Response::new(Body::from_stream(stream));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    if mode == Stream::Truncate {
+        resp.headers_mut()
+            .insert("content-length", HeaderValue::from(len as u64));
+    }
+    resp
+}
+
 /// Takes one use of the first fault matching `path`, removing it when used up.
 pub fn take(faults: &mut Vec<Fault>, path: &str) -> Option<Fault> {
     let i = faults.iter().position(|f| f.times > 0 && f.matches(path))?;
@@ -152,4 +253,32 @@ pub fn take(faults: &mut Vec<Fault>, path: &str) -> Option<Fault> {
         faults.remove(i);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stream_modes_parse_and_bad_ones_are_refused() {
+        let f = |v: Value| Fault::from_json(&v);
+        assert_eq!(f(json!({"path": "/x"})).unwrap().stream, Stream::Whole);
+        for (name, mode) in [
+            ("whole", Stream::Whole),
+            ("truncate", Stream::Truncate),
+            ("trickle", Stream::Trickle),
+            ("endless", Stream::Endless),
+        ] {
+            assert_eq!(
+                f(json!({"path": "/x", "stream": name})).unwrap().stream,
+                mode
+            );
+        }
+        assert!(f(json!({"path": "/x", "stream": "slow"})).is_err());
+        assert!(f(json!({"path": "/x", "stream": 1})).is_err());
+        // A streamed fault answers even without a body (endless spaces).
+        let endless = f(json!({"path": "/x", "status": 200, "stream": "endless"})).unwrap();
+        assert!(endless.answer().is_some());
+    }
 }

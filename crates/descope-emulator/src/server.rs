@@ -22,6 +22,9 @@ use crate::{
 
 /// Largest request body accepted (bigger answers 413 JSON).
 const MAX_BODY: usize = 1 << 20;
+/// The control API takes more: a fault's canned body may be larger than the SDK's 1 MiB cap (F13)
+/// (axum's own 2 MB limit of a `Bytes` body still applies to the control routes).
+const MAX_CONTROL_BODY: usize = 8 << 20;
 
 pub fn router(app: App) -> Router {
     Router::new()
@@ -162,7 +165,8 @@ pub async fn handle(
     let api = is_api(&path);
     let control = path.starts_with("/emulator/");
 
-    let bytes = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
+    let limit = if control { MAX_CONTROL_BODY } else { MAX_BODY };
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
         Ok(c) => c.to_bytes(),
         Err(_) => {
             let mut r = ApiError::new(

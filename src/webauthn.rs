@@ -48,12 +48,10 @@ pub(crate) struct Passkey {
     signal: Option<AbortSignalJs>,
     /// Autofill: the browser offers the passkeys in the username field (`mediation: "conditional"`).
     conditional: bool,
-    /// The page's `PublicKeyCredential`.
-    pkc: JsValue,
 }
 
-/// The page's `PublicKeyCredential`, when passkeys can run here.
-fn support() -> Result<JsValue, Error> {
+/// Whether passkeys can run here.
+fn support() -> Result<(), Error> {
     let global = js_sys::global();
     if field(&global, "isSecureContext").as_bool() != Some(true) {
         return Err(webauthn::unsupported(
@@ -76,7 +74,7 @@ fn support() -> Result<JsValue, Error> {
              parseRequestOptionsFromJSON, toJSON: Chrome 129, Firefox 119, Safari 18.4 or later)",
         ));
     }
-    Ok(pkc)
+    Ok(())
 }
 
 /// A passkey call whose arguments were read (families.rs, `Call::WebAuthn`); `signal` is
@@ -92,12 +90,13 @@ pub(crate) fn passkey(
     let origin = field(&field(&js_sys::global(), "location"), "origin")
         .as_string()
         .unwrap_or_default();
+    let start = webauthn::start(ceremony, login_id, name, &origin, opts)?;
+    support()?;
     Ok(Passkey {
         ceremony,
-        start: webauthn::start(ceremony, login_id, name, &origin, opts)?,
+        start,
         conditional: signal.is_some(),
         signal: signal.flatten(),
-        pkc: support()?,
     })
 }
 
@@ -169,7 +168,11 @@ fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
     set(
         &request,
         "publicKey",
-        &call(&p.pkc, parse, &field(&options, "publicKey"))?,
+        &call(
+            &field(&js_sys::global(), "PublicKeyCredential"),
+            parse,
+            &field(&options, "publicKey"),
+        )?,
     );
     if let Some(s) = &p.signal {
         set(&request, "signal", s);

@@ -159,10 +159,10 @@ fn dom_error(e: &JsValue) -> Error {
 /// Descope's options → `navigator.credentials.create/get` (the promise of the credential).
 fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
     let options = JSON::parse(&start.options)?;
-    let parse = if start.create {
-        "parseCreationOptionsFromJSON"
+    let (parse, method) = if start.create {
+        ("parseCreationOptionsFromJSON", "create")
     } else {
-        "parseRequestOptionsFromJSON"
+        ("parseRequestOptionsFromJSON", "get")
     };
     let request = Object::new();
     set(
@@ -181,7 +181,6 @@ fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
         set(&request, "mediation", &JsValue::from_str("conditional"));
     }
     let credentials = field(&field(&js_sys::global(), "navigator"), "credentials");
-    let method = if start.create { "create" } else { "get" };
     Ok(call(&credentials, method, &request)?.unchecked_into())
 }
 

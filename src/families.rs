@@ -160,10 +160,7 @@ pub(crate) fn signal_field(o: &JsValue) -> Result<Option<AbortSignalJs>, Error> 
     let s = field(o, "signal");
     if s.is_undefined() || s.is_null() {
         Ok(None)
-    } else if Reflect::get(&s, &JsValue::from_str("aborted"))
-        .ok()
-        .is_some_and(|a| a.as_bool().is_some())
-    {
+    } else if field(&s, "aborted").as_bool().is_some() {
         Ok(Some(s.unchecked_into::<AbortSignalJs>()))
     } else {
         Err(Error::validation(

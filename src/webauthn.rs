@@ -17,7 +17,6 @@
 //! rejects with `validation`/`passkeysUnsupported` naming them, before any request.
 
 use alloc::rc::Rc;
-use alloc::string::String;
 
 use descope_core::request::{LoginOptions, Request};
 use descope_core::webauthn::{self, Ceremony, Start};
@@ -49,12 +48,10 @@ pub(crate) struct Passkey {
     signal: Option<AbortSignalJs>,
     /// Autofill: the browser offers the passkeys in the username field (`mediation: "conditional"`).
     conditional: bool,
-    /// The page's `PublicKeyCredential`.
-    pkc: JsValue,
 }
 
-/// The page's `PublicKeyCredential`, when passkeys can run here.
-fn support() -> Result<JsValue, Error> {
+/// Whether passkeys can run here.
+fn support() -> Result<(), Error> {
     let global = js_sys::global();
     if field(&global, "isSecureContext").as_bool() != Some(true) {
         return Err(webauthn::unsupported(
@@ -77,7 +74,7 @@ fn support() -> Result<JsValue, Error> {
              parseRequestOptionsFromJSON, toJSON: Chrome 129, Firefox 119, Safari 18.4 or later)",
         ));
     }
-    Ok(pkc)
+    Ok(())
 }
 
 /// A passkey call whose arguments were read (families.rs, `Call::WebAuthn`); `signal` is
@@ -93,12 +90,13 @@ pub(crate) fn passkey(
     let origin = field(&field(&js_sys::global(), "location"), "origin")
         .as_string()
         .unwrap_or_default();
+    let start = webauthn::start(ceremony, login_id, name, &origin, opts)?;
+    support()?;
     Ok(Passkey {
         ceremony,
-        start: webauthn::start(ceremony, login_id, name, &origin, opts)?,
+        start,
         conditional: signal.is_some(),
         signal: signal.flatten(),
-        pkc: support()?,
     })
 }
 
@@ -125,10 +123,26 @@ pub(crate) async fn prompt(inner: &Rc<Inner>, p: &Passkey) -> Result<Request, Er
     }
     let r = inner.call_with_session(&p.start).await?;
     let start = webauthn::parse_start(r.status, &r.body)?;
-    let response =
-        credential(p, &start)
-            .await
-            .map_err(|e| if p.aborted() { webauthn::aborted() } else { e })?;
+    // Whatever the browser throws, at whichever step, is converted once, in this one async fn
+    // (a nested `credential` future cost 0.1 KB gzip more).
+    let cred = match ask(p, &start) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(e) => Err(e),
+    };
+    let json = cred
+        .and_then(|c| call(&c, "toJSON", &JsValue::UNDEFINED))
+        .map_err(|e| {
+            if p.aborted() {
+                webauthn::aborted()
+            } else {
+                dom_error(&e)
+            }
+        })?;
+    // The credential as the JSON text finish sends.
+    let response = JSON::stringify(&json)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| webauthn::browser_error(""))?;
     webauthn::finish(p.ceremony, &start, &response)
 }
 
@@ -145,16 +159,20 @@ fn dom_error(e: &JsValue) -> Error {
 /// Descope's options → `navigator.credentials.create/get` (the promise of the credential).
 fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
     let options = JSON::parse(&start.options)?;
-    let parse = if start.create {
-        "parseCreationOptionsFromJSON"
+    let (parse, method) = if start.create {
+        ("parseCreationOptionsFromJSON", "create")
     } else {
-        "parseRequestOptionsFromJSON"
+        ("parseRequestOptionsFromJSON", "get")
     };
     let request = Object::new();
     set(
         &request,
         "publicKey",
-        &call(&p.pkc, parse, &field(&options, "publicKey"))?,
+        &call(
+            &field(&js_sys::global(), "PublicKeyCredential"),
+            parse,
+            &field(&options, "publicKey"),
+        )?,
     );
     if let Some(s) = &p.signal {
         set(&request, "signal", s);
@@ -163,19 +181,7 @@ fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
         set(&request, "mediation", &JsValue::from_str("conditional"));
     }
     let credentials = field(&field(&js_sys::global(), "navigator"), "credentials");
-    let method = if start.create { "create" } else { "get" };
     Ok(call(&credentials, method, &request)?.unchecked_into())
-}
-
-/// The browser's part: the credential the user made or picked, as the JSON text finish sends.
-async fn credential(p: &Passkey, start: &Start) -> Result<String, Error> {
-    let promise = ask(p, start).map_err(|e| dom_error(&e))?;
-    let cred = JsFuture::from(promise).await.map_err(|e| dom_error(&e))?;
-    let json = call(&cred, "toJSON", &JsValue::UNDEFINED).map_err(|e| dom_error(&e))?;
-    JSON::stringify(&json)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| webauthn::browser_error(""))
 }
 
 /// Passkeys (WebAuthn): sign up, sign in (also from the username field's autofill), add one to the

@@ -121,20 +121,16 @@ pub fn start(
 pub fn parse_start(status: u16, body: &str) -> Result<Start, Error> {
     let bad = || invalid_response(status);
     let v = json::parse(body).map_err(|_| bad())?;
-    let text = |k: &str| {
+    let text = |k: &str, max: usize| {
         v.get(k)
             .and_then(json::Value::as_str)
-            .filter(|s| !s.is_empty() && s.len() <= 64 * 1024)
+            .filter(|s| !s.is_empty() && s.len() <= max)
             .map(String::from)
             .ok_or_else(bad)
     };
-    let transaction_id = text("transactionId")?;
-    if transaction_id.len() > MAX_OPAQUE_BYTES {
-        return Err(bad());
-    }
     Ok(Start {
-        transaction_id,
-        options: text("options")?,
+        transaction_id: text("transactionId", MAX_OPAQUE_BYTES)?,
+        options: text("options", 64 * 1024)?,
         // Absent means a sign-in (Go's `omitempty` drops `false`).
         create: v
             .get("create")
@@ -454,6 +450,18 @@ mod tests {
                 (ErrorKind::Protocol, "invalidResponse")
             );
         }
+        // A transaction id longer than any opaque server string is refused; one at the limit is kept.
+        let tx = |n: usize| {
+            let mut b = String::from(r#"{"options":"{}","transactionId":""#);
+            b.push_str(&"T".repeat(n));
+            b.push_str("\"}");
+            parse_start(200, &b)
+        };
+        assert!(tx(MAX_OPAQUE_BYTES).is_ok());
+        assert_eq!(
+            tx(MAX_OPAQUE_BYTES + 1).unwrap_err().kind,
+            ErrorKind::Protocol
+        );
     }
 
     #[test]

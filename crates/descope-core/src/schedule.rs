@@ -44,6 +44,15 @@ pub fn refresh_delay_ms(
     delay
 }
 
+/// Spreads a scheduled refresh earlier by up to a quarter of the lead (and never below
+/// `MIN_DELAY_MS`), so tabs holding the same session do not fire together: the first one refreshes
+/// and the others adopt its result from storage before their own timers fire (F29).
+pub fn spread_ms(delay_ms: u64, lifetime_ms: Option<u64>, rand: u32) -> u64 {
+    let room = delay_ms.saturating_sub(MIN_DELAY_MS);
+    let span = lifetime_ms.map_or(0, |l| lead_ms(l) / 4).min(room);
+    delay_ms - u64::from(rand) % (span + 1)
+}
+
 /// The delay to arm a timer with: at most `MAX_TIMER_MS`; the caller re-arms until the due time.
 pub fn timer_ms(delay_ms: u64) -> u32 {
     delay_ms.clamp(1, MAX_TIMER_MS) as u32
@@ -129,6 +138,14 @@ mod tests {
             if due > now + MIN_DELAY_MS { prop_assert_eq!(now + d, due); }
             let t = timer_ms(d);
             prop_assert!(t >= 1 && (t as u64) <= MAX_TIMER_MS);
+        }
+
+        #[test]
+        fn f29_prop_spread_is_earlier_by_at_most_a_quarter_lead(delay in 0u64..10_000_000, life in proptest::option::of(1u64..31_622_400_000), rand in any::<u32>()) {
+            let d = spread_ms(delay, life, rand);
+            prop_assert!(d <= delay);
+            prop_assert!(d >= delay.min(MIN_DELAY_MS));
+            prop_assert!(delay - d <= life.map_or(0, |l| lead_ms(l) / 4));
         }
 
         #[test]

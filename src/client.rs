@@ -20,11 +20,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::{set, to_js};
-use crate::events::Field;
+use crate::events::{Field, Listeners};
+use crate::lifecycle::WindowListener;
 use crate::otp::Otp;
 use crate::session::Session;
 use crate::storage::Store;
-use crate::tab_sync::StorageListener;
 use crate::timer::Timer;
 use crate::transport::{self, HttpResponse};
 use crate::types::{DescopeConfigJs, SessionListenerJs};
@@ -60,14 +60,22 @@ pub(crate) struct Inner {
     pub(crate) refresh_key: String,
     pub(crate) session_key: String,
     pub(crate) state: RefCell<State>,
-    pub(crate) listeners: RefCell<Vec<(u32, Function)>>,
-    pub(crate) next_listener: Cell<u32>,
+    pub(crate) listeners: RefCell<Listeners>,
     pub(crate) inflight: RefCell<Option<Promise>>,
     pub(crate) timer: RefCell<Option<Timer>>,
     pub(crate) timer_due: Cell<u64>,
     pub(crate) disposed: Cell<bool>,
-    /// Present while another tab's storage writes are followed (localStorage only).
-    pub(crate) tab_sync: RefCell<Option<StorageListener>>,
+    /// Present while window events are followed (lifecycle.rs).
+    pub(crate) window_events: RefCell<Option<WindowListener>>,
+    /// The cross-tab refresh lock while this instance holds it (lock.rs).
+    pub(crate) lock: RefCell<Option<Function>>,
+    /// The refresh JWT of a request that failed in a way that may have committed a rotation (F21).
+    pub(crate) ambiguous: RefCell<Option<String>>,
+    /// This device's clock minus the server's (ms), kept in `${prefix}DSK` across reloads (F26).
+    pub(crate) skew: Cell<i64>,
+    pub(crate) skew_key: String,
+    /// The last storage write failed (F35).
+    pub(crate) persist_failed: Cell<bool>,
     pub(crate) refresh_count: Cell<u32>,
     pub(crate) last_refresh_at: Cell<Option<u64>>,
     pub(crate) failures: Cell<u32>,
@@ -136,18 +144,22 @@ impl Inner {
         let inner = Rc::new(Inner {
             refresh_key: core_storage::refresh_key(&cfg.storage_prefix),
             session_key: core_storage::session_key(&cfg.storage_prefix),
+            skew_key: core_storage::skew_key(&cfg.storage_prefix),
             cfg,
             logger,
             store,
             persistence_fallback: fallback,
             state: RefCell::new(State::default()),
-            listeners: RefCell::new(Vec::new()),
-            next_listener: Cell::new(1),
+            listeners: RefCell::new(Listeners::default()),
             inflight: RefCell::new(None),
             timer: RefCell::new(None),
             timer_due: Cell::new(0),
             disposed: Cell::new(false),
-            tab_sync: RefCell::new(None),
+            window_events: RefCell::new(None),
+            lock: RefCell::new(None),
+            ambiguous: RefCell::new(None),
+            persist_failed: Cell::new(false),
+            skew: Cell::new(0),
             refresh_count: Cell::new(0),
             last_refresh_at: Cell::new(None),
             failures: Cell::new(0),
@@ -163,8 +175,10 @@ impl Inner {
                 ],
             );
         }
+        let skew = inner.store.get(&inner.skew_key);
+        inner.skew.set(core_storage::parse_skew(skew.as_deref()));
         inner.restore_from_storage();
-        inner.follow_other_tabs();
+        inner.follow_window();
         Ok(inner)
     }
 
@@ -292,6 +306,8 @@ pub(crate) enum Op {
     Timer,
     /// Another tab changed storage (the event's key).
     Storage(Option<String>),
+    /// The page woke up (`true`: it came back online).
+    Wake(bool),
     /// An operation of the other sign-in families (see families.rs).
     Family(crate::families::FamilyOp),
 }
@@ -361,6 +377,10 @@ impl Inner {
                 if !self.disposed.get() {
                     self.on_storage(key);
                 }
+                return Ok(JsValue::UNDEFINED);
+            }
+            Op::Wake(online) => {
+                self.on_wake(online);
                 return Ok(JsValue::UNDEFINED);
             }
         };
@@ -500,13 +520,11 @@ impl Descope {
                 "listener must be a function",
             ))
         })?;
-        let id = self.inner.next_listener.get();
-        self.inner.next_listener.set(id.wrapping_add(1));
-        self.inner.listeners.borrow_mut().push((id, f));
+        let index = self.inner.listeners.borrow_mut().add(f);
         let weak = Rc::downgrade(&self.inner);
         let unsubscribe = Closure::<dyn Fn()>::new(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.listeners.borrow_mut().retain(|(x, _)| *x != id);
+                inner.listeners.borrow_mut().remove(index);
             }
         });
         Ok(unsubscribe.into_js_value())
@@ -522,7 +540,7 @@ impl Descope {
     pub fn dispose(&self) {
         self.inner.disposed.set(true);
         self.inner.timer.borrow_mut().take();
-        self.inner.tab_sync.borrow_mut().take();
+        self.inner.window_events.borrow_mut().take();
         self.inner.listeners.borrow_mut().clear();
     }
 }

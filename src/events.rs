@@ -32,6 +32,38 @@ impl Field<'_> {
     }
 }
 
+/// The `onSessionChange` listeners by subscription index. Unsubscribing leaves a tombstone (O(1),
+/// 4 bytes kept per subscription ever made); indexes are never reused, so calling an unsubscribe
+/// twice cannot remove a later listener. Listeners are called in subscription order.
+#[derive(Default)]
+pub(crate) struct Listeners(Vec<Option<Function>>);
+
+impl Listeners {
+    /// Adds `f`; returns its index, for `remove`.
+    pub(crate) fn add(&mut self, f: Function) -> usize {
+        self.0.push(Some(f));
+        self.0.len() - 1
+    }
+
+    pub(crate) fn remove(&mut self, i: usize) {
+        if let Some(slot) = self.0.get_mut(i) {
+            *slot = None;
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.iter().flatten().count()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    fn snapshot(&self) -> Vec<Function> {
+        self.0.iter().flatten().cloned().collect()
+    }
+}
+
 impl Inner {
     pub(crate) fn log(&self, level: &str, event: &str, fields: &[(&str, Field)]) {
         let Some(logger) = &self.logger else { return };
@@ -43,7 +75,20 @@ impl Inner {
     }
 
     pub(crate) fn emit(&self, ev: Event, session: Option<Rc<SessionData>>) {
+        // Never run a listener while holding the cross-tab lock: it may call back into the SDK.
+        self.unlock();
         if self.disposed.get() {
+            return;
+        }
+        self.log(
+            "info",
+            "sessionChange",
+            &[("type", Field::Str(ev.kind.as_str()))],
+        );
+        // Snapshot first: a listener may subscribe, unsubscribe or call the SDK (F33).
+        let listeners = self.listeners.borrow().snapshot();
+        if listeners.is_empty() {
+            // No event object, and no `Session` (freed only when V8 collects it), for nobody.
             return;
         }
         let obj = Object::new();
@@ -56,18 +101,6 @@ impl Inner {
         if let Some(r) = ev.reason {
             set(&obj, "reason", &js_str(r.as_str()));
         }
-        self.log(
-            "info",
-            "sessionChange",
-            &[("type", Field::Str(ev.kind.as_str()))],
-        );
-        // Snapshot first: a listener may subscribe, unsubscribe or call the SDK (F33).
-        let listeners: Vec<Function> = self
-            .listeners
-            .borrow()
-            .iter()
-            .map(|(_, f)| f.clone())
-            .collect();
         for f in listeners {
             if f.call1(&JsValue::NULL, &obj).is_err() {
                 self.log("warn", "listenerThrew", &[]);

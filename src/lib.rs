@@ -34,6 +34,8 @@ mod enchanted_link;
 mod error;
 mod events;
 pub mod families;
+mod lifecycle;
+mod lock;
 mod magic_link;
 mod notp;
 mod oauth;

@@ -20,12 +20,16 @@ impl Inner {
     pub(crate) fn restore_from_storage(self: &Rc<Self>) {
         let dsr = self.store.get(&self.refresh_key);
         let ds = self.store.get(&self.session_key);
-        let out = core_storage::restore(
+        let mut out = core_storage::restore(
             dsr.as_deref(),
             ds.as_deref(),
             &self.cfg.project_id,
             now_ms(),
         );
+        if let Some(s) = &mut out.session {
+            // Judged on the server's clock as estimated before the reload (F26).
+            s.skew_ms = self.skew.get();
+        }
         if out.remove_refresh {
             self.store.remove(&self.refresh_key);
         }
@@ -63,6 +67,11 @@ impl Inner {
         }
     }
 
+    /// This device's clock minus the server's, as last estimated (0 when unknown).
+    pub(crate) fn skew_ms(&self) -> i64 {
+        self.skew.get()
+    }
+
     pub(crate) fn current(&self) -> Option<Rc<SessionData>> {
         self.state.borrow().current()
     }
@@ -81,9 +90,10 @@ impl Inner {
         kind: EventType,
         store: bool,
     ) -> Rc<SessionData> {
+        let before = self.state.borrow().refresh_token();
         let (rc, ev) = self.state.borrow_mut().adopt(data, kind);
         if store {
-            self.persist(&rc);
+            self.persist(&rc, before.as_deref());
         }
         self.failures.set(0);
         self.schedule();
@@ -91,12 +101,23 @@ impl Inner {
         rc
     }
 
-    pub(crate) fn persist(&self, s: &SessionData) {
+    /// Writes the session; the refresh JWT only when it changed (`before`: the one we held), or
+    /// when the last write failed (F35: the next write retries).
+    pub(crate) fn persist(&self, s: &SessionData, before: Option<&str>) {
         let mut ok = true;
         if let Some(r) = &s.refresh_jwt {
-            ok &= self.store.set(&self.refresh_key, r);
+            if before != Some(r.as_str()) || self.persist_failed.get() {
+                ok &= self.store.set(&self.refresh_key, r);
+            }
         }
         ok &= self.store.set(&self.session_key, &s.session_jwt);
+        if s.skew_ms != self.skew.get() || self.persist_failed.get() {
+            self.skew.set(s.skew_ms);
+            ok &= self
+                .store
+                .set(&self.skew_key, &core_storage::skew_value(s.skew_ms));
+        }
+        self.persist_failed.set(!ok);
         if !ok {
             self.log("warn", "storageWriteFailed", &[]);
         }

@@ -1,7 +1,7 @@
 //! Who refreshes, and what a tab does with another tab's result: the rules behind "one refresh per
 //! rotation however many tabs" (F16, F17, F21, F29, F30, F33). The glue serialises refreshes of one
-//! origin and storage prefix with a lock (Web Locks, or the storage lease below where there are
-//! none); these functions decide, from what storage holds once the lock is ours, whether to send a
+//! origin and storage prefix with a Web Lock (where there is none, a random pause stands in, F33);
+//! these functions decide, from what storage holds once the lock is ours, whether to send a
 //! request at all, and what a 401 means.
 
 #[allow(unused_imports)]
@@ -11,8 +11,18 @@ use crate::error::ErrorKind;
 use crate::session::{EventType, Reason, SessionData};
 use crate::storage::{restore, Held};
 
-/// A token is refreshed before being handed out when it has less than this left.
+/// A token is refreshed before being handed out when it has less than this left (or less than
+/// the refresh lead of a shorter session, see [`handout_margin_ms`]).
 pub const HANDOUT_MARGIN_MS: u64 = 5_000;
+
+/// The time a session must have left to be handed out or adopted from another tab: 5 s, or the
+/// refresh lead for sessions so short that 5 s is most of their life (a 4 s session would
+/// otherwise never be good enough, and every call would refresh).
+pub fn handout_margin_ms(lifetime_ms: Option<u64>) -> u64 {
+    lifetime_ms.map_or(HANDOUT_MARGIN_MS, |l| {
+        crate::schedule::lead_ms(l).min(HANDOUT_MARGIN_MS)
+    })
+}
 /// Pause before the one immediate retry after a request that may have reached the server (F21).
 pub const LOST_RETRY_MS: u64 = 300;
 
@@ -46,7 +56,8 @@ fn event_kind(held_user: Option<&str>, data: &SessionData) -> EventType {
 fn newer_usable(held: Held, data: &SessionData, now_ms: u64) -> Option<EventType> {
     let same =
         held.refresh == data.refresh_jwt.as_deref() && held.session == Some(&data.session_jwt);
-    (!same && data.expires_at_ms() > now_ms.saturating_add(HANDOUT_MARGIN_MS))
+    let margin = handout_margin_ms(data.lifetime_ms());
+    (!same && data.expires_at_ms() > now_ms.saturating_add(margin))
         .then(|| event_kind(held.user, data))
 }
 
@@ -153,62 +164,6 @@ pub fn rejected_reason(r: &Rejected) -> Option<Reason> {
         Rejected::Revoked => Some(Reason::Revoked),
         _ => None,
     }
-}
-
-// ---- The storage lease: the lock where `navigator.locks` does not exist (F33). ----
-
-/// The lease key beside `${prefix}DSR`: `"<owner> <until ms>"`.
-pub fn lease_key(prefix: &str) -> String {
-    let mut k = String::from(prefix);
-    k.push_str("DSL");
-    k
-}
-
-pub fn lease_value(owner: u32, until_ms: u64) -> String {
-    let mut s = crate::clock::u64_to_string(owner.into());
-    s.push(' ');
-    s.push_str(&crate::clock::u64_to_string(until_ms));
-    s
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lease {
-    /// Nobody holds it (absent, expired or garbage).
-    Free,
-    Mine,
-    Taken,
-}
-
-fn parse_u64(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.bytes().try_fold(0u64, |n, b| {
-        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-    })
-}
-
-/// Reads the stored lease for `owner` at `now_ms`. An expired lease is free: a holder that died or
-/// hangs is bounded by the lease's lifetime (F30).
-pub fn judge_lease(stored: Option<&str>, owner: u32, now_ms: u64) -> Lease {
-    let Some((who, until)) = stored.and_then(|s| s.split_once(' ')) else {
-        return Lease::Free;
-    };
-    match (parse_u64(who), parse_u64(until)) {
-        (Some(w), Some(u)) if u > now_ms => {
-            if w == u64::from(owner) {
-                Lease::Mine
-            } else {
-                Lease::Taken
-            }
-        }
-        _ => Lease::Free,
-    }
-}
-
-/// Pause between looks at a taken lease, jittered so waiting tabs do not move together.
-pub fn lease_poll_ms(rand: u32) -> u64 {
-    50 + u64::from(rand % 100)
 }
 
 #[cfg(test)]
@@ -337,29 +292,15 @@ mod tests {
     }
 
     #[test]
-    fn f33_lease_rules() {
-        assert_eq!(lease_key("app."), "app.DSL");
-        let v = lease_value(42, NOW + 1000);
-        assert_eq!(v, "42 1700000001000");
-        assert_eq!(judge_lease(Some(&v), 42, NOW), Lease::Mine);
-        assert_eq!(judge_lease(Some(&v), 7, NOW), Lease::Taken);
-        // Expired (the holder died or hangs, F30): free.
-        assert_eq!(judge_lease(Some(&v), 7, NOW + 1000), Lease::Free);
-        for bad in [
-            "",
-            "42",
-            "x 1",
-            "42 ",
-            " 1",
-            "42 99999999999999999999999",
-            "-1 5",
-        ] {
-            assert_eq!(judge_lease(Some(bad), 42, NOW), Lease::Free, "{bad}");
-        }
-        assert_eq!(judge_lease(None, 42, NOW), Lease::Free);
-        for r in [0, 1, u32::MAX] {
-            assert!((50..150).contains(&lease_poll_ms(r)));
-        }
+    fn handout_margin_scales_down_for_short_sessions() {
+        assert_eq!(handout_margin_ms(None), 5_000);
+        assert_eq!(handout_margin_ms(Some(600_000)), 5_000);
+        assert_eq!(handout_margin_ms(Some(4_000)), 1_000);
+        assert_eq!(handout_margin_ms(Some(20_000)), 4_000);
+    }
+
+    #[test]
+    fn f30_lock_wait_is_bounded() {
         assert_eq!(lock_wait_ms(10_000), 21_000);
         assert_eq!(lock_wait_ms(u32::MAX), u32::MAX);
     }

@@ -53,6 +53,22 @@ pub fn spread_ms(delay_ms: u64, lifetime_ms: Option<u64>, rand: u32) -> u64 {
     delay_ms - u64::from(rand) % (span + 1)
 }
 
+/// Whether to refresh at once when the page wakes (`visibilitychange`, `focus`, `pageshow`) or goes
+/// `online`: the scheduled time has passed while timers were throttled or frozen, the session is
+/// (nearly) expired, no refresh is armed though there are credentials, or, on `online`, earlier
+/// attempts failed (F24, F25, G14: recovery within 1 s of `online`).
+pub fn refresh_now_on_wake(
+    now_ms: u64,
+    due_ms: Option<u64>,
+    expires_at_ms: Option<u64>,
+    failures: u32,
+    online: bool,
+) -> bool {
+    let expiring = expires_at_ms.is_some_and(|e| now_ms.saturating_add(MIN_DELAY_MS) >= e);
+    let overdue = due_ms.is_some_and(|d| now_ms >= d);
+    expiring || overdue || (online && failures > 0)
+}
+
 /// The delay to arm a timer with: at most `MAX_TIMER_MS`; the caller re-arms until the due time.
 pub fn timer_ms(delay_ms: u64) -> u32 {
     delay_ms.clamp(1, MAX_TIMER_MS) as u32
@@ -114,6 +130,56 @@ mod tests {
         assert!(d > MAX_TIMER_MS);
         assert_eq!(timer_ms(d), MAX_TIMER_MS as u32);
         assert_eq!(timer_ms(0), 1);
+    }
+
+    #[test]
+    fn f24_f25_wake_refreshes_when_due_expired_or_back_online_after_failures() {
+        // Asleep past the scheduled time, or past expiry: refresh now (F25).
+        assert!(refresh_now_on_wake(
+            10_000,
+            Some(9_000),
+            Some(60_000),
+            0,
+            false
+        ));
+        assert!(refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(10_500),
+            0,
+            false
+        ));
+        assert!(refresh_now_on_wake(10_000, None, Some(9_000), 0, false));
+        // Nothing due: the timer stands.
+        assert!(!refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            0,
+            false
+        ));
+        assert!(!refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            0,
+            true
+        ));
+        // Back online after failed attempts: at once, not after the backoff (F24, G14).
+        assert!(refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            2,
+            true
+        ));
+        assert!(!refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            2,
+            false
+        ));
     }
 
     #[test]

@@ -319,10 +319,9 @@ impl Sim {
         match d {
             AfterWait::Adopt(data, kind) => {
                 self.counts[0] += 1;
-                let same = self.tabs[t]
-                    .state
-                    .current()
-                    .is_some_and(|c| c.session_jwt == data.session_jwt);
+                let same = self.tabs[t].state.current().is_some_and(|c| {
+                    c.session_jwt == data.session_jwt && c.refresh_jwt == data.refresh_jwt
+                });
                 if !same {
                     self.commit(t, data, kind);
                 }

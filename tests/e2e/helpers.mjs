@@ -129,6 +129,17 @@ export async function startEmulator({ serveDir, args = [] } = {}) {
   };
 }
 
+/**
+ * The same server as `url` (`http://127.0.0.1:PORT`) named `http://localhost:PORT`: WebAuthn refuses
+ * IP addresses as relying-party ids, so passkey pages load from localhost (which Chromium resolves to
+ * the loopback interface the emulator listens on).
+ */
+export function localhostUrl(url) {
+  const u = new URL(url);
+  u.hostname = "localhost";
+  return u.origin;
+}
+
 /** Thin client for the emulator's control API (`/emulator/*`). */
 export function makeControl(url) {
   async function call(method, path, body) {
@@ -155,6 +166,9 @@ export function makeControl(url) {
       return withCode.at(-1).code;
     },
     createUser: (user) => call("POST", "/emulator/users", user),
+    /** The passkeys stored for loginId: `[{id, userId, alg, signCount, ...}]` (no key material). */
+    webauthnCredentials: async (loginId) =>
+      (await call("GET", `/emulator/webauthn/credentials?loginId=${encodeURIComponent(loginId)}`)).credentials || [],
     requests: async () => {
       const r = await call("GET", "/emulator/requests");
       return Array.isArray(r) ? r : r.requests || [];

@@ -6,13 +6,15 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::body::object;
+use crate::cookies;
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::Fault;
+use crate::keys;
 use crate::state::{App, Runtime};
-use crate::users::user_from_control;
+use crate::users::{opt_bool, user_from_control};
 
 /// `GET /emulator/outbox?loginId=X` → `{messages:[…]}` newest last (all when no loginId).
 pub async fn outbox(
@@ -95,8 +97,14 @@ fn config_json(app: &App, rt: &Runtime) -> Value {
         "sessionTtlSeconds": rt.session_ttl,
         "refreshTtlSeconds": rt.refresh_ttl,
         "rotation": rt.rotation,
+        "rotationGraceSeconds": rt.rotation_grace,
         "rateLimitPerMinute": rt.rate_limit,
         "offsetSeconds": rt.offset_seconds,
+        "tokenResponseMethod": if rt.cookies.enabled { "cookies" } else { "body" },
+        "cookieSameSite": rt.cookies.same_site,
+        "cookieSecure": rt.cookies.secure,
+        "cookieDomain": rt.cookies.domain,
+        "refreshCookieName": rt.cookies.refresh_name,
     })
 }
 
@@ -106,45 +114,135 @@ pub async fn get_config(State(app): State<App>) -> Json<Value> {
     Json(config_json(&app, &rt))
 }
 
-/// `POST /emulator/config` `{sessionTtlSeconds?, refreshTtlSeconds?, rotation?, rateLimitPerMinute?}`
+/// A config key: absent (keep), `null` (back to the command-line value), or a value.
+enum Setting<T> {
+    Keep,
+    Default,
+    Set(T),
+}
+
+impl<T> Setting<T> {
+    /// Checks and converts a value given.
+    fn try_map<U>(self, f: impl FnOnce(T) -> ApiResult<U>) -> ApiResult<Setting<U>> {
+        Ok(match self {
+            Setting::Keep => Setting::Keep,
+            Setting::Default => Setting::Default,
+            Setting::Set(v) => Setting::Set(f(v)?),
+        })
+    }
+
+    fn apply(self, field: &mut T, default: T) {
+        match self {
+            Setting::Keep => {}
+            Setting::Default => *field = default,
+            Setting::Set(v) => *field = v,
+        }
+    }
+}
+
+fn setting<T>(
+    obj: &Map<String, Value>,
+    key: &str,
+    parse: impl Fn(&Value) -> Option<T>,
+    expected: &str,
+) -> ApiResult<Setting<T>> {
+    match obj.get(key) {
+        None => Ok(Setting::Keep),
+        Some(Value::Null) => Ok(Setting::Default),
+        Some(v) => parse(v)
+            .map(Setting::Set)
+            .ok_or_else(|| ApiError::invalid(format!("{key} must be {expected}"))),
+    }
+}
+
+fn count(obj: &Map<String, Value>, key: &str) -> ApiResult<Setting<u64>> {
+    setting(obj, key, Value::as_u64, "a non-negative integer")
+}
+
+/// `POST /emulator/config` `{sessionTtlSeconds?, refreshTtlSeconds?, rotation?,
+/// rotationGraceSeconds?, rateLimitPerMinute?, tokenResponseMethod?: "body" | "cookies",
+/// cookieSameSite?: "Strict" | "Lax" | "None", cookieSecure?, cookieDomain?, refreshCookieName?}`;
+/// a key set to `null` returns to its command-line value. Everything is checked before anything
+/// changes.
 pub async fn set_config(State(app): State<App>, body: axum::body::Bytes) -> ApiResult<Json<Value>> {
     let obj = object(&body)?;
-    let num = |k: &str| -> ApiResult<Option<u64>> {
-        match obj.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| ApiError::invalid(format!("{k} must be a non-negative integer"))),
+    let session = count(&obj, "sessionTtlSeconds")?;
+    let refresh = count(&obj, "refreshTtlSeconds")?;
+    let grace = count(&obj, "rotationGraceSeconds")?;
+    let rate = count(&obj, "rateLimitPerMinute")?;
+    let rotation = setting(&obj, "rotation", Value::as_bool, "a boolean")?;
+    let method = setting(
+        &obj,
+        "tokenResponseMethod",
+        |v| match v.as_str()? {
+            "body" => Some(false),
+            "cookies" => Some(true),
+            _ => None,
+        },
+        "\"body\" or \"cookies\"",
+    )?;
+    let same_site = setting(
+        &obj,
+        "cookieSameSite",
+        |v| cookies::parse_same_site(v.as_str()?),
+        "\"Strict\", \"Lax\" or \"None\"",
+    )?;
+    let secure = setting(&obj, "cookieSecure", Value::as_bool, "a boolean")?;
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let domain =
+        setting(&obj, "cookieDomain", text, "a string")?.try_map(|d| cookies::check_domain(&d))?;
+    let refresh_name = setting(&obj, "refreshCookieName", text, "a string")?.try_map(|n| {
+        // An empty name is the default `DSR`.
+        if n.is_empty() {
+            Ok(None)
+        } else {
+            cookies::check_cookie_name(&n).map(Some)
         }
-    };
-    let session = num("sessionTtlSeconds")?;
-    let refresh = num("refreshTtlSeconds")?;
-    let rate = num("rateLimitPerMinute")?;
-    let rotation = match obj.get("rotation") {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(_) => return Err(ApiError::invalid("rotation must be a boolean")),
-    };
-    if session == Some(0) || refresh == Some(0) {
+    })?;
+    if matches!(session, Setting::Set(0)) || matches!(refresh, Setting::Set(0)) {
         return Err(ApiError::invalid("TTLs must be positive"));
     }
+    let d = &app.defaults;
     let mut rt = app.runtime.lock();
-    if let Some(v) = session {
-        rt.session_ttl = v;
-    }
-    if let Some(v) = refresh {
-        rt.refresh_ttl = v;
-    }
-    if let Some(v) = rate {
-        rt.rate_limit = v;
-    }
-    if let Some(v) = rotation {
-        rt.rotation = v;
-    }
+    session.apply(&mut rt.session_ttl, d.session_ttl);
+    refresh.apply(&mut rt.refresh_ttl, d.refresh_ttl);
+    grace.apply(&mut rt.rotation_grace, d.rotation_grace);
+    rate.apply(&mut rt.rate_limit, d.rate_limit);
+    rotation.apply(&mut rt.rotation, d.rotation);
+    method.apply(&mut rt.cookies.enabled, d.cookies.enabled);
+    same_site.apply(&mut rt.cookies.same_site, d.cookies.same_site);
+    secure.apply(&mut rt.cookies.secure, d.cookies.secure);
+    domain.apply(&mut rt.cookies.domain, d.cookies.domain.clone());
+    refresh_name.apply(&mut rt.cookies.refresh_name, d.cookies.refresh_name.clone());
     let snapshot = rt.clone();
     drop(rt);
     Ok(Json(config_json(&app, &snapshot)))
+}
+
+/// `POST /emulator/keys/rotate {revokeOld?}` → `{kid, kids, revoked}`: a new key signs from now
+/// on (`kid`); the others stay in the JWKS and keep verifying (`kids`, newest first) unless
+/// `revokeOld`, which drops every older key (`revoked`): their tokens no longer verify.
+pub async fn rotate_keys(
+    State(app): State<App>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let obj = object(&body)?;
+    let revoke_old = opt_bool(&obj, "revokeOld")?;
+    let key = tokio::task::spawn_blocking(keys::generate_key)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "E999999", e))?;
+    let revoked = app.keys.rotate(key, revoke_old);
+    let kids: Vec<Value> = app
+        .keys
+        .jwks()
+        .into_iter()
+        .map(|k| k["kid"].clone())
+        .collect();
+    Ok(Json(
+        json!({"kid": app.keys.kid(), "kids": kids, "revoked": revoked}),
+    ))
 }
 
 /// `POST /emulator/clock` `{offsetSeconds}` → `{offsetSeconds, now}`
@@ -165,8 +263,9 @@ pub async fn requests(State(app): State<App>) -> Json<Value> {
     Json(Value::Array(app.data.lock().requests.clone()))
 }
 
-/// `POST /emulator/reset`: forget users, sessions, codes, outbox, faults, request log, clock
-/// offset and rate-limit counters (keys, project id, seeded roles/tenants and TTLs stay).
+/// `POST /emulator/reset`: forget users, access keys, sessions, codes, outbox, faults, request
+/// log, clock offset and rate-limit counters, and return the config to its command-line values
+/// (signing keys, project id and seeded roles/tenants stay).
 pub async fn reset(State(app): State<App>) -> Json<Value> {
     {
         let mut data = app.data.lock();
@@ -182,10 +281,13 @@ pub async fn reset(State(app): State<App>) -> Json<Value> {
         data.fed_states.clear();
         data.fed_codes.clear();
         data.history.clear();
+        data.webauthn_starts.clear();
+        data.credentials.clear();
         data.faults.clear();
         data.requests.clear();
+        data.access_keys.clear();
     }
-    app.runtime.lock().offset_seconds = 0;
+    *app.runtime.lock() = app.defaults.clone();
     app.limiter.lock().clear();
     Json(json!({}))
 }

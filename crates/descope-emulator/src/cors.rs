@@ -33,7 +33,7 @@ pub fn preflight(req: &HeaderMap) -> Response {
     let allow = req
         .get("access-control-request-headers")
         .cloned()
-        .unwrap_or_else(|| HeaderValue::from_static("authorization, content-type, x-descope-sdk-name, x-descope-sdk-version, x-descope-sdk-session-id, x-descope-project-id, x-descope-refresh-cookie-name, x-descope-trusted-device-token, x-descope-flow-nonce"));
+        .unwrap_or_else(|| HeaderValue::from_static("authorization, content-type, x-descope-sdk-name, x-descope-sdk-version, x-descope-sdk-session-id, x-descope-project-id, x-descope-refresh-cookie-name, x-descope-trusted-device-token, x-descope-known-device-token, x-descope-flow-nonce"));
     h.insert("access-control-allow-headers", allow);
     h.insert("access-control-max-age", HeaderValue::from_static("600"));
     decorate(req, &mut resp);

@@ -7,6 +7,17 @@ use serde_json::Value;
 
 use crate::errors::{ApiError, ApiResult};
 
+/// When a fault closes the connection instead of answering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropMode {
+    No,
+    /// `drop: "before"`: before the request is handled (nothing happens on the server).
+    Before,
+    /// `drop: true`: after the request is handled, so its effects (a rotation, a logout, a
+    /// consumed code) are committed and only the answer is lost.
+    After,
+}
+
 #[derive(Clone, Debug)]
 pub struct Fault {
     /// Exact path, or a prefix when it ends with `*`.
@@ -14,13 +25,14 @@ pub struct Fault {
     pub status: Option<u16>,
     pub body: Option<Value>,
     pub delay_ms: u64,
-    pub drop: bool,
+    pub drop: DropMode,
     pub retry_after: Option<String>,
     pub times: u64,
 }
 
 impl Fault {
-    /// Parses `{path, status?, body?, delayMs?, drop?, retryAfter?, times}` (`times` defaults to 1).
+    /// Parses `{path, status?, body?, delayMs?, drop?, retryAfter?, times}` (`times` defaults to 1;
+    /// `drop`: `true` / `"after"` or `"before"`).
     pub fn from_json(v: &Value) -> ApiResult<Fault> {
         let obj = v.as_object().ok_or_else(ApiError::malformed)?;
         let path = match obj.get("path") {
@@ -44,9 +56,15 @@ impl Fault {
             Some(_) => return Err(ApiError::invalid("status must be 100..599")),
         };
         let drop = match obj.get("drop") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => return Err(ApiError::invalid("drop must be a boolean")),
+            None | Some(Value::Null) | Some(Value::Bool(false)) => DropMode::No,
+            Some(Value::Bool(true)) => DropMode::After,
+            Some(Value::String(s)) if s == "after" => DropMode::After,
+            Some(Value::String(s)) if s == "before" => DropMode::Before,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "drop must be true, false, \"after\" or \"before\"",
+                ))
+            }
         };
         let retry_after = match obj.get("retryAfter") {
             None | Some(Value::Null) => None,
@@ -79,7 +97,7 @@ impl Fault {
     /// The canned answer, if this fault replaces the real one (status or body given).
     /// A fault with only `delayMs` / `retryAfter` lets the real answer through.
     pub fn answer(&self) -> Option<Response> {
-        if self.status.is_none() && self.body.is_none() {
+        if self.drop != DropMode::No || (self.status.is_none() && self.body.is_none()) {
             return None;
         }
         let status = StatusCode::from_u16(self.status.unwrap_or(500))

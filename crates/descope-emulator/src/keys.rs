@@ -1,14 +1,16 @@
-//! The RS256 signing key: generation or PEM loading, the stable `kid`, the JWKS, and JWT
-//! signing/verification (compact JWS, base64url without padding).
+//! The RS256 key set: generation or PEM loading, stable `kid`s, rotation and revocation, the JWKS,
+//! and JWT signing/verification (compact JWS, base64url without padding).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
+use parking_lot::RwLock;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// Reads a PEM RSA private key, PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`).
 ///
@@ -31,18 +33,18 @@ pub fn generate_key() -> Result<RsaPrivateKey, String> {
         .map_err(|e| format!("key generation failed: {e}"))
 }
 
-/// The signing key with its derived `kid`.
-pub struct Keys {
+/// One RSA key with its derived `kid`.
+struct Key {
     signer: SigningKey<Sha256>,
     verifier: VerifyingKey<Sha256>,
     public: RsaPublicKey,
-    pub kid: String,
+    kid: String,
 }
 
-impl Keys {
-    pub fn new(private: RsaPrivateKey) -> Self {
+impl Key {
+    fn new(private: RsaPrivateKey) -> Self {
         let public = private.to_public_key();
-        // Stable for the key (and so for the run): a hash of the modulus and exponent.
+        // Stable for the key: a hash of the modulus and exponent.
         let mut h = Sha256::new();
         h.update(public.n().to_bytes_be());
         h.update(public.e().to_bytes_be());
@@ -57,7 +59,7 @@ impl Keys {
     }
 
     /// One JWK in the shape of Descope's `/v2/keys` entries.
-    pub fn jwk(&self) -> Value {
+    fn jwk(&self) -> Value {
         json!({
             "alg": "RS256",
             "kty": "RSA",
@@ -67,20 +69,68 @@ impl Keys {
             "e": B64.encode(self.public.e().to_bytes_be()),
         })
     }
+}
 
-    /// Signs the claims as an RS256 compact JWT.
+/// The key set: the newest key signs; older ones stay in the JWKS, and keep verifying, until
+/// revoked (`POST /emulator/keys/rotate`).
+pub struct Keys {
+    /// Newest first; never empty.
+    ring: RwLock<Vec<Arc<Key>>>,
+}
+
+impl Keys {
+    pub fn new(private: RsaPrivateKey) -> Self {
+        Self {
+            ring: RwLock::new(vec![Arc::new(Key::new(private))]),
+        }
+    }
+
+    fn current(&self) -> Option<Arc<Key>> {
+        self.ring.read().first().cloned()
+    }
+
+    /// The signing key's `kid`.
+    pub fn kid(&self) -> String {
+        self.current().map(|k| k.kid.clone()).unwrap_or_default()
+    }
+
+    /// Every key of the set as JWKs, the signing key first.
+    pub fn jwks(&self) -> Vec<Value> {
+        self.ring.read().iter().map(|k| k.jwk()).collect()
+    }
+
+    /// Makes `private` the signing key; with `revoke_old`, every other key leaves the set.
+    /// Returns the `kid`s revoked.
+    pub fn rotate(&self, private: RsaPrivateKey, revoke_old: bool) -> Vec<String> {
+        let key = Arc::new(Key::new(private));
+        let mut ring = self.ring.write();
+        ring.retain(|k| k.kid != key.kid);
+        let revoked = if revoke_old {
+            ring.drain(..).map(|k| k.kid.clone()).collect()
+        } else {
+            vec![]
+        };
+        ring.insert(0, key);
+        revoked
+    }
+
+    /// Signs the claims as an RS256 compact JWT with the signing key.
     pub fn sign(&self, claims: &Map<String, Value>) -> String {
-        let header = json!({"alg": "RS256", "kid": self.kid, "typ": "JWT"});
+        let Some(key) = self.current() else {
+            return String::new();
+        };
+        let header = json!({"alg": "RS256", "kid": key.kid, "typ": "JWT"});
         let input = format!(
             "{}.{}",
             B64.encode(header.to_string().as_bytes()),
             B64.encode(Value::Object(claims.clone()).to_string().as_bytes())
         );
-        let sig: Signature = self.signer.sign(input.as_bytes());
+        let sig: Signature = key.signer.sign(input.as_bytes());
         format!("{input}.{}", B64.encode(sig.to_bytes()))
     }
 
-    /// Verifies a JWT signed by this key and returns its claims (no time checks here).
+    /// Verifies a JWT signed by a key of the set (found by `kid`) and returns its claims (no time
+    /// checks here). A revoked key's tokens no longer verify.
     pub fn verify(&self, jwt: &str) -> Option<Map<String, Value>> {
         let mut parts = jwt.split('.');
         let (h, p, s) = (parts.next()?, parts.next()?, parts.next()?);
@@ -88,12 +138,14 @@ impl Keys {
             return None;
         }
         let header: Value = serde_json::from_slice(&B64.decode(h).ok()?).ok()?;
-        if header.get("alg")?.as_str()? != "RS256" || header.get("kid")?.as_str()? != self.kid {
+        if header.get("alg")?.as_str()? != "RS256" {
             return None;
         }
+        let kid = header.get("kid")?.as_str()?;
+        let key = self.ring.read().iter().find(|k| k.kid == kid).cloned()?;
         let sig = Signature::try_from(B64.decode(s).ok()?.as_slice()).ok()?;
         let input = format!("{h}.{p}");
-        self.verifier.verify(input.as_bytes(), &sig).ok()?;
+        key.verifier.verify(input.as_bytes(), &sig).ok()?;
         match serde_json::from_slice(&B64.decode(p).ok()?).ok()? {
             Value::Object(m) => Some(m),
             _ => None,

@@ -9,11 +9,15 @@
 //! ```
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accesskey;
+mod attestation;
 mod auth;
 mod body;
 pub mod config;
 mod control;
+mod cookies;
 mod cors;
+mod cose;
 pub mod errors;
 mod faults;
 mod fed;
@@ -35,6 +39,7 @@ mod tenants;
 mod tokens;
 mod totp;
 mod users;
+mod webauthn;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -59,6 +64,7 @@ impl Emulator {
             .await
             .map_err(|e| format!("cannot bind {}: {e}", config.addr))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let runtime = state::Runtime::from_config(&config);
         let key = match config.key {
             Some(k) => k,
             None => tokio::task::spawn_blocking(keys::generate_key)
@@ -71,13 +77,8 @@ impl Emulator {
             keys: keys::Keys::new(key),
             log_requests: config.log_requests,
             serve: config.serve,
-            runtime: Mutex::new(state::Runtime {
-                session_ttl: config.session_ttl,
-                refresh_ttl: config.refresh_ttl,
-                rotation: config.rotation,
-                rate_limit: config.rate_limit,
-                offset_seconds: 0,
-            }),
+            runtime: Mutex::new(runtime.clone()),
+            defaults: runtime,
             data: Mutex::new(state::Data::default()),
             limiter: Mutex::new(ratelimit::RateLimiter::default()),
         };

@@ -1,5 +1,5 @@
-//! Magic link (email, sms, whatsapp; descope-api.md §2.2) and enchanted link (email; §2.3), plus
-//! the pending-session store that enchanted link and NOTP poll.
+//! Magic link (email, sms, whatsapp; descope-api.md §2.2) and enchanted link (email, sms; §2.3),
+//! plus the pending-session store that enchanted link and NOTP poll.
 //!
 //! A link is `<URI>?t=<token>` (`URI` or `redirectUrl` in the body, default the emulator's own
 //! `http://<host>/`). Tokens are single-use and live `LINK_TTL_SECONDS` on the emulator clock;
@@ -21,6 +21,8 @@ use crate::state::{random_id, App, Data, OutboxMessage, PendingLink, PendingSess
 pub const LINK_TTL_SECONDS: i64 = 600;
 
 const MAGIC_METHODS: [&str; 3] = ["email", "sms", "whatsapp"];
+/// Descope's mobile SDKs send enchanted links by SMS too (not WhatsApp).
+const ENCHANTED_METHODS: [&str; 2] = ["email", "sms"];
 
 /// 401 `E061201`: the link token is unknown, already used, expired, or of the other family.
 pub fn bad_token() -> ApiError {
@@ -40,8 +42,13 @@ fn bad_pending_ref() -> ApiError {
     )
 }
 
-fn check_magic_method(method: &str) -> ApiResult<()> {
-    if MAGIC_METHODS.contains(&method) {
+fn check_method(method: &str, enchanted: bool) -> ApiResult<()> {
+    let allowed: &[&str] = if enchanted {
+        &ENCHANTED_METHODS
+    } else {
+        &MAGIC_METHODS
+    };
+    if allowed.contains(&method) {
         Ok(())
     } else {
         Err(ApiError::invalid(format!(
@@ -138,10 +145,7 @@ fn start(
     enchanted: bool,
 ) -> ApiResult<Value> {
     let op = Op::parse(op)?;
-    if enchanted && method != "email" {
-        return Err(ApiError::invalid("Enchanted links are sent by email only"));
-    }
-    check_magic_method(method)?;
+    check_method(method, enchanted)?;
     let obj = object(body)?;
     let login_id = required_str(&obj, "loginId")?;
     let base = link_base(app, headers, &obj)?;
@@ -171,7 +175,8 @@ pub async fn magic_send(
     start(&app, &headers, &body, &op, &method, false).map(Json)
 }
 
-/// `POST /v1/auth/enchantedlink/{signup|signin|signup-in}/email` → `{pendingRef, linkId, maskedEmail}`
+/// `POST /v1/auth/enchantedlink/{signup|signin|signup-in}/{email|sms}` →
+/// `{pendingRef, linkId, maskedEmail}` / `{pendingRef, linkId, maskedPhone}`
 pub async fn enchanted_send(
     State(app): State<App>,
     Path((op, method)): Path<(String, String)>,
@@ -315,6 +320,16 @@ pub async fn magic_update_email(
     update(&app, &headers, &body, "email", false).map(Json)
 }
 
+/// `POST /v1/auth/magiclink/update/phone` (pid:rt) → `{maskedPhone}`: the path without a method
+/// suffix, which Descope's Python SDK calls (it reads the answer as an SMS one), is SMS.
+pub async fn magic_update_phone_sms(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    update(&app, &headers, &body, "sms", false).map(Json)
+}
+
 /// `POST /v1/auth/magiclink/update/phone/{sms|whatsapp}` (pid:rt) → `{maskedPhone}`
 pub async fn magic_update_phone(
     State(app): State<App>,
@@ -337,4 +352,19 @@ pub async fn enchanted_update_email(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
     update(&app, &headers, &body, "email", true).map(Json)
+}
+
+/// `POST /v1/auth/enchantedlink/update/phone/sms` (pid:rt) → `{pendingRef, linkId, maskedPhone}`
+pub async fn enchanted_update_phone(
+    State(app): State<App>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    if method != "sms" {
+        return Err(ApiError::invalid(format!(
+            "Unsupported phone delivery method for enchanted links: {method}"
+        )));
+    }
+    update(&app, &headers, &body, &method, true).map(Json)
 }

@@ -1,11 +1,16 @@
-//! `descope-emulator`: see `descope_emulator::config::USAGE` and README.md.
+//! `descope-emulator`: see `descope_emulator::config::HELP` (`--help`) and README.md.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 
 #[tokio::main]
 async fn main() {
-    let config = match descope_emulator::parse_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        print!("{}", descope_emulator::config::HELP);
+        return;
+    }
+    let config = match descope_emulator::parse_args(args) {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("{msg}");

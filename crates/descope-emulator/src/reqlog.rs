@@ -35,7 +35,7 @@ pub fn redact(v: &mut Value) {
 }
 
 /// Header map with lower-case names; `authorization` keeps only the project id, cookie values
-/// and the trusted-device token are hidden.
+/// and the trusted- and known-device tokens are hidden.
 pub fn headers_json(headers: &HeaderMap) -> Value {
     let mut out = Map::new();
     for (name, value) in headers {
@@ -55,7 +55,9 @@ pub fn headers_json(headers: &HeaderMap) -> Value {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-            "x-descope-trusted-device-token" => REDACTED.to_string(),
+            "x-descope-trusted-device-token" | "x-descope-known-device-token" => {
+                REDACTED.to_string()
+            }
             _ => v.to_string(),
         };
         out.insert(n, json!(shown));

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -16,8 +16,8 @@ use tower_service::Service;
 use crate::errors::ApiError;
 use crate::state::App;
 use crate::{
-    auth, control, cors, faults, fed, links, notp, otp, otp_update, password, reqlog, session,
-    signin, static_files, tenants, totp,
+    auth, control, cookies, cors, faults, fed, links, notp, otp, otp_update, password, reqlog,
+    session, signin, static_files, tenants, totp, webauthn,
 };
 
 /// Largest request body accepted (bigger answers 413 JSON).
@@ -38,6 +38,10 @@ pub fn router(app: App) -> Router {
             post(links::magic_update_email),
         )
         .route(
+            "/v1/auth/magiclink/update/phone",
+            post(links::magic_update_phone_sms),
+        )
+        .route(
             "/v1/auth/magiclink/update/phone/{method}",
             post(links::magic_update_phone),
         )
@@ -53,6 +57,10 @@ pub fn router(app: App) -> Router {
         .route(
             "/v1/auth/enchantedlink/update/email",
             post(links::enchanted_update_email),
+        )
+        .route(
+            "/v1/auth/enchantedlink/update/phone/{method}",
+            post(links::enchanted_update_phone),
         )
         .route(
             "/v1/auth/enchantedlink/{op}/{method}",
@@ -77,6 +85,8 @@ pub fn router(app: App) -> Router {
         .route("/v1/auth/password/reset", post(password::send_reset))
         .route("/v1/auth/password/update", post(password::update))
         .route("/v1/auth/password/policy", get(password::policy))
+        .route("/v1/auth/webauthn/{op}/start", post(webauthn::start))
+        .route("/v1/auth/webauthn/{op}/finish", post(webauthn::finish))
         .route("/v1/auth/notp/whatsapp/{op}", post(notp::start))
         .route("/v1/auth/notp/pending-session", post(notp::poll))
         .route("/v1/auth/tenant/select", post(tenants::select))
@@ -87,6 +97,10 @@ pub fn router(app: App) -> Router {
         .route("/v1/auth/logout", post(session::logout))
         .route("/v1/auth/logoutall", post(session::logout_all))
         .route("/v1/auth/me", get(session::me))
+        .route(
+            "/v1/auth/accesskey/exchange",
+            post(crate::accesskey::exchange),
+        )
         .route("/v2/keys/{pid}", get(session::keys_v2))
         .route("/v1/keys/{pid}", get(session::keys_v1))
         .route("/emulator/outbox", get(control::outbox))
@@ -94,6 +108,8 @@ pub fn router(app: App) -> Router {
         .route("/emulator/{family}/authorize", get(fed::provider_page))
         .route("/emulator/notp/approve", get(notp::approve))
         .route("/emulator/users", post(control::create_user))
+        .route("/emulator/accesskeys", post(crate::accesskey::create))
+        .route("/emulator/webauthn/credentials", get(webauthn::credentials))
         .route("/emulator/faults", post(control::add_fault))
         .route(
             "/emulator/config",
@@ -102,6 +118,7 @@ pub fn router(app: App) -> Router {
         .route("/emulator/clock", post(control::set_clock))
         .route("/emulator/requests", get(control::requests))
         .route("/emulator/reset", post(control::reset))
+        .route("/emulator/keys/rotate", post(control::rotate_keys))
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -172,13 +189,8 @@ pub async fn handle(
             if f.delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
             }
-            if f.drop {
-                if api {
-                    let entry = log_entry(&app, &method, &path, &parts, &bytes, None);
-                    app.data.lock().requests.push(entry);
-                }
-                log_line(&app, &method, &path, None, started);
-                return Err(Dropped);
+            if f.drop == faults::DropMode::Before {
+                return Err(dropped(&app, &method, &path, &parts, &bytes, api, started));
             }
         }
         match fault.as_ref().and_then(faults::Fault::answer) {
@@ -199,6 +211,13 @@ pub async fn handle(
             }
         }
     };
+    if fault_extra
+        .as_ref()
+        .is_some_and(|f| f.drop == faults::DropMode::After)
+    {
+        // Handled and committed; only the answer is lost.
+        return Err(dropped(&app, &method, &path, &parts, &bytes, api, started));
+    }
     if let Some(f) = &fault_extra {
         f.add_retry_after(&mut resp);
     }
@@ -211,6 +230,24 @@ pub async fn handle(
     }
     log_line(&app, &method, &path, Some(status), started);
     Ok(resp)
+}
+
+/// Logs a request whose connection a fault closes unanswered (`status: null`).
+fn dropped(
+    app: &App,
+    method: &Method,
+    path: &str,
+    parts: &axum::http::request::Parts,
+    bytes: &[u8],
+    api: bool,
+    started: Instant,
+) -> Dropped {
+    if api {
+        let entry = log_entry(app, method, path, parts, bytes, None);
+        app.data.lock().requests.push(entry);
+    }
+    log_line(app, method, path, None, started);
+    Dropped
 }
 
 /// One request-log entry; `status` is null for a dropped connection.
@@ -269,11 +306,25 @@ async fn pipeline(
             return static_files::serve(root, path).await;
         }
     }
-    let req = Request::from_parts(parts.clone(), Body::from(bytes));
+    let mut parts = parts.clone();
+    let refresh_name = app.runtime.lock().cookies.refresh_name.clone();
+    if let Some(name) = refresh_name.and_then(|n| HeaderValue::from_str(&n).ok()) {
+        // The configured refresh cookie name is where the refresh JWT is, unless the client names one.
+        parts
+            .headers
+            .entry("x-descope-refresh-cookie-name")
+            .or_insert(name);
+    }
+    let req = Request::from_parts(parts, Body::from(bytes));
     let call = router.call(req);
-    match signin::CLIENT_IP.scope(peer.ip().to_string(), call).await {
+    let resp = match signin::CLIENT_IP.scope(peer.ip().to_string(), call).await {
         Ok(r) => r,
         Err(e) => match e {},
+    };
+    if api {
+        cookies::apply(app, path, resp).await
+    } else {
+        resp
     }
 }
 

@@ -25,11 +25,19 @@ fn do_refresh(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<Value> {
         .ok_or_else(ApiError::invalid_refresh)?;
     let grant = Grant::of(&live.session);
     let st = tokens::session_jwt(app, &user, &grant);
-    if rotation {
-        if let Some(s) = data.sessions.get_mut(&live.jti) {
-            s.revoked = true;
-        }
-        let (rt, rexp) = tokens::new_refresh(app, &mut data, &user, &grant);
+    if live.by_grace {
+        // Rotated away moments ago (an answer lost, another tab first): the current pair, the
+        // same refresh JWT its first caller got, and no new branch of the family.
+        Ok(tokens::jwt_response(
+            app,
+            &user,
+            st,
+            Some(live.session.jwt.clone()),
+            live.session.expires_at,
+            false,
+        ))
+    } else if rotation {
+        let (rt, rexp) = tokens::rotate(app, &mut data, &live.jti, &user, &grant);
         Ok(tokens::jwt_response(app, &user, st, Some(rt), rexp, false))
     } else {
         // Without rotation the refresh JWT is not re-sent; web-js keeps the one it has.
@@ -135,14 +143,15 @@ fn check_project(app: &App, pid: &str) -> ApiResult<()> {
     }
 }
 
-/// `GET /v2/keys/{projectId}` → `{keys:[jwk]}`
+/// `GET /v2/keys/{projectId}` → `{keys:[jwk]}`, the signing key first, then keys rotated out but
+/// not revoked.
 pub async fn keys_v2(State(app): State<App>, Path(pid): Path<String>) -> ApiResult<Json<Value>> {
     check_project(&app, &pid)?;
-    Ok(Json(json!({"keys": [app.keys.jwk()]})))
+    Ok(Json(json!({"keys": app.keys.jwks()})))
 }
 
 /// `GET /v1/keys/{projectId}` → `[jwk]`
 pub async fn keys_v1(State(app): State<App>, Path(pid): Path<String>) -> ApiResult<Json<Value>> {
     check_project(&app, &pid)?;
-    Ok(Json(json!([app.keys.jwk()])))
+    Ok(Json(Value::Array(app.keys.jwks())))
 }

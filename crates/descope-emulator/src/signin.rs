@@ -61,7 +61,7 @@ pub fn not_same_user() -> ApiError {
 }
 
 /// Validates `loginOptions.customClaims`: ≤ 100 keys, key ≤ 60 chars, JSON value ≤ 500 chars.
-fn custom_claims(opts: Option<&Map<String, Value>>) -> ApiResult<Option<Map<String, Value>>> {
+pub fn custom_claims(opts: Option<&Map<String, Value>>) -> ApiResult<Option<Map<String, Value>>> {
     let Some(cc) = opts
         .map(|o| opt_obj(o, "customClaims"))
         .transpose()?
@@ -310,8 +310,24 @@ pub fn record_history(app: &App, data: &mut Data, user_id: &str, tenant: Option<
 /// Completes a sign-in: stores `user`, mints a refresh session and a session JWT, records a
 /// history entry, and answers the JWTResponse.
 pub fn finish(app: &App, data: &mut Data, user: &User, grant: &Grant, first_seen: bool) -> Value {
+    finish_replacing(app, data, user, grant, first_seen, None)
+}
+
+/// `finish`, where the new refresh session replaces `rotated_from` (tenant selection under
+/// rotation), which is then rotated away like a refreshed token.
+pub fn finish_replacing(
+    app: &App,
+    data: &mut Data,
+    user: &User,
+    grant: &Grant,
+    first_seen: bool,
+    rotated_from: Option<&str>,
+) -> Value {
     data.insert_user(user.clone());
-    let (rt, rexp) = tokens::new_refresh(app, data, user, grant);
+    let (rt, rexp) = match rotated_from {
+        Some(old) => tokens::rotate(app, data, old, user, grant),
+        None => tokens::new_refresh(app, data, user, grant),
+    };
     let st = tokens::session_jwt(app, user, grant);
     record_history(app, data, &user.user_id, grant.dct.as_deref());
     tokens::jwt_response(app, user, st, Some(rt), rexp, first_seen)

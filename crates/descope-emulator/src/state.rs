@@ -8,6 +8,7 @@ use parking_lot::Mutex;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
+use crate::cookies::CookieSettings;
 use crate::faults::Fault;
 use crate::keys::Keys;
 use crate::ratelimit::RateLimiter;
@@ -18,8 +19,27 @@ pub struct Runtime {
     pub session_ttl: u64,
     pub refresh_ttl: u64,
     pub rotation: bool,
+    /// With rotation: seconds a rotated-away refresh JWT keeps answering with the current pair.
+    pub rotation_grace: u64,
     pub rate_limit: u64,
     pub offset_seconds: i64,
+    /// Token response method and cookie attributes.
+    pub cookies: CookieSettings,
+}
+
+impl Runtime {
+    /// The command-line values (what a config key set to `null`, and reset, return to).
+    pub fn from_config(config: &crate::config::Config) -> Runtime {
+        Runtime {
+            session_ttl: config.session_ttl,
+            refresh_ttl: config.refresh_ttl,
+            rotation: config.rotation,
+            rotation_grace: config.rotation_grace,
+            rate_limit: config.rate_limit,
+            offset_seconds: 0,
+            cookies: CookieSettings::new(config.cookies),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -54,6 +74,8 @@ pub struct User {
     pub oauth: BTreeMap<String, bool>,
     /// Signed in through SSO at least once (`SAML` in the user object).
     pub saml: bool,
+    /// Has registered a passkey (`webauthn` in the user object).
+    pub webauthn: bool,
     pub created_time: i64,
 }
 
@@ -93,7 +115,7 @@ impl User {
             "OIDC": false,
             "OAuth": self.oauth,
             "push": false,
-            "webauthn": false,
+            "webauthn": self.webauthn,
             "password": self.password_hash.is_some(),
         })
     }
@@ -138,13 +160,26 @@ pub struct LoginOptions {
 pub struct Session {
     pub user_id: String,
     pub expires_at: i64,
+    /// Logged out (logout, logout-all): dead for good.
     pub revoked: bool,
+    /// Rotated away by a refresh (or a tenant selection) under rotation: dead, except within the
+    /// grace window, where it stands for its successor.
+    pub rotated: Option<Rotation>,
+    /// This session's refresh JWT, handed out again to a rotated-away token within the grace window.
+    pub jwt: String,
     /// Claims carried into every session JWT minted from this refresh JWT.
     pub amr: Vec<String>,
     pub su: bool,
     pub nsec: Option<Map<String, Value>>,
     /// Selected tenant (`dct`), after `/v1/auth/tenant/select`.
     pub dct: Option<String>,
+}
+
+/// When a refresh session was rotated away, and the `jti` of the session that replaced it.
+#[derive(Clone, Debug)]
+pub struct Rotation {
+    pub at: i64,
+    pub next: String,
 }
 
 /// What would have been emailed or texted (`GET /emulator/outbox`).
@@ -235,6 +270,53 @@ pub struct FedCode {
     pub expires_at: i64,
 }
 
+/// Which finish route completes a WebAuthn transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebauthnFinish {
+    /// `signup/finish`: a registration that signs the user in.
+    SignUp,
+    /// `signin/finish`: an assertion.
+    SignIn,
+    /// `update/finish`: a registration that adds a passkey to the session's user.
+    Update,
+}
+
+/// A WebAuthn ceremony started by `/v1/auth/webauthn/*/start`, waiting for its finish.
+#[derive(Clone, Debug)]
+pub struct WebauthnStart {
+    pub finish: WebauthnFinish,
+    /// base64url (unpadded) of the challenge, as clientDataJSON carries it.
+    pub challenge: String,
+    /// The start request's `origin`, which clientDataJSON must name.
+    pub origin: String,
+    pub rp_id: String,
+    /// The user registering (existing, or to create on sign-up), or signing in (`None` for a
+    /// discoverable sign-in, found by `userHandle`).
+    pub user: Option<User>,
+    /// The user does not exist yet (sign-up): `firstSeen` on finish.
+    pub new_user: bool,
+    /// `userVerification: "required"` was asked for.
+    pub uv_required: bool,
+    /// base64url credential ids of `allowCredentials` (empty: any of the user's).
+    pub allowed: Vec<String>,
+    /// Step-up / MFA (sign-in), or update `mfa` with the session's factors.
+    pub options: LoginOptions,
+    pub expires_at: i64,
+}
+
+/// A registered passkey.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    /// base64url (unpadded) of the credential id.
+    pub id: String,
+    pub user_id: String,
+    pub public_key: crate::cose::CoseKey,
+    pub sign_count: u32,
+    pub backup_eligible: bool,
+    pub backup_state: bool,
+    pub created_time: i64,
+}
+
 #[derive(Default)]
 pub struct Data {
     pub users: HashMap<String, User>,
@@ -262,6 +344,12 @@ pub struct Data {
     /// OAuth / SSO exchange codes.
     pub fed_codes: HashMap<String, FedCode>,
     pub history: Vec<HistoryEntry>,
+    /// Access keys by the SHA-256 (hex) of their cleartext.
+    pub access_keys: HashMap<String, crate::accesskey::AccessKey>,
+    /// WebAuthn transactions by `transactionId`.
+    pub webauthn_starts: HashMap<String, WebauthnStart>,
+    /// Passkeys by base64url credential id.
+    pub credentials: BTreeMap<String, Credential>,
 }
 
 impl Data {
@@ -295,6 +383,8 @@ pub struct Shared {
     pub log_requests: bool,
     pub serve: Option<std::path::PathBuf>,
     pub runtime: Mutex<Runtime>,
+    /// The command-line settings, for `null` config keys and reset.
+    pub defaults: Runtime,
     pub data: Mutex<Data>,
     pub limiter: Mutex<RateLimiter>,
 }

@@ -14,7 +14,7 @@ use crate::tokens::{self, Grant};
 
 /// `POST /v1/auth/tenant/select {tenant}` (pid:rt) → JWTResponse whose tokens carry `dct`.
 /// A tenant the user does not belong to → 403 `E062110`. The presented refresh JWT stays valid
-/// (revoked only with `--rotation`).
+/// (rotated away, as by a refresh, with `--rotation`).
 pub async fn select(
     State(app): State<App>,
     headers: HeaderMap,
@@ -37,16 +37,14 @@ pub async fn select(
             "User is not a member of this tenant",
         ));
     }
-    if rotation {
-        if let Some(s) = data.sessions.get_mut(&live.jti) {
-            s.revoked = true;
-        }
-    }
     let grant = Grant {
         dct: Some(tenant),
         ..Grant::of(&live.session)
     };
-    Ok(Json(signin::finish(&app, &mut data, &user, &grant, false)))
+    let replaced = rotation.then_some(live.jti.as_str());
+    Ok(Json(signin::finish_replacing(
+        &app, &mut data, &user, &grant, false, replaced,
+    )))
 }
 
 /// `POST /v1/auth/me/tenants {dct: true} | {ids: [...]}` (pid:rt) →

@@ -1,10 +1,12 @@
 //! Minting session/refresh JWTs (claims of descope-api.md §3.3), the JWTResponse body (§3.1),
 //! and validating presented refresh JWTs.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{ApiError, ApiResult};
-use crate::state::{random_id, Data, Session, Shared, User};
+use crate::state::{random_id, Data, Rotation, Session, Shared, User};
 
 /// What a new session should carry beyond the user's roles.
 #[derive(Clone, Debug, Default)]
@@ -75,28 +77,60 @@ pub fn session_jwt(shared: &Shared, user: &User, grant: &Grant) -> (String, i64)
 
 /// Creates a new refresh session (recorded under a fresh `jti`); returns (jwt, exp).
 pub fn new_refresh(shared: &Shared, data: &mut Data, user: &User, grant: &Grant) -> (String, i64) {
+    let (_, jwt, exp) = mint_refresh(shared, data, user, grant);
+    (jwt, exp)
+}
+
+/// Replaces the refresh session `old_jti` by a new one (rotation): the old one is marked rotated
+/// away (dead outside the grace window); returns the new (jwt, exp).
+pub fn rotate(
+    shared: &Shared,
+    data: &mut Data,
+    old_jti: &str,
+    user: &User,
+    grant: &Grant,
+) -> (String, i64) {
+    let (jti, jwt, exp) = mint_refresh(shared, data, user, grant);
+    let at = shared.now();
+    if let Some(old) = data.sessions.get_mut(old_jti) {
+        old.rotated = Some(Rotation { at, next: jti });
+    }
+    (jwt, exp)
+}
+
+/// Mints and records a refresh session; returns (jti, jwt, exp).
+fn mint_refresh(
+    shared: &Shared,
+    data: &mut Data,
+    user: &User,
+    grant: &Grant,
+) -> (String, String, i64) {
     let now = shared.now();
     let exp = now + shared.runtime.lock().refresh_ttl as i64;
     let jti = random_id(24);
     let mut claims = base_claims(shared, user, "DSR", now, exp, grant);
     claims.insert("jti".into(), json!(jti));
+    let jwt = shared.keys.sign(&claims);
     data.sessions.insert(
-        jti,
+        jti.clone(),
         Session {
             user_id: user.user_id.clone(),
             expires_at: exp,
             revoked: false,
+            rotated: None,
+            jwt: jwt.clone(),
             amr: grant.amr.clone(),
             su: grant.su,
             nsec: grant.nsec.clone(),
             dct: grant.dct.clone(),
         },
     );
-    (shared.keys.sign(&claims), exp)
+    (jti, jwt, exp)
 }
 
-/// JWTResponse body. `refresh` is `None` when the refresh JWT is not re-sent (refresh without
-/// rotation); the cookie fields then describe the existing refresh JWT.
+/// JWTResponse body, with `claims` (the session JWT's decoded payload, as Descope sends it).
+/// `refresh` is `None` when the refresh JWT is not re-sent (refresh without rotation); the cookie
+/// fields then describe the existing refresh JWT.
 pub fn jwt_response(
     shared: &Shared,
     user: &User,
@@ -107,6 +141,7 @@ pub fn jwt_response(
 ) -> Value {
     let now = shared.now();
     let mut body = json!({
+        "claims": payload(&session.0),
         "sessionJwt": session.0,
         "sessionExpiration": session.1,
         "cookieExpiration": refresh_exp,
@@ -122,14 +157,28 @@ pub fn jwt_response(
     body
 }
 
+/// A JWT's decoded claims (`{}` if it has none), for the `claims` of a JWTResponse.
+fn payload(jwt: &str) -> Value {
+    jwt.split('.')
+        .nth(1)
+        .and_then(|p| B64.decode(p).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| json!({}))
+}
+
 /// A refresh JWT that passed every check.
 pub struct LiveRefresh {
+    /// The session to act on: the presented one, or (grace window) the current head of its family.
     pub jti: String,
     pub session: Session,
+    /// The presented JWT was rotated away within the grace window and stands for `session`.
+    pub by_grace: bool,
 }
 
 /// Checks signature, `drn`, expiry on the emulator clock, and that the session is known and not
-/// revoked. Revoked → 401 `E064001`; anything else wrong → 401 `E061301`.
+/// revoked. Revoked, or rotated away longer ago than the grace window → 401 `E064001`; anything
+/// else wrong → 401 `E061301`. A token rotated away within the grace window answers for the
+/// newest session of its family (`by_grace`).
 pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiResult<LiveRefresh> {
     let token = token
         .filter(|t| !t.is_empty())
@@ -145,10 +194,31 @@ pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiRe
         .get("jti")
         .and_then(Value::as_str)
         .ok_or_else(ApiError::invalid_refresh)?;
-    let session = data
+    let mut jti = jti.to_string();
+    let mut session = data
         .sessions
-        .get(jti)
+        .get(&jti)
         .ok_or_else(ApiError::invalid_refresh)?;
+    let mut by_grace = false;
+    if let Some(rot) = &session.rotated {
+        if session.revoked || shared.now() - rot.at >= shared.runtime.lock().rotation_grace as i64 {
+            return Err(ApiError::logged_out());
+        }
+        // Follow the family to its newest session (each step was rotated later than this one).
+        by_grace = true;
+        let mut next = rot.next.clone();
+        loop {
+            session = data
+                .sessions
+                .get(&next)
+                .ok_or_else(ApiError::invalid_refresh)?;
+            jti = next;
+            match (&session.rotated, session.revoked) {
+                (Some(r), false) => next = r.next.clone(),
+                _ => break,
+            }
+        }
+    }
     if session.revoked {
         return Err(ApiError::logged_out());
     }
@@ -156,7 +226,8 @@ pub fn check_refresh(shared: &Shared, data: &Data, token: Option<&str>) -> ApiRe
         return Err(ApiError::invalid_refresh());
     }
     Ok(LiveRefresh {
-        jti: jti.to_string(),
+        jti,
         session: session.clone(),
+        by_grace,
     })
 }

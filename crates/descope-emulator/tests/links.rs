@@ -343,7 +343,7 @@ async fn enchanted_link_errors_and_email_update() {
     let c = client(&emu);
     let r = c
         .post(
-            "/v1/auth/enchantedlink/signup-in/sms",
+            "/v1/auth/enchantedlink/signup-in/whatsapp",
             json!({"loginId": "+15551112222"}),
         )
         .await;

@@ -353,7 +353,7 @@ async fn control_users_config_and_reset() {
     let cfg = c.control("GET", "/emulator/config", None).await.json();
     assert_eq!(
         cfg,
-        json!({"projectId": PID, "sessionTtlSeconds": 600, "refreshTtlSeconds": 2419200, "rotation": false, "rateLimitPerMinute": 600, "offsetSeconds": 0})
+        json!({"projectId": PID, "sessionTtlSeconds": 600, "refreshTtlSeconds": 2419200, "rotation": false, "rotationGraceSeconds": 0, "rateLimitPerMinute": 600, "offsetSeconds": 0, "tokenResponseMethod": "body", "cookieSameSite": "Strict", "cookieSecure": true, "cookieDomain": null, "refreshCookieName": null})
     );
     let r = c
         .control("POST", "/emulator/config", Some(json!({"rotation": "yes"})))

@@ -1197,3 +1197,53 @@ async fn f31_another_tabs_logout_during_an_in_flight_refresh_wins() {
     );
     d.dispose();
 }
+
+/// F21: the server commits a rotation and the connection drops before its answer arrives.
+async fn lost_rotation(grace_seconds: u32) -> (Result<JsValue, JsValue>, Function, usize) {
+    set_config(&format!(
+        r#"{{"rotation":true,"rotationGraceSeconds":{grace_seconds}}}"#
+    ))
+    .await;
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let before = count_path(&requests().await, "/v1/auth/refresh");
+    fault(r#"{"path":"/v1/auth/refresh","drop":true,"times":1}"#).await;
+    let res = JsFuture::from(d.refresh()).await;
+    pause(50).await;
+    let sent = count_path(&requests().await, "/v1/auth/refresh") - before;
+    set_config(r#"{"rotation":null,"rotationGraceSeconds":null}"#).await;
+    d.dispose();
+    (res, rec, sent)
+}
+
+#[wasm_bindgen_test]
+async fn f21_lost_rotation_with_grace_is_recovered_by_one_retry() {
+    let (res, rec, sent) = lost_rotation(10).await;
+    assert!(
+        res.is_ok(),
+        "the retry with the same token got the rotated pair"
+    );
+    assert_eq!(event_types(&rec), vec!["refreshed"]);
+    assert_eq!(sent, 2, "the dropped request and one retry");
+}
+
+#[wasm_bindgen_test]
+async fn f21_lost_rotation_without_grace_signs_out_refresh_lost_once() {
+    let (res, rec, sent) = lost_rotation(0).await;
+    let e = res.expect_err("the session is lost");
+    assert_descope_error(&e, "unauthenticated", None);
+    assert_eq!(event_types(&rec), vec!["signedOut"], "exactly one event");
+    let reason = get_str(&events(&rec).get(0), "reason");
+    wasm_bindgen_test::console_log!("F21 grace 0: reason {reason:?}, {sent} refresh requests");
+    // `refreshLost` when the SDK sees the dropped connection (then: its one quick retry is refused).
+    // But Chromium itself resends a POST whose reused keep-alive connection closed before any
+    // answer, and the SDK then sees only that resend's 401, which looks exactly like a revocation:
+    // `revoked`. Either way one event, storage cleaned, no loop.
+    assert!(
+        matches!(reason.as_deref(), Some("refreshLost" | "revoked")),
+        "{reason:?}"
+    );
+    assert!(sent <= 3, "no loop ({sent} requests)");
+}

@@ -57,7 +57,8 @@ async function rotationRun(suite, tabs, prefix, query = "") {
     const signedOut = events.filter((e) => e.type === "signedOut").length;
     const stillIn = (await Promise.all(pages.map((p) => p.evaluate(() => window.t.signedIn())))).filter(Boolean).length;
     const ratio = ok ? log.length / ok : NaN;
-    console.log(`# G5 rotation ${query ? "no-locks " : ""}tabs=${tabs} rotations=${ok} refreshRequests=${log.length} perRotation=${ratio.toFixed(2)} answered401=${unauthorized} signedOut=${signedOut} signedIn=${stillIn}/${tabs}`);
+    const grace = (await suite.emulator.config()).rotationGraceSeconds || 0;
+    console.log(`# G5 rotation ${query ? "no-locks " : ""}grace=${grace}s tabs=${tabs} rotations=${ok} refreshRequests=${log.length} perRotation=${ratio.toFixed(2)} answered401=${unauthorized} signedOut=${signedOut} signedIn=${stillIn}/${tabs}`);
     assert.ok(seen >= ROTATIONS, `saw ${seen} of ${ROTATIONS} rotations`);
     assert.equal(signedOut, 0, "no signedOut event in any tab");
     assert.equal(stillIn, tabs, "every tab still signed in");
@@ -89,7 +90,8 @@ async function concurrentTrials(suite, tabs, trials, prefix, query = "") {
     const unauthorized = log.filter((r) => r.status === 401).length;
     const events = (await Promise.all(pages.map((p) => p.evaluate(() => window.t.events)))).flat();
     const signedOut = events.filter((e) => e.type === "signedOut").length;
-    console.log(`# G5 concurrent-refresh ${query ? "no-locks " : ""}tabs=${tabs} trials=${trials} resolved=${resolved}/${trials * tabs} refreshRequests=${log.length} perTrial=${(log.length / trials).toFixed(2)} answered401=${unauthorized} signedOut=${signedOut}`);
+    const grace = (await suite.emulator.config()).rotationGraceSeconds || 0;
+    console.log(`# G5 concurrent-refresh ${query ? "no-locks " : ""}grace=${grace}s tabs=${tabs} trials=${trials} resolved=${resolved}/${trials * tabs} refreshRequests=${log.length} perTrial=${(log.length / trials).toFixed(2)} answered401=${unauthorized} signedOut=${signedOut}`);
     assert.equal(signedOut, 0, "no sign-out");
     // A tab that gets the lock right after another tab's write may still read the old value (each
     // renderer's localStorage copy is updated asynchronously): it then sends a stale token, gets a
@@ -118,5 +120,17 @@ describe("tabs with strict rotation and short sessions (F16, F29, F30, F33, G5)"
   it("F33: without navigator.locks, 4 tabs keep the session through rotations and concurrent refresh()", async () => {
     await rotationRun(getSuite(), 4, "nl.", "&nolocks=1");
     await concurrentTrials(getSuite(), 4, TRIALS || 5, "nlc.", "&nolocks=1");
+  });
+});
+
+describe("tabs with a 10 s rotation grace window (G5)", () => {
+  const getSuite = useSuite({ emulatorArgs: ["--rotation-grace", "10", "--session-ttl", String(SESSION_TTL)] });
+
+  it(`F29: 4 tabs, ${ROTATIONS} rotations with grace: one refresh request per rotation, no 401, no sign-out`, async () => {
+    await rotationRun(getSuite(), 4, "g4.");
+  });
+
+  it(`F16/F29: refresh() in 4 tabs at once with grace, ${TRIALS || 5} trials: every call resolves, no sign-out`, async () => {
+    await concurrentTrials(getSuite(), 4, TRIALS || 5, "gc4.");
   });
 });

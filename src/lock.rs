@@ -84,11 +84,12 @@ impl Inner {
         )
     }
 
-    /// Releases the refresh lock if this instance holds it.
+    /// Releases the refresh lock if this instance holds it, `LOCK_SETTLE_MS` later (by a timer:
+    /// nothing this tab runs meanwhile, listeners included, can hold it longer).
     pub(crate) fn unlock(&self) {
         let release = self.lock.borrow_mut().take();
         if let Some(f) = release {
-            let _ = f.call0(&JsValue::NULL);
+            set_timeout(&f, refresh::LOCK_SETTLE_MS);
         }
     }
 }

@@ -26,6 +26,12 @@ pub fn handout_margin_ms(lifetime_ms: Option<u64>) -> u64 {
 /// Pause before the one immediate retry after a request that may have reached the server (F21).
 pub const LOST_RETRY_MS: u64 = 300;
 
+/// How long the lock is kept after the refresh, before the next tab gets it: each tab's renderer
+/// sees another tab's localStorage writes a moment later (the browser forwards them), so a tab
+/// granted the lock at once could still read the old token and send it (a 401, measured with 8
+/// tabs). Bounded and set by a timer, never by a listener.
+pub const LOCK_SETTLE_MS: u32 = 50;
+
 /// How long a tab waits for the refresh lock before going ahead without it: the holder's request
 /// and its one immediate retry, plus a second (a hung holder must not stall the others, F30, F33).
 pub fn lock_wait_ms(timeout_ms: u32) -> u32 {

@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 DEMO_ADDR ?= 127.0.0.1:4317
 
-.PHONY: demo test pkg bench size fuzz bootstrap bootstrap-test emulator examples docs clean
+.PHONY: demo test pkg bench size fuzz soak bootstrap bootstrap-test emulator examples docs clean
 
 ## make demo: build the package and the emulator (cargo shows its progress), serve the demo page and
 ## print its URL once it is ready.
@@ -16,6 +16,12 @@ demo: pkg emulator
 ## TypeScript types).
 test: bootstrap-test pkg
 	@scripts/test-all.sh
+
+## make soak: the long runs: the G4 native simulation at 100,000 cycles (G4_CYCLES, G4_SEED) and the
+## multi-tab browser runs at full counts (TABS_ROTATIONS rotations per tab count, TABS_TRIALS trials).
+soak: pkg emulator
+	@G4_CYCLES=$${G4_CYCLES:-100000} cargo test --release -q -p descope-core --lib g4_soak -- --nocapture
+	@TABS_ROTATIONS=$${TABS_ROTATIONS:-21} TABS_TRIALS=$${TABS_TRIALS:-20} node --test --test-concurrency=1 tests/e2e/tabs.test.mjs
 
 ## make pkg: the npm package in pkg/, the one build the demo, the tests and the benchmark use.
 pkg: bootstrap

@@ -27,19 +27,27 @@ mod prelude {
 
 #[cfg(target_arch = "wasm32")]
 mod allocator;
+mod auto_refresh;
 mod client;
+mod diagnostics;
 mod enchanted_link;
 mod error;
+mod events;
 pub mod families;
+mod lifecycle;
+mod lock;
 mod magic_link;
 mod notp;
 mod oauth;
 mod otp;
 mod password;
 mod poll;
+mod refresh;
 mod session;
 mod sso;
+mod state;
 mod storage;
+mod tab_sync;
 mod timer;
 mod totp;
 mod transport;

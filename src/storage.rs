@@ -24,32 +24,6 @@ extern "C" {
     fn remove_item(this: &WebStorage, key: &str) -> Result<(), JsValue>;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = addEventListener)]
-    fn add_event_listener(kind: &str, f: &js_sys::Function);
-    #[wasm_bindgen(js_name = removeEventListener)]
-    fn remove_event_listener(kind: &str, f: &js_sys::Function);
-}
-
-/// The window's `storage` listener (other tabs' writes to `localStorage`, F31/F32). Dropping it
-/// (`dispose()`, or the client being freed) removes it, so the closure does not outlive the client.
-pub struct StorageListener(Closure<dyn FnMut(JsValue)>);
-
-impl StorageListener {
-    pub fn new(f: impl FnMut(JsValue) + 'static) -> StorageListener {
-        let c = Closure::<dyn FnMut(JsValue)>::new(f);
-        add_event_listener("storage", c.as_ref().unchecked_ref());
-        StorageListener(c)
-    }
-}
-
-impl Drop for StorageListener {
-    fn drop(&mut self) {
-        remove_event_listener("storage", self.0.as_ref().unchecked_ref());
-    }
-}
-
 enum Backend {
     Web(WebStorage),
     Memory(RefCell<Vec<(String, String)>>),

@@ -12,6 +12,13 @@ extern "C" {
     pub(crate) fn clear_timeout(id: &JsValue);
 }
 
+/// A promise resolved after `ms` (the promise's `resolve` is the timer's callback: no closure).
+pub(crate) fn pause(ms: u32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |res, _| {
+        set_timeout(&res, ms);
+    })
+}
+
 pub struct Timer {
     id: JsValue,
     _closure: Closure<dyn FnMut()>,

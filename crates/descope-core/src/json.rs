@@ -35,36 +35,41 @@ impl Number {
     /// The value as an `i64`, only for plain integers (no fraction, no exponent) that fit without
     /// overflow. `1.0`, `1e3`, `1e308` and `9223372036854775808` all give `None`; `-0` gives `Some(0)`.
     pub fn as_i64(&self) -> Option<i64> {
-        // The text is a validated JSON number; a plain integer is `-?(0|[1-9][0-9]*)`. Read by hand
-        // rather than with `str::parse::<i64>` (its generic parser is about 500 B of wasm). Negative
-        // numbers accumulate downwards, so `i64::MIN` fits; overflow either way is `None`.
-        let (neg, digits) = match self.0.strip_prefix("-") {
-            Some(d) => (true, d),
-            None => (false, self.0.as_str()),
-        };
-        if digits.is_empty() {
-            return None;
-        }
-        let mut v: i64 = 0;
-        for b in digits.bytes() {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            let d = i64::from(b - b'0');
-            v = v.checked_mul(10)?;
-            v = if neg {
-                v.checked_sub(d)?
-            } else {
-                v.checked_add(d)?
-            };
-        }
-        Some(v)
+        // The text is a validated JSON number; a plain integer is `-?(0|[1-9][0-9]*)`.
+        parse_i64(&self.0)
     }
 
     /// The number's JSON source text, exactly as it appeared in the input.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A decimal integer `-?[0-9]+` that fits an `i64`; anything else is `None`. Read by hand rather
+/// than with `str::parse::<i64>` (its generic parser is about 500 B of wasm). Negative numbers
+/// accumulate downwards, so `i64::MIN` fits; overflow either way is `None`.
+pub fn parse_i64(text: &str) -> Option<i64> {
+    let (neg, digits) = match text.strip_prefix("-") {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        let d = i64::from(b - b'0');
+        v = v.checked_mul(10)?;
+        v = if neg {
+            v.checked_sub(d)?
+        } else {
+            v.checked_add(d)?
+        };
+    }
+    Some(v)
 }
 
 /// Why a JSON text was rejected.

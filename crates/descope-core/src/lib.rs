@@ -35,12 +35,15 @@ pub mod oauth;
 pub mod password;
 pub mod poll;
 pub mod redirect;
+pub mod refresh;
 pub mod request;
 pub mod response;
 pub mod retry_after;
 pub mod schedule;
 pub mod session;
 pub mod shape;
+#[cfg(test)]
+mod sim;
 pub mod storage;
 pub mod tenant;
 pub mod totp;

@@ -44,6 +44,31 @@ pub fn refresh_delay_ms(
     delay
 }
 
+/// Spreads a scheduled refresh earlier by up to a quarter of the lead (and never below
+/// `MIN_DELAY_MS`), so tabs holding the same session do not fire together: the first one refreshes
+/// and the others adopt its result from storage before their own timers fire (F29).
+pub fn spread_ms(delay_ms: u64, lifetime_ms: Option<u64>, rand: u32) -> u64 {
+    let room = delay_ms.saturating_sub(MIN_DELAY_MS);
+    let span = lifetime_ms.map_or(0, |l| lead_ms(l) / 4).min(room);
+    delay_ms - u64::from(rand) % (span + 1)
+}
+
+/// Whether to refresh at once when the page wakes (`visibilitychange`, `focus`, `pageshow`) or goes
+/// `online`: the scheduled time has passed while timers were throttled or frozen, the session is
+/// (nearly) expired, no refresh is armed though there are credentials, or, on `online`, earlier
+/// attempts failed (F24, F25, G14: recovery within 1 s of `online`).
+pub fn refresh_now_on_wake(
+    now_ms: u64,
+    due_ms: Option<u64>,
+    expires_at_ms: Option<u64>,
+    failures: u32,
+    online: bool,
+) -> bool {
+    let expiring = expires_at_ms.is_some_and(|e| now_ms.saturating_add(MIN_DELAY_MS) >= e);
+    let overdue = due_ms.is_some_and(|d| now_ms >= d);
+    expiring || overdue || (online && failures > 0)
+}
+
 /// The delay to arm a timer with: at most `MAX_TIMER_MS`; the caller re-arms until the due time.
 pub fn timer_ms(delay_ms: u64) -> u32 {
     delay_ms.clamp(1, MAX_TIMER_MS) as u32
@@ -108,6 +133,56 @@ mod tests {
     }
 
     #[test]
+    fn f24_f25_wake_refreshes_when_due_expired_or_back_online_after_failures() {
+        // Asleep past the scheduled time, or past expiry: refresh now (F25).
+        assert!(refresh_now_on_wake(
+            10_000,
+            Some(9_000),
+            Some(60_000),
+            0,
+            false
+        ));
+        assert!(refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(10_500),
+            0,
+            false
+        ));
+        assert!(refresh_now_on_wake(10_000, None, Some(9_000), 0, false));
+        // Nothing due: the timer stands.
+        assert!(!refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            0,
+            false
+        ));
+        assert!(!refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            0,
+            true
+        ));
+        // Back online after failed attempts: at once, not after the backoff (F24, G14).
+        assert!(refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            2,
+            true
+        ));
+        assert!(!refresh_now_on_wake(
+            10_000,
+            Some(50_000),
+            Some(60_000),
+            2,
+            false
+        ));
+    }
+
+    #[test]
     fn backoff_bounds() {
         assert!((1_000..=2_000).contains(&network_backoff_ms(0, 0)));
         assert!(network_backoff_ms(0, u32::MAX) <= 2_000);
@@ -129,6 +204,14 @@ mod tests {
             if due > now + MIN_DELAY_MS { prop_assert_eq!(now + d, due); }
             let t = timer_ms(d);
             prop_assert!(t >= 1 && (t as u64) <= MAX_TIMER_MS);
+        }
+
+        #[test]
+        fn f29_prop_spread_is_earlier_by_at_most_a_quarter_lead(delay in 0u64..10_000_000, life in proptest::option::of(1u64..31_622_400_000), rand in any::<u32>()) {
+            let d = spread_ms(delay, life, rand);
+            prop_assert!(d <= delay);
+            prop_assert!(d >= delay.min(MIN_DELAY_MS));
+            prop_assert!(delay - d <= life.map_or(0, |l| lead_ms(l) / 4));
         }
 
         #[test]

@@ -22,6 +22,35 @@ pub fn session_key(prefix: &str) -> String {
     k
 }
 
+/// The clock-skew record beside the tokens, `${prefix}DSK`: this device's clock minus the server's,
+/// in ms, so that a session restored after a reload is judged on the server's clock (F26). Tokens
+/// alone cannot tell: a stored token's `iat` says nothing about when it was stored.
+pub fn skew_key(prefix: &str) -> String {
+    let mut k = String::from(prefix);
+    k.push_str("DSK");
+    k
+}
+
+/// Skews beyond a year are nonsense, not clocks.
+const MAX_SKEW_MS: u64 = 366 * 24 * 3_600_000;
+
+/// Reads a stored skew; absent, garbage or out-of-range values count as 0 (no correction).
+pub fn parse_skew(stored: Option<&str>) -> i64 {
+    stored
+        .and_then(crate::json::parse_i64)
+        .filter(|v| v.unsigned_abs() <= MAX_SKEW_MS)
+        .unwrap_or(0)
+}
+
+pub fn skew_value(skew_ms: i64) -> String {
+    let mut s = String::new();
+    if skew_ms < 0 {
+        s.push('-');
+    }
+    s.push_str(&crate::clock::u64_to_string(skew_ms.unsigned_abs()));
+    s
+}
+
 /// The result of reading storage at construction.
 #[derive(Debug, PartialEq)]
 pub struct RestoreOutcome {
@@ -198,6 +227,28 @@ mod tests {
     fn keys() {
         assert_eq!(refresh_key("app1."), "app1.DSR");
         assert_eq!(session_key(""), "DS");
+    }
+
+    #[test]
+    fn f26_skew_record_round_trips_and_garbage_is_zero() {
+        assert_eq!(skew_key("app."), "app.DSK");
+        for v in [0i64, 1, -1, 600_000, -600_000, 3_600_000, -31_622_400_000] {
+            assert_eq!(parse_skew(Some(&skew_value(v))), v);
+        }
+        for bad in [
+            "",
+            "-",
+            "x",
+            "1.5",
+            "+5",
+            "--1",
+            " 1",
+            "99999999999999",
+            "31622400001",
+        ] {
+            assert_eq!(parse_skew(Some(bad)), 0, "{bad}");
+        }
+        assert_eq!(parse_skew(None), 0);
     }
 
     #[test]

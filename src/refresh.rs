@@ -1,0 +1,284 @@
+//! The refresh: one network refresh shared by every caller in this tab (F28), how its failures end
+//! or keep the session (F16, F17), and `getSessionToken`.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use descope_core::config::Persistence;
+use descope_core::refresh::{self, AfterWait, Rejected};
+use descope_core::request;
+use descope_core::response;
+use descope_core::schedule;
+use descope_core::session::{refresh_event_kind, EventType, Reason, SessionData};
+use descope_core::storage::Held;
+use descope_core::{Error, ErrorKind};
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::client::{js_str, now_ms, rand_u32, Inner, Op};
+use crate::events::Field;
+
+/// Where the refresh loop is (see `Inner::do_refresh`).
+enum Step {
+    /// Holding the lock (or done waiting): re-read storage and decide whether to send.
+    Decide,
+    Send,
+    /// A 401/403 to judge after re-reading storage.
+    Judge(Error),
+}
+
+/// Turns a rejection of one of our promises back into a core error (for `getSessionToken`, which
+/// shares the refresh promise's outcome).
+fn js_error_back(v: &JsValue) -> Error {
+    let get = |k: &str| Reflect::get(v, &js_str(k)).ok();
+    let kind = match get("kind").and_then(|k| k.as_string()).as_deref() {
+        Some("api") => ErrorKind::Api,
+        Some("network") => ErrorKind::Network,
+        Some("timeout") => ErrorKind::Timeout,
+        Some("rateLimited") => ErrorKind::RateLimited,
+        Some("unauthenticated") => ErrorKind::Unauthenticated,
+        Some("validation") => ErrorKind::Validation,
+        Some("config") => ErrorKind::Config,
+        Some("storage") => ErrorKind::Storage,
+        _ => ErrorKind::Protocol,
+    };
+    let code = get("code")
+        .and_then(|c| c.as_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    let desc = get("description")
+        .and_then(|c| c.as_string())
+        .unwrap_or_default();
+    let mut e = Error::new(kind, &code, &desc);
+    e.status = get("status").and_then(|s| s.as_f64()).map(|s| s as u16);
+    e.retry_after_ms = get("retryAfterMs")
+        .and_then(|s| s.as_f64())
+        .map(|s| s as u64);
+    e.retryable = get("retryable").and_then(|s| s.as_bool()).unwrap_or(false);
+    e
+}
+
+impl Inner {
+    /// The one refresh in flight, started if there is none (F28: however many callers).
+    pub(crate) fn refresh_shared(self: &Rc<Self>) -> Promise {
+        if let Some(p) = self.inflight.borrow().as_ref() {
+            return p.clone();
+        }
+        let p = self.start(Ok(Op::Refresh));
+        *self.inflight.borrow_mut() = Some(p.clone());
+        p
+    }
+
+    /// The refresh (one per call of `refresh_shared`). Where tabs share storage it runs under the
+    /// cross-tab lock and starts by re-reading storage: another tab's newer session is adopted with
+    /// no request (F29). Holding the lock through the request and the storage write means the next
+    /// tab finds the result; the lock is released before listeners run. One loop with one await
+    /// for every wait (lock, pause) and one for the request keeps the async state machine small.
+    pub(crate) async fn do_refresh(self: &Rc<Self>) -> Result<Rc<SessionData>, Error> {
+        self.check_alive()?;
+        // What this tab held when asked: storage is compared with it.
+        let held_current = self.current();
+        let held_refresh = self.state.borrow().refresh_token();
+        let Some(mut token) = held_refresh.clone() else {
+            return Err(Error::no_session());
+        };
+        let shared = self.store.in_use == Persistence::LocalStorage;
+        let mut step = if shared { Step::Decide } else { Step::Send };
+        let mut wait = shared.then(|| self.lock_promise(0));
+        let (mut retried, mut resent, mut relocked) = (false, false, false);
+        let result = loop {
+            if let Some(p) = wait.take() {
+                let granted = JsFuture::from(p).await.ok();
+                if let Some(release) = granted.and_then(|v| v.dyn_into::<Function>().ok()) {
+                    *self.lock.borrow_mut() = Some(release);
+                }
+            }
+            let held = Held {
+                refresh: held_refresh.as_deref(),
+                session: held_current.as_ref().map(|c| c.session_jwt.as_str()),
+                user: held_current.as_ref().map(|c| c.user_id()),
+            };
+            match step {
+                Step::Decide => {
+                    if !self.state.borrow().has_credentials() {
+                        // Signed out while waiting (a logout here or in another tab).
+                        break Err(Error::no_session());
+                    }
+                    let (dsr, ds) = self.stored();
+                    match refresh::after_wait(
+                        held,
+                        dsr.as_deref(),
+                        ds.as_deref(),
+                        &self.cfg.project_id,
+                        now_ms(),
+                        self.skew_ms(),
+                        !self.persist_failed.get(),
+                    ) {
+                        AfterWait::Adopt(data, kind) => break Ok(self.take_stored(data, kind)),
+                        AfterWait::Gone => {
+                            self.sign_out(Reason::OtherTab);
+                            break Err(Error::no_session());
+                        }
+                        AfterWait::Send(t) => {
+                            token = t;
+                            step = Step::Send;
+                        }
+                    }
+                }
+                Step::Send => {
+                    // F04: an expired refresh token cannot be refreshed; end without a request.
+                    let expired = descope_core::jwt::decode(&token).map_or(true, |j| {
+                        j.is_expired_at(
+                            now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS),
+                        )
+                    });
+                    if expired {
+                        self.sign_out(Reason::Expired);
+                        break Err(Error::unauthenticated(
+                            "refreshExpired",
+                            "the refresh token has expired",
+                        ));
+                    }
+                    let generation = self.state.borrow().generation();
+                    let res = self.call(&request::refresh(), Some(&token)).await;
+                    if self.state.borrow().generation() != generation {
+                        // Signed out or replaced while in flight (F31): the answer is dropped.
+                        break self.current().ok_or_else(Error::no_session);
+                    }
+                    let err = match res.and_then(|r| {
+                        response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)
+                    }) {
+                        Ok(info) => {
+                            self.refresh_count.set(self.refresh_count.get() + 1);
+                            self.last_refresh_at.set(Some(now_ms()));
+                            self.ambiguous.borrow_mut().take();
+                            let previous = self.current().map(|s| s.user_id().to_string());
+                            let kind = refresh_event_kind(
+                                previous.as_deref(),
+                                info.session.subject().unwrap_or(""),
+                            );
+                            // Persisted before the lock is released (in `emit`): the next tab
+                            // finds it.
+                            break Ok(self.adopt(info, kind));
+                        }
+                        Err(e) => e,
+                    };
+                    if err.kind == ErrorKind::Unauthenticated {
+                        if shared && self.lock.borrow().is_none() && !relocked {
+                            // Sent without the lock (the wait timed out, or no Web Locks): judge
+                            // the 401 once the holder has finished, so its result is in storage.
+                            relocked = true;
+                            wait = Some(self.lock_promise(500));
+                        }
+                        step = Step::Judge(err);
+                    } else if refresh::maybe_committed(err.kind) && !resent {
+                        // The server may have rotated the token and the answer been lost (F21):
+                        // retry once, soon, with the same token (a server grace window answers
+                        // it); a refusal then means the rotation is lost.
+                        resent = true;
+                        *self.ambiguous.borrow_mut() = Some(token.clone());
+                        wait = Some(crate::timer::pause(refresh::LOST_RETRY_MS as u32));
+                    } else {
+                        if refresh::maybe_committed(err.kind) {
+                            *self.ambiguous.borrow_mut() = Some(token.clone());
+                        }
+                        self.schedule_retry(&err);
+                        break Err(err);
+                    }
+                }
+                Step::Judge(err) => {
+                    let (dsr, ds) = self.stored();
+                    let lost = self.ambiguous.borrow().as_deref() == Some(token.as_str());
+                    match refresh::on_rejected(
+                        &token,
+                        held,
+                        dsr.as_deref(),
+                        ds.as_deref(),
+                        &self.cfg.project_id,
+                        now_ms(),
+                        self.skew_ms(),
+                        retried,
+                        lost,
+                    ) {
+                        Rejected::Adopt(data, kind) => break Ok(self.take_stored(data, kind)),
+                        Rejected::Retry(t) => {
+                            retried = true;
+                            token = t;
+                            step = Step::Send;
+                        }
+                        verdict => {
+                            self.log(
+                                "warn",
+                                "refreshRejected",
+                                &[(
+                                    "status",
+                                    err.status
+                                        .map_or(Field::Undefined, |s| Field::Num(s.into())),
+                                )],
+                            );
+                            self.sign_out(if verdict == Rejected::Lost {
+                                Reason::RefreshLost
+                            } else {
+                                Reason::Revoked
+                            });
+                            break Err(err);
+                        }
+                    }
+                }
+            }
+        };
+        self.unlock();
+        result
+    }
+
+    /// Our two keys as stored now.
+    fn stored(&self) -> (Option<String>, Option<String>) {
+        (
+            self.store.get(&self.refresh_key),
+            self.store.get(&self.session_key),
+        )
+    }
+
+    /// Makes a session another tab stored current (no request, no storage write), unless it
+    /// already is (the storage event got there first).
+    fn take_stored(self: &Rc<Self>, data: SessionData, kind: EventType) -> Rc<SessionData> {
+        match self.current() {
+            Some(c) if c.session_jwt == data.session_jwt && c.refresh_jwt == data.refresh_jwt => c,
+            _ => self.commit(data, kind, false),
+        }
+    }
+
+    pub(crate) fn schedule_retry(self: &Rc<Self>, err: &Error) {
+        let n = self.failures.get();
+        self.failures.set(n.saturating_add(1));
+        if self.state.borrow().has_credentials() {
+            self.arm(schedule::failure_delay_ms(err, n, rand_u32()));
+        }
+    }
+
+    /// A session token valid for a few more seconds, refreshing first when needed.
+    pub(crate) async fn session_token(self: &Rc<Self>) -> Result<Option<String>, Error> {
+        self.check_alive()?;
+        let (current, has) = {
+            let st = self.state.borrow();
+            (st.current(), st.has_credentials())
+        };
+        if let Some(s) = &current {
+            let margin = refresh::handout_margin_ms(s.lifetime_ms());
+            if s.expires_at_ms() > now_ms().saturating_add(margin) {
+                return Ok(Some(s.session_jwt.clone()));
+            }
+        }
+        if !has {
+            return Ok(None);
+        }
+        match JsFuture::from(self.refresh_shared()).await {
+            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt"))
+                .ok()
+                .and_then(|t| t.as_string())),
+            Err(e) => Err(js_error_back(&e)),
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Following other tabs of the same origin and storage prefix through the window `storage` event
+//! (localStorage only, F31, F32, F36; the listener is in lifecycle.rs).
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use descope_core::storage::{self as core_storage, Held, TabChange};
+
+use crate::client::{now_ms, Inner};
+
+impl Inner {
+    /// Another tab changed storage (`key`; `None` when it was cleared): re-read it and follow the
+    /// core's verdict, with no network call (F31, F32, F36). A refresh of ours still in flight is
+    /// thrown away by the generation check, since every transition here bumps it.
+    pub(crate) fn on_storage(self: &Rc<Self>, key: Option<String>) {
+        let dsr = self.store.get(&self.refresh_key);
+        let ds = self.store.get(&self.session_key);
+        let change = {
+            let st = self.state.borrow();
+            let cur = st.current();
+            let refresh = st.refresh_token();
+            core_storage::tab_change(
+                key.as_deref(),
+                &self.cfg.storage_prefix,
+                dsr.as_deref(),
+                ds.as_deref(),
+                &self.cfg.project_id,
+                now_ms(),
+                Held {
+                    refresh: refresh.as_deref(),
+                    session: cur.as_ref().map(|c| c.session_jwt.as_str()),
+                    user: cur.as_ref().map(|c| c.user_id()),
+                },
+            )
+        };
+        match change {
+            TabChange::Keep => {}
+            TabChange::Adopt(mut data, kind) => {
+                data.skew_ms = self.skew_ms();
+                self.commit(data, kind, false);
+            }
+            TabChange::Dormant(t, j) => {
+                self.state.borrow_mut().restore(None, Some((t, j)));
+                self.schedule();
+            }
+            TabChange::SignOut {
+                reason,
+                remove_refresh,
+                remove_session,
+            } => {
+                if remove_refresh {
+                    self.store.remove(&self.refresh_key);
+                }
+                if remove_session {
+                    self.store.remove(&self.session_key);
+                }
+                self.sign_out(reason);
+            }
+        }
+    }
+}

@@ -14,8 +14,9 @@ use crate::client::{js_str, Inner, Op};
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = addEventListener)]
-    fn add_event_listener(kind: &str, f: &js_sys::Function);
+    // `catch`: Node and other hosts with no `addEventListener` global throw a ReferenceError.
+    #[wasm_bindgen(catch, js_name = addEventListener)]
+    fn add_event_listener(kind: &str, f: &js_sys::Function) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = removeEventListener)]
     fn remove_event_listener(kind: &str, f: &js_sys::Function);
 }
@@ -30,12 +31,16 @@ pub struct WindowListener {
 }
 
 impl WindowListener {
-    fn new(kinds: &'static [&'static str], f: impl FnMut(JsValue) + 'static) -> WindowListener {
+    /// `None` where the host has no window events (Node, server rendering): nothing to follow.
+    fn new(
+        kinds: &'static [&'static str],
+        f: impl FnMut(JsValue) + 'static,
+    ) -> Option<WindowListener> {
         let closure = Closure::<dyn FnMut(JsValue)>::new(f);
         for k in kinds {
-            add_event_listener(k, closure.as_ref().unchecked_ref());
+            add_event_listener(k, closure.as_ref().unchecked_ref()).ok()?;
         }
-        WindowListener { closure, kinds }
+        Some(WindowListener { closure, kinds })
     }
 }
 
@@ -70,6 +75,6 @@ impl Inner {
                 let _ = inner.start(Ok(op));
             }
         });
-        *self.window_events.borrow_mut() = Some(l);
+        *self.window_events.borrow_mut() = l;
     }
 }

@@ -320,11 +320,12 @@ impl Inner {
         let inner = self.clone();
         future_to_promise(async move {
             match op {
-                Ok(op) => inner.run(op).await,
+                // Its failures are the shared refresh's own rejections, passed on as they are.
+                Ok(Op::SessionToken) => inner.session_token().await,
+                Ok(op) => inner.run(op).await.map_err(|e| to_js(&e)),
                 // A disposed instance says so before complaining about the arguments.
-                Err(e) => inner.check_alive().and(Err(e)),
+                Err(e) => inner.check_alive().and(Err(e)).map_err(|e| to_js(&e)),
             }
-            .map_err(|e| to_js(&e))
         })
     }
 
@@ -367,13 +368,8 @@ impl Inner {
                 self.sign_out(Reason::Logout);
                 return res.map(|_| JsValue::UNDEFINED);
             }
-            Op::SessionToken => {
-                return Ok(self
-                    .session_token()
-                    .await?
-                    .map(JsValue::from)
-                    .unwrap_or(JsValue::UNDEFINED))
-            }
+            // Handled by `start`.
+            Op::SessionToken => return Ok(JsValue::UNDEFINED),
             Op::Refresh => {
                 let r = self.do_refresh().await;
                 self.inflight.borrow_mut().take();

@@ -308,6 +308,8 @@ pub(crate) enum Op {
     Storage(Option<String>),
     /// The page woke up (`true`: it came back online).
     Wake(bool),
+    /// What the constructor found in storage, told to the listeners subscribed by then.
+    Announce(descope_core::session::Event),
     /// An operation of the other sign-in families (see families.rs).
     Family(crate::families::FamilyOp),
     /// A passkey call (see webauthn.rs).
@@ -388,6 +390,10 @@ impl Inner {
             }
             Op::Wake(online) => {
                 self.on_wake(online);
+                return Ok(JsValue::UNDEFINED);
+            }
+            Op::Announce(ev) => {
+                self.emit(ev, self.current());
                 return Ok(JsValue::UNDEFINED);
             }
         };

@@ -8,9 +8,8 @@ use alloc::rc::Rc;
 use descope_core::response::AuthInfo;
 use descope_core::session::{Event, EventType, Reason, SessionData};
 use descope_core::storage as core_storage;
-use wasm_bindgen_futures::spawn_local;
 
-use crate::client::{now_ms, Inner};
+use crate::client::{now_ms, Inner, Op};
 use crate::events::Field;
 
 impl Inner {
@@ -57,13 +56,8 @@ impl Inner {
         self.state.borrow_mut().restore(out.session, out.dormant);
         self.schedule();
         if let Some(ev) = event {
-            let weak = Rc::downgrade(self);
-            spawn_local(async move {
-                if let Some(inner) = weak.upgrade() {
-                    let current = inner.state.borrow().current();
-                    inner.emit(ev, current);
-                }
-            });
+            // On the one async path, which runs it in a microtask.
+            let _ = self.start(Ok(Op::Announce(ev)));
         }
     }
 

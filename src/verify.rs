@@ -3,10 +3,12 @@
 //! client's request path and kept as the parsed JWKS, and WebCrypto checks the signature
 //! (`crypto.subtle.importKey("jwk", …)`, then `verify`).
 //!
-//! Size: this is one `Op` of the client's one async path, with two typed imports. Measured
-//! alternatives that did not pay: keeping the JWKS as text and looking keys up in Rust, one
-//! await site for both WebCrypto steps, the key fetch through the path's shared request await,
-//! converting the bytes to `Uint8Array`s before the awaits, a boxed future.
+//! Size (gzip, package total 66,719 B): the export and the token's checks about 1,260 B, the two
+//! WebCrypto steps 760 B, the key fetch 310 B. It is one `Op` of the client's one async path with
+//! two typed imports; measured alternatives that were larger: the JWKS kept as text with the key
+//! looked up in Rust, one await site for both WebCrypto steps, the key fetch through the path's
+//! shared request await, the bytes made `Uint8Array`s before the awaits, the sync steps in helper
+//! functions, a boxed future.
 
 #[allow(unused_imports)]
 use crate::prelude::*;

@@ -80,6 +80,10 @@ pub(crate) struct Inner {
     pub(crate) last_refresh_at: Cell<Option<u64>>,
     pub(crate) failures: Cell<u32>,
     pub(crate) sdk_session_id: String,
+    /// The project's public keys for `verifySession` (the JWKS, `undefined` until fetched), and
+    /// when they may be fetched again (verify.rs).
+    pub(crate) keys: RefCell<JsValue>,
+    pub(crate) key_fetch: Cell<descope_core::verify::KeyFetch>,
 }
 
 pub(crate) fn js_str(s: &str) -> JsValue {
@@ -164,6 +168,8 @@ impl Inner {
             last_refresh_at: Cell::new(None),
             failures: Cell::new(0),
             sdk_session_id: sdk_session_id(),
+            keys: RefCell::new(JsValue::UNDEFINED),
+            key_fetch: Cell::default(),
         });
         if fallback {
             inner.log(
@@ -314,6 +320,8 @@ pub(crate) enum Op {
     Family(crate::families::FamilyOp),
     /// A passkey call (see webauthn.rs).
     WebAuthn(crate::webauthn::Passkey),
+    /// `verifySession`: the `jwt` argument (`undefined`: the current session's), see verify.rs.
+    Verify(JsValue),
 }
 
 impl Inner {
@@ -388,6 +396,7 @@ impl Inner {
                 }
                 return Ok(JsValue::UNDEFINED);
             }
+            Op::Verify(jwt) => return crate::verify::session(&self, jwt).await,
             Op::Wake(online) => {
                 self.on_wake(online);
                 return Ok(JsValue::UNDEFINED);
@@ -541,6 +550,25 @@ impl Descope {
             }
         });
         Ok(unsubscribe.into_js_value())
+    }
+
+    /// Verifies the current session JWT, or `jwt`, against the project's public keys with
+    /// WebCrypto: the signature by the key its `kid` names and that key's `alg` (RS256, ES256,
+    /// ES384), `exp`/`nbf` with 5 s leeway on the server's clock, an issuer naming the project and
+    /// `drn` `"DS"`. Resolves to the verified claims. The keys are cached; an unknown `kid` fetches
+    /// them again at most once per 30 s.
+    ///
+    /// # Errors
+    /// `unauthenticated`/`invalidToken` when the token is not a genuine, current session token of
+    /// this project; `unauthenticated`/`noSession` with no session and no `jwt`;
+    /// `validation`/`invalidJwt` for a malformed `jwt`; the request's errors (e.g. `network`,
+    /// `timeout`) when the keys cannot be fetched; `config`/`noWebCrypto` outside a secure context.
+    #[wasm_bindgen(js_name = verifySession, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn verify_session(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] jwt: JsValue,
+    ) -> Promise {
+        self.inner.start(Ok(Op::Verify(jwt)))
     }
 
     /// A snapshot of the client's internals for support and tests. Contains no token.

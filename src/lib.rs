@@ -52,6 +52,7 @@ mod timer;
 mod totp;
 mod transport;
 pub mod types;
+mod verify;
 mod webauthn;
 
 pub use client::Descope;

@@ -264,6 +264,8 @@ async function loadProfile() {
 }
 
 function setSession(s) {
+  // A verification shown was of the session it checked.
+  $("verify-result").hidden = true;
   session = s || undefined;
   if (!session) {
     profile = undefined; profileFor = undefined; extrasFor = ""; historyFor = ""; tenantNames = new Map();
@@ -897,6 +899,26 @@ async function refresh() {
   });
 }
 
+/** verifySession(): the verified claims, or the rejection's kind and code, below the buttons. */
+async function verifySession() {
+  await act(async () => {
+    const box = $("verify-result");
+    try {
+      const claims = await client.verifySession();
+      box.dataset.state = "verified";
+      setText("verify-status", "Verified: signed by the project's key, not expired, issued for this project, a session token.");
+      setText("verified-claims", JSON.stringify(plain(claims), null, 2));
+      $("verified-claims").hidden = false;
+    } catch (err) {
+      const { code, description, kind } = describeError(err);
+      box.dataset.state = "rejected";
+      setText("verify-status", `Rejected (${kind || "error"} / ${code}): ${description}`);
+      $("verified-claims").hidden = true;
+    }
+    box.hidden = false;
+  });
+}
+
 async function stepUp() {
   await act(async () => {
     const user = currentUser();
@@ -1004,6 +1026,7 @@ function wire() {
   $("tenant-form").addEventListener("submit", selectTenant);
   $("history-reload").addEventListener("click", (ev) => { ev.preventDefault(); loadHistory(); });
   $("refresh").addEventListener("click", refresh);
+  $("verify-session").addEventListener("click", verifySession);
   $("stepup-button").addEventListener("click", stepUp);
   $("logout").addEventListener("click", logout);
   $("error-dismiss").addEventListener("click", clearError);

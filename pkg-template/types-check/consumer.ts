@@ -134,6 +134,12 @@ async function main(): Promise<void> {
   });
   unsubscribe();
 
+  const verified: Record<string, unknown> = await descope.verifySession();
+  const verifiedGiven: Record<string, unknown> = await descope.verifySession(sessionJwt);
+  void verified, verifiedGiven;
+  // @ts-expect-error the token is a string
+  await descope.verifySession(42);
+
   const diagnostics: Diagnostics = descope.diagnostics();
   void diagnostics;
 

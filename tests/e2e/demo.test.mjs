@@ -1,5 +1,5 @@
 // The demo page (www-demo) end to end in headless Chromium: OTP sign-up-or-in through the page's
-// dev inbox, user/roles/countdown, refresh, step-up, reload, logout, an SMS flow, and the
+// dev inbox, user/roles/countdown, refresh, verify, step-up, reload, logout, an SMS flow, and the
 // secret-hygiene check over every console message of the page (G10 in spec/faults.md).
 import { beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -123,6 +123,43 @@ describe("demo page", () => {
     await page.waitForSelector('#last-event[data-type="refreshed"]', WAIT);
     assert.equal(await page.getAttribute("body", "data-state"), "signedIn");
     await page.locator("#user-email", { hasText: email }).waitFor(WAIT);
+  });
+
+  it("Verify shows the verified claims, and a rejection's kind and code", async () => {
+    const { projectId } = await suite.emulator.config();
+    const keysPath = `/v2/keys/${projectId}`;
+    const keyFetches = async () => (await suite.emulator.requests()).filter((r) => r.path === keysPath).length;
+    const verify = async (state) => {
+      await page.click("#verify-session");
+      await page.waitForSelector(`#verify-result:not([hidden])[data-state="${state}"]`, WAIT);
+      return (await page.locator("#verify-status").textContent()).trim();
+    };
+    const before = await keyFetches();
+    assert.match(await verify("verified"), /^Verified/);
+    const claims = JSON.parse(await page.locator("#verified-claims").textContent());
+    assert.equal(claims.drn, "DS");
+    assert.equal(claims.sub, (await page.locator("#user-id").textContent()).trim());
+    assert.ok((await keyFetches()) > before, "the project's keys were fetched");
+    assert.ok(await page.locator("#error").isHidden(), "no error");
+
+    // A reloaded page (an empty key cache) gets a JWKS whose key of the token's kid is another one.
+    const jwks = await (await fetch(suite.url + keysPath)).json();
+    const wrong = jwks.keys.map((k) => ({ ...k, n: k.n.slice(0, 40) + (k.n[40] === "A" ? "B" : "A") + k.n.slice(41) }));
+    const fault = await fetch(suite.url + "/emulator/faults", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ path: keysPath, status: 200, body: { keys: wrong }, times: 1 }),
+    });
+    assert.equal(fault.status, 200);
+    await page.reload({ waitUntil: "load" });
+    await page.waitForSelector('body[data-state="signedIn"]', WAIT);
+    assert.match(await verify("rejected"), /^Rejected \(unauthenticated \/ invalidToken\): .*signature/);
+    assert.ok(await page.locator("#verified-claims").isHidden(), "no claims shown for a rejected token");
+    // A fresh page with the real keys verifies again.
+    await page.reload({ waitUntil: "load" });
+    await page.waitForSelector('body[data-state="signedIn"]', WAIT);
+    assert.match(await verify("verified"), /^Verified/);
+    await assertNoJwtInPage("after verify");
   });
 
   it("Step-up sends a new code and, once verified, shows stepUp: true", async () => {

@@ -73,6 +73,11 @@ fn decode_object(seg: &str) -> Result<(String, Value), JwtError> {
 
 /// Parses a token's structure. No signature check.
 pub fn decode(token: &str) -> Result<Jwt, JwtError> {
+    decode_signed(token).map(|(jwt, _, _)| jwt)
+}
+
+/// [`decode`], also returning the header and the decoded signature (for `verify`).
+pub(crate) fn decode_signed(token: &str) -> Result<(Jwt, Value, Vec<u8>), JwtError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(JwtError::TooLarge);
     }
@@ -92,12 +97,16 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
         Some(alg) if !alg.eq_ignore_ascii_case("none") && !alg.is_empty() => {}
         _ => return Err(JwtError::AlgNone),
     }
-    base64url::decode(s).map_err(|_| JwtError::Base64)?;
+    let signature = base64url::decode(s).map_err(|_| JwtError::Base64)?;
     let (payload_json, claims) = decode_object(p)?;
-    Ok(Jwt {
-        payload_json,
-        claims: Rc::new(claims),
-    })
+    Ok((
+        Jwt {
+            payload_json,
+            claims: Rc::new(claims),
+        },
+        header,
+        signature,
+    ))
 }
 
 /// Reads a unix-seconds claim by the one rule of F05: a JSON integer (no fraction or exponent) in
@@ -175,16 +184,27 @@ impl Jwt {
     pub fn drn(&self) -> Option<&str> {
         self.str_claim("drn")
     }
-    /// `iss` is the bare project id or a URL whose last path segment is the project id (F07).
+    /// `iss` names the project (F07; passkeys-cookies.md §3, node-sdk's `issuerMatchesProject`):
+    /// it is the bare project id, or a URL or slash-separated string whose last or second-to-last
+    /// non-empty path segment is the project id (`https://api.descope.com/<pid>`,
+    /// `…/v1/apps/<pid>`, a tenant's `…/v1/apps/<pid>/<tenant>`).
     pub fn issued_for(&self, project_id: &str) -> bool {
-        match self.issuer() {
-            Some(iss) => {
-                iss == project_id
-                    || (ascii::find(iss, b'/').is_some()
-                        && ascii::after_last(ascii::trim_end(iss, b'/'), b'/') == project_id)
-            }
-            None => false,
-        }
+        let Some(iss) = self.issuer() else {
+            return false;
+        };
+        let path = ascii::trim_end(iss, b'/');
+        let last = ascii::after_last(path, b'/');
+        let parent = ascii::trim_end(
+            path.get(..path.len() - last.len()).unwrap_or_default(),
+            b'/',
+        );
+        iss == project_id
+            || (ascii::find(iss, b'/').is_some()
+                && (last == project_id || ascii::after_last(parent, b'/') == project_id))
+    }
+    /// `nbf`, validated like `exp` (F05). `Err` when present but malformed.
+    pub fn nbf(&self) -> Result<Option<i64>, BadTime> {
+        seconds_claim(self.claims.get("nbf"))
     }
     pub fn amr(&self) -> Vec<String> {
         string_list(self.claims.get("amr"))
@@ -295,6 +315,17 @@ mod tests {
         assert!(decode(&token(r#"{"iss":"P2abc"}"#))
             .unwrap()
             .issued_for("P2abc"));
+        let iss = |iss: &str| decode(&token(&format!(r#"{{"iss":"{iss}"}}"#))).unwrap();
+        // The last or second-to-last segment of a URL or slash string (F07).
+        assert!(iss("https://api.descope.com//P2abc//").issued_for("P2abc"));
+        assert!(iss("https://api.descope.com/v1/apps/P2abc/T1").issued_for("P2abc"));
+        assert!(iss("https://api.descope.com/v1/apps/P2abc//T1/").issued_for("P2abc"));
+        assert!(iss("/P2abc").issued_for("P2abc"));
+        assert!(iss("P2abc/T1").issued_for("P2abc"));
+        assert!(!iss("/").issued_for("P2abc"));
+        assert!(!iss("").issued_for("P2abc"));
+        assert!(!iss("P2abcd/T1").issued_for("P2abc"));
+        assert!(!iss("https://api.descope.com/v1/P2abc/a/b").issued_for("P2abc"));
     }
 
     #[test]

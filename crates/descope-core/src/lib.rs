@@ -47,6 +47,7 @@ mod sim;
 pub mod storage;
 pub mod tenant;
 pub mod totp;
+pub mod verify;
 pub mod webauthn;
 
 pub use error::{Error, ErrorData, ErrorKind};

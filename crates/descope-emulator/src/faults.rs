@@ -15,7 +15,7 @@ pub enum DropMode {
     /// `drop: "before"`: before the request is handled (nothing happens on the server).
     Before,
     /// `drop: true`: after the request is handled, so its effects (a rotation, a logout, a
-    /// consumed code) are committed and only the answer is lost.
+    /// consumed code) are committed and only the answer is lost (see [`lose_answer`]).
     After,
 }
 
@@ -181,33 +181,62 @@ impl Fault {
     }
 }
 
+/// `drop: true`: the answer of a request the server handled (and committed) is lost in transit
+/// (F21). Its status line and headers go out, without its cookies, then half its body, then the
+/// connection is cut: the client sees a failed read, never the answer. Closing the connection before
+/// any answer would not do: a browser resends a request whose reused keep-alive connection closed
+/// unanswered (Chromium does), so the server would handle it twice and the page would see only
+/// the second answer.
+pub async fn lose_answer(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts.headers.remove(axum::http::header::SET_COOKIE);
+    parts.headers.remove(axum::http::header::TRANSFER_ENCODING);
+    parts.headers.insert(
+        axum::http::header::CONTENT_LENGTH,
+        HeaderValue::from(body.len() as u64),
+    );
+    Response::from_parts(parts, axum::body::Body::from_stream(cut_short(body)))
+}
+
+type BodyStream = std::pin::Pin<
+    Box<dyn futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send>,
+>;
+
+/// The first half of `body`, then an error, which makes hyper reset the connection. The error
+/// waits a moment so the headers and the first half reach the client first (a connection closed
+/// before any answer would be resent by the browser; F12 is mid-body).
+fn cut_short(body: axum::body::Bytes) -> BodyStream {
+    let half = body.slice(..body.len() / 2);
+    Box::pin(futures_util::stream::unfold(0, move |step| {
+        let half = half.clone();
+        async move {
+            match step {
+                0 => Some((Ok(half), 1)),
+                1 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    Some((
+                        Err(std::io::Error::other("truncated by an injected fault")),
+                        2,
+                    ))
+                }
+                _ => None,
+            }
+        }
+    }))
+}
+
 /// A body sent in pieces by `mode` (not `Whole`). An `Err` item makes hyper reset the connection.
 fn streamed(status: StatusCode, body: Vec<u8>, mode: Stream) -> Response {
     use axum::body::{Body, Bytes};
     use std::time::Duration;
-    type Item = Result<Bytes, std::io::Error>;
     let body = Bytes::from(body);
     let len = body.len();
-    let stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = Item> + Send>> = match mode {
+    let stream: BodyStream = match mode {
         Stream::Whole => Box::pin(futures_util::stream::iter([Ok(body)])),
-        // The error waits a moment so the headers and the first half reach the client first (a
-        // connection closed before any answer would be retried by the browser, F12 is mid-body).
-        Stream::Truncate => Box::pin(futures_util::stream::unfold(0, move |step| {
-            let half = body.slice(..len / 2);
-            async move {
-                match step {
-                    0 => Some((Ok(half), 1)),
-                    1 => {
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                        Some((
-                            Err(std::io::Error::other("truncated by an injected fault")),
-                            2,
-                        ))
-                    }
-                    _ => None,
-                }
-            }
-        })),
+        Stream::Truncate => cut_short(body),
         Stream::Trickle => Box::pin(futures_util::stream::unfold(0, move |i| {
             let body = body.clone();
             async move {

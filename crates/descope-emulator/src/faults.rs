@@ -28,6 +28,8 @@ pub struct Fault {
     pub delay_ms: u64,
     pub drop: DropMode,
     pub retry_after: Option<String>,
+    /// `location`: a redirect to this URL (status 302 unless `status` says otherwise), F19.
+    pub location: Option<String>,
     pub times: u64,
     pub stream: Stream,
 }
@@ -46,8 +48,8 @@ pub enum Stream {
 }
 
 impl Fault {
-    /// Parses `{path, status?, body?, delayMs?, drop?, retryAfter?, times}` (`times` defaults to 1;
-    /// `drop`: `true` / `"after"` or `"before"`).
+    /// Parses `{path, status?, body?, delayMs?, drop?, retryAfter?, location?, stream?, times}`
+    /// (`times` defaults to 1; `drop`: `true` / `"after"` or `"before"`).
     pub fn from_json(v: &Value) -> ApiResult<Fault> {
         let obj = v.as_object().ok_or_else(ApiError::malformed)?;
         let path = match obj.get("path") {
@@ -91,6 +93,11 @@ impl Fault {
             HeaderValue::from_str(r)
                 .map_err(|_| ApiError::invalid("retryAfter is not a valid header value"))?;
         }
+        let location = match obj.get("location") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if HeaderValue::from_str(s).is_ok() => Some(s.clone()),
+            Some(_) => return Err(ApiError::invalid("location must be a URL string")),
+        };
         let stream = match obj.get("stream") {
             None | Some(Value::Null) => Stream::Whole,
             Some(Value::String(s)) => match s.as_str() {
@@ -114,6 +121,7 @@ impl Fault {
             delay_ms: num("delayMs")?.unwrap_or(0),
             drop,
             retry_after,
+            location,
             times: num("times")?.unwrap_or(1),
         })
     }
@@ -125,13 +133,16 @@ impl Fault {
         }
     }
 
-    /// The canned answer, if this fault replaces the real one (status or body given).
+    /// The canned answer, if this fault replaces the real one (status, body or location given).
     /// A fault with only `delayMs` / `retryAfter` lets the real answer through.
     pub fn answer(&self) -> Option<Response> {
-        if self.drop != DropMode::No || (self.status.is_none() && self.body.is_none()) {
+        if self.drop != DropMode::No
+            || (self.status.is_none() && self.body.is_none() && self.location.is_none())
+        {
             return None;
         }
-        let status = StatusCode::from_u16(self.status.unwrap_or(500))
+        let default = if self.location.is_some() { 302 } else { 500 };
+        let status = StatusCode::from_u16(self.status.unwrap_or(default))
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = match &self.body {
             b if self.stream != Stream::Whole => {
@@ -167,6 +178,13 @@ impl Fault {
             }
         };
         self.add_retry_after(&mut resp);
+        if let Some(v) = self
+            .location
+            .as_deref()
+            .and_then(|l| HeaderValue::from_str(l).ok())
+        {
+            resp.headers_mut().insert("location", v);
+        }
         Some(resp)
     }
 
@@ -309,5 +327,23 @@ mod tests {
         // A streamed fault answers even without a body (endless spaces).
         let endless = f(json!({"path": "/x", "status": 200, "stream": "endless"})).unwrap();
         assert!(endless.answer().is_some());
+    }
+
+    #[test]
+    fn f19_a_location_answers_a_redirect() {
+        let f = |v: Value| Fault::from_json(&v);
+        let r = f(json!({"path": "/x", "location": "http://localhost:9/elsewhere"}))
+            .unwrap()
+            .answer()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FOUND);
+        assert_eq!(r.headers()["location"], "http://localhost:9/elsewhere");
+        let r = f(json!({"path": "/x", "status": 307, "location": "/y"}))
+            .unwrap()
+            .answer()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::TEMPORARY_REDIRECT);
+        assert!(f(json!({"path": "/x", "location": 1})).is_err());
+        assert!(f(json!({"path": "/x", "location": "a\nb"})).is_err());
     }
 }

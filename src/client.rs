@@ -320,6 +320,8 @@ impl Inner {
         let inner = self.clone();
         future_to_promise(async move {
             match op {
+                // Rejects with the shared refresh's own error, as it came.
+                Ok(Op::SessionToken) => return inner.session_token().await,
                 Ok(op) => inner.run(op).await,
                 // A disposed instance says so before complaining about the arguments.
                 Err(e) => inner.check_alive().and(Err(e)),
@@ -367,13 +369,8 @@ impl Inner {
                 self.sign_out(Reason::Logout);
                 return res.map(|_| JsValue::UNDEFINED);
             }
-            Op::SessionToken => {
-                return Ok(self
-                    .session_token()
-                    .await?
-                    .map(JsValue::from)
-                    .unwrap_or(JsValue::UNDEFINED))
-            }
+            // Taken by `start`, which passes the shared refresh's rejection on unchanged.
+            Op::SessionToken => return Ok(JsValue::UNDEFINED),
             Op::Refresh => {
                 let r = self.do_refresh().await;
                 self.inflight.borrow_mut().take();

@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{js_str, now_ms, rand_u32, Inner, Op};
+use crate::error::to_js;
 use crate::events::Field;
 
 /// Where the refresh loop is (see `Inner::do_refresh`).
@@ -28,36 +29,6 @@ enum Step {
     Send,
     /// A 401/403 to judge after re-reading storage.
     Judge(Error),
-}
-
-/// Turns a rejection of one of our promises back into a core error (for `getSessionToken`, which
-/// shares the refresh promise's outcome).
-fn js_error_back(v: &JsValue) -> Error {
-    let get = |k: &str| Reflect::get(v, &js_str(k)).ok();
-    let kind = match get("kind").and_then(|k| k.as_string()).as_deref() {
-        Some("api") => ErrorKind::Api,
-        Some("network") => ErrorKind::Network,
-        Some("timeout") => ErrorKind::Timeout,
-        Some("rateLimited") => ErrorKind::RateLimited,
-        Some("unauthenticated") => ErrorKind::Unauthenticated,
-        Some("validation") => ErrorKind::Validation,
-        Some("config") => ErrorKind::Config,
-        Some("storage") => ErrorKind::Storage,
-        _ => ErrorKind::Protocol,
-    };
-    let code = get("code")
-        .and_then(|c| c.as_string())
-        .unwrap_or_else(|| "unknown".to_string());
-    let desc = get("description")
-        .and_then(|c| c.as_string())
-        .unwrap_or_default();
-    let mut e = Error::new(kind, &code, &desc);
-    e.status = get("status").and_then(|s| s.as_f64()).map(|s| s as u16);
-    e.retry_after_ms = get("retryAfterMs")
-        .and_then(|s| s.as_f64())
-        .map(|s| s as u64);
-    e.retryable = get("retryable").and_then(|s| s.as_bool()).unwrap_or(false);
-    e
 }
 
 impl Inner {
@@ -258,9 +229,10 @@ impl Inner {
         }
     }
 
-    /// A session token valid for a few more seconds, refreshing first when needed.
-    pub(crate) async fn session_token(self: &Rc<Self>) -> Result<Option<String>, Error> {
-        self.check_alive()?;
+    /// A session token valid for a few more seconds, refreshing first when needed. A failed
+    /// refresh rejects with that refresh's own error (the promise every caller shares, F28).
+    pub(crate) async fn session_token(self: &Rc<Self>) -> Result<JsValue, JsValue> {
+        self.check_alive().map_err(|e| to_js(&e))?;
         let (current, has) = {
             let st = self.state.borrow();
             (st.current(), st.has_credentials())
@@ -268,17 +240,13 @@ impl Inner {
         if let Some(s) = &current {
             let margin = refresh::handout_margin_ms(s.lifetime_ms());
             if s.expires_at_ms() > now_ms().saturating_add(margin) {
-                return Ok(Some(s.session_jwt.clone()));
+                return Ok(js_str(&s.session_jwt));
             }
         }
         if !has {
-            return Ok(None);
+            return Ok(JsValue::UNDEFINED);
         }
-        match JsFuture::from(self.refresh_shared()).await {
-            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt"))
-                .ok()
-                .and_then(|t| t.as_string())),
-            Err(e) => Err(js_error_back(&e)),
-        }
+        let session = JsFuture::from(self.refresh_shared()).await?;
+        Ok(Reflect::get(&session, &js_str("sessionJwt")).unwrap_or(JsValue::UNDEFINED))
     }
 }

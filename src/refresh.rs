@@ -5,8 +5,6 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use crate::error::to_js;
-use crate::otp::field;
 use descope_core::config::Persistence;
 use descope_core::refresh::{self, AfterWait, Rejected};
 use descope_core::request;
@@ -21,7 +19,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{js_str, now_ms, rand_u32, Inner, Op};
+use crate::error::to_js;
 use crate::events::Field;
+use crate::otp::field;
 
 /// Where the refresh loop is (see `Inner::do_refresh`).
 enum Step {

@@ -1,6 +1,9 @@
-//! `fetch` with `redirect: "error"` (F19) and a deadline that covers the body read as well as the
-//! headers (F22, F23): one `AbortController` aborted by a timer. The body is read chunk by chunk and
-//! stopped at `MAX_BODY_BYTES` (F13), so a huge or endless body costs bounded memory.
+//! `fetch` with `redirect: "manual"` and a deadline that covers the body read as well as the
+//! headers (F22, F23): one `AbortController` aborted by a timer. A redirect is not followed, so
+//! nothing goes to another origin, and it comes back as status 0, which the core makes a `config`
+//! error (F19; with `"error"` it would look like any network failure and be retried). The body is
+//! read chunk by chunk and stopped at `MAX_BODY_BYTES` (F13), so a huge or endless body costs
+//! bounded memory.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -66,7 +69,7 @@ pub async fn send(
     let init = Object::new();
     let str = JsValue::from_str;
     set(&init, "method", &str(method));
-    set(&init, "redirect", &str("error"));
+    set(&init, "redirect", &str("manual"));
     set(&init, "signal", &field(&controller, "signal"));
     let h = Object::new();
     for (k, v) in headers {

@@ -522,6 +522,85 @@ async fn sso_start_redirect_exchange() {
     assert!(d.session().is_some());
 }
 
+/// F40, the part the SDK owns: a callback `code` that was already used, is unknown, is empty or is
+/// missing (`URLSearchParams.get("code")` is `null`) rejects with a clean typed error, stores no
+/// token, and leaves the current session untouched. An empty or missing code sends nothing. The
+/// OAuth `state` is kept and checked by Descope's server (the app hands `exchange` only the code),
+/// and removing `code` from the URL is the app's (the demo does, families.test.mjs checks it).
+#[wasm_bindgen_test]
+async fn f40_used_unknown_empty_and_missing_codes_store_nothing_and_keep_the_session() {
+    let (d, prefix) = client(r#""autoRefresh":false"#).await;
+    sign_in_email(&d, &unique_email()).await;
+    let rec = recorder();
+    d.on_session_change(listener(&rec)).unwrap();
+    let session_jwt = |d: &Descope| d.session().and_then(|s| get_str(&s.into(), "sessionJwt"));
+    let held = session_jwt(&d);
+    let stored = || {
+        (
+            ls_get(&format!("{prefix}DSR")),
+            ls_get(&format!("{prefix}DS")),
+        )
+    };
+    let stored_before = stored();
+    // Codes used once already, by another client that keeps its session in memory.
+    let pid = project_id().await;
+    let other = Descope::new(config(
+        &pid,
+        "other.",
+        r#""persistence":"memory","autoRefresh":false"#,
+    ))
+    .unwrap();
+    let start = ok(other
+        .oauth()
+        .start(s("github"), url(&landing()), JsValue::UNDEFINED))
+    .await;
+    let oauth_used = query_param(&follow(&get_str(&start, "url").unwrap()).await, "code").unwrap();
+    ok(other.oauth().exchange(s(&oauth_used))).await;
+    let start = ok(other.sso().start(
+        s(&format!("T{}", uid())),
+        url(&landing()),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    let sso_used = query_param(&follow(&get_str(&start, "url").unwrap()).await, "code").unwrap();
+    ok(other.sso().exchange(s(&sso_used))).await;
+    other.dispose();
+    let unknown = format!("unknown{}", uid());
+    for sso in [false, true] {
+        let exchange = |code: JsValue| {
+            if sso {
+                d.sso().exchange(code)
+            } else {
+                d.oauth().exchange(code)
+            }
+        };
+        let used = if sso { &sso_used } else { &oauth_used };
+        for code in [used.as_str(), unknown.as_str()] {
+            let e = err(exchange(s(code))).await;
+            assert_descope_error(&e, "unauthenticated", Some("E061401"));
+            let message = get_str(&e, "message").unwrap_or_default();
+            assert!(!message.contains(code), "the code is not echoed");
+        }
+        let sent = count_path(&requests().await, "/v1/auth/oauth/exchange")
+            + count_path(&requests().await, "/v1/auth/saml/exchange");
+        let e = err(exchange(s(""))).await;
+        assert_descope_error(&e, "validation", Some("invalidCode"));
+        let e = err(exchange(JsValue::NULL)).await;
+        assert_descope_error(&e, "validation", None);
+        let log = requests().await;
+        assert_eq!(
+            count_path(&log, "/v1/auth/oauth/exchange")
+                + count_path(&log, "/v1/auth/saml/exchange"),
+            sent,
+            "an empty or missing code sends nothing"
+        );
+    }
+    assert_eq!(session_jwt(&d), held, "the current session is untouched");
+    assert_eq!(stored(), stored_before, "no token stored");
+    assert!(event_types(&rec).is_empty(), "no session change");
+    d.dispose();
+}
+
 // ---- TOTP ----
 
 #[wasm_bindgen_test]

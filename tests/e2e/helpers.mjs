@@ -174,6 +174,8 @@ export function makeControl(url) {
       return Array.isArray(r) ? r : r.requests || [];
     },
     reset: () => call("POST", "/emulator/reset", {}),
+    /** Queues a fault (`{path, status?, body?, delayMs?, drop?, stream?, retryAfter?, times}`). */
+    fault: (f) => call("POST", "/emulator/faults", f),
     /** Shifts the emulator's clock by `offsetSeconds` (its tokens' iat/exp move with it). */
     setClock: (offsetSeconds) => call("POST", "/emulator/clock", { offsetSeconds }),
   };

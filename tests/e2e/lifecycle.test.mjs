@@ -1,7 +1,8 @@
 // A session over the page's life: a client the app keeps no reference to goes on refreshing after
 // garbage collection (api.md); a session restored after a reload with the page clock 10 min off the
 // server's never hands out an expired token (F26); coming back online refreshes within 1 s (F24,
-// G14); 10,000 refreshes with no listener grow wasm memory by at most 1 MiB (hot path).
+// G14); a rotation whose answer is lost ends in signedOut(refreshLost) with grace 0 and is kept with
+// a grace window (F21); 10,000 refreshes with no listener grow wasm memory by at most 1 MiB (hot path).
 // Chromium runs with --js-flags=--expose-gc so the page has gc().
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -119,6 +120,47 @@ describe("session lifecycle (GC, skew across reloads, online, memory)", () => {
       await context.close();
     }
   });
+
+  // F21: the server commits a rotation and its answer is lost on the way (the emulator's `drop: true`
+  // sends the head, half the body, then cuts the connection: a browser resends a request whose
+  // reused connection closed before any answer, which would hide the fault). The auto-refresh
+  // timer's request meets the fault.
+  for (const grace of [0, 2]) {
+    it(`F21: a rotation whose answer is lost, server grace ${grace} s: ${grace ? "one retry keeps the session" : "signedOut(refreshLost) once, no loop"}`, async () => {
+      await emulator.setConfig({ rotation: true, rotationGraceSeconds: grace });
+      const { context, page } = await open(`prefix=f21g${grace}.`);
+      try {
+        await page.evaluate((email) => window.t.signIn(email), uniqueEmail(`f21g${grace}`));
+        const stored = await page.evaluate(() => window.t.storedId());
+        const from = (await emulator.requests()).length;
+        await emulator.fault({ path: "/v1/auth/refresh", drop: true, times: 1 });
+        await page.waitForFunction(() => window.t.events.some((e) => e.type !== "signedIn"), null, WAIT);
+        // A session lifetime more: a loop, or the next scheduled refresh, would show.
+        await sleep((SESSION_TTL + 1) * 1000);
+        const log = (await emulator.requests()).slice(from).filter(refreshPath);
+        const events = (await page.evaluate(() => window.t.events)).filter((e) => e.type !== "signedIn");
+        const outs = events.filter((e) => e.type === "signedOut");
+        console.log(`# F21 grace=${grace}s refreshRequests=${log.length} statuses=${log.map((r) => r.status).join(",")} events=${events.map((e) => e.reason ? `${e.type}(${e.reason})` : e.type).join(",")}`);
+        assert.equal(log[0].status, null, "the first request's answer was lost");
+        if (grace) {
+          assert.equal(log[1].status, 200, "the retry with the same token got the committed pair");
+          assert.equal(outs.length, 0, "no sign-out");
+          assert.ok(await page.evaluate(() => window.t.signedIn()));
+          assert.notEqual(await page.evaluate(() => window.t.storedId()), stored, "the rotated token is stored");
+          assert.ok(log.slice(2).every((r) => r.status === 200), "later refreshes succeed");
+        } else {
+          assert.deepEqual(log.map((r) => r.status), [null, 401], "one retry, refused, then nothing");
+          assert.deepEqual(outs.map((e) => e.reason), ["refreshLost"], "exactly one signedOut(refreshLost)");
+          assert.equal(events.length, 1, "no other event");
+          assert.equal(await page.evaluate(() => window.t.signedIn()), false);
+          assert.equal(await page.evaluate(() => window.t.storedId()), null, "storage cleaned");
+        }
+      } finally {
+        await context.close();
+        await emulator.setConfig({ rotation: null, rotationGraceSeconds: null });
+      }
+    });
+  }
 
   // With the size-class allocator this grew +1.9 MiB (freed blocks of other sizes were never
   // reused); lol_alloc's free list (sdk-robust's measured choice) keeps it flat.

@@ -184,7 +184,10 @@ fn truncate(s: &str, max: usize) -> &str {
 }
 
 /// Maps a non-2xx response to a typed error (§4). `retry_after` is the raw `Retry-After` header.
-/// Status → kind: 401/403 unauthenticated; 429 rateLimited; 5xx api (retryable); other 4xx api.
+/// Status → kind: 401/403 unauthenticated; 429 rateLimited; 5xx api (retryable); other 4xx api;
+/// a redirect config (F19: the API never redirects, so `baseUrl` points elsewhere; not retried).
+/// The transport does not follow redirects: the browser reports one as status 0 (an opaque
+/// redirect, whose real status and `Location` it hides).
 pub fn error_from_response(
     status: u16,
     body: &str,
@@ -213,6 +216,12 @@ pub fn error_from_response(
             true,
             "E130429",
             "too many requests; retry later",
+        ),
+        0 | 300..=399 => (
+            ErrorKind::Config,
+            false,
+            "unexpectedRedirect",
+            "the API answered with a redirect; check baseUrl",
         ),
         408 => (ErrorKind::Api, true, "httpError", "the server timed out"),
         500..=599 => (
@@ -420,6 +429,20 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Unauthenticated);
         let e = error_from_response(429, "null", None, 0);
         assert_eq!((e.kind, e.retryable), (ErrorKind::RateLimited, true));
+    }
+
+    #[test]
+    fn f19_a_redirect_is_a_config_error_never_retried() {
+        // 0: what the browser shows of a redirect it was told not to follow.
+        for status in [0, 301, 302, 307, 308] {
+            let e = error_from_response(status, "", None, 0);
+            assert_eq!(
+                (e.kind, e.code.as_str(), e.retryable),
+                (ErrorKind::Config, "unexpectedRedirect", false),
+                "{status}"
+            );
+            assert!(!crate::refresh::maybe_committed(e.kind));
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub enum DropMode {
     /// `drop: "before"`: before the request is handled (nothing happens on the server).
     Before,
     /// `drop: true`: after the request is handled, so its effects (a rotation, a logout, a
-    /// consumed code) are committed and only the answer is lost.
+    /// consumed code) are committed and only the answer is lost (see [`lose_answer`]).
     After,
 }
 
@@ -28,6 +28,8 @@ pub struct Fault {
     pub delay_ms: u64,
     pub drop: DropMode,
     pub retry_after: Option<String>,
+    /// `location`: a redirect to this URL (status 302 unless `status` says otherwise), F19.
+    pub location: Option<String>,
     pub times: u64,
     pub stream: Stream,
 }
@@ -46,8 +48,8 @@ pub enum Stream {
 }
 
 impl Fault {
-    /// Parses `{path, status?, body?, delayMs?, drop?, retryAfter?, times}` (`times` defaults to 1;
-    /// `drop`: `true` / `"after"` or `"before"`).
+    /// Parses `{path, status?, body?, delayMs?, drop?, retryAfter?, location?, stream?, times}`
+    /// (`times` defaults to 1; `drop`: `true` / `"after"` or `"before"`).
     pub fn from_json(v: &Value) -> ApiResult<Fault> {
         let obj = v.as_object().ok_or_else(ApiError::malformed)?;
         let path = match obj.get("path") {
@@ -91,6 +93,11 @@ impl Fault {
             HeaderValue::from_str(r)
                 .map_err(|_| ApiError::invalid("retryAfter is not a valid header value"))?;
         }
+        let location = match obj.get("location") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if HeaderValue::from_str(s).is_ok() => Some(s.clone()),
+            Some(_) => return Err(ApiError::invalid("location must be a URL string")),
+        };
         let stream = match obj.get("stream") {
             None | Some(Value::Null) => Stream::Whole,
             Some(Value::String(s)) => match s.as_str() {
@@ -114,6 +121,7 @@ impl Fault {
             delay_ms: num("delayMs")?.unwrap_or(0),
             drop,
             retry_after,
+            location,
             times: num("times")?.unwrap_or(1),
         })
     }
@@ -125,13 +133,16 @@ impl Fault {
         }
     }
 
-    /// The canned answer, if this fault replaces the real one (status or body given).
+    /// The canned answer, if this fault replaces the real one (status, body or location given).
     /// A fault with only `delayMs` / `retryAfter` lets the real answer through.
     pub fn answer(&self) -> Option<Response> {
-        if self.drop != DropMode::No || (self.status.is_none() && self.body.is_none()) {
+        if self.drop != DropMode::No
+            || (self.status.is_none() && self.body.is_none() && self.location.is_none())
+        {
             return None;
         }
-        let status = StatusCode::from_u16(self.status.unwrap_or(500))
+        let default = if self.location.is_some() { 302 } else { 500 };
+        let status = StatusCode::from_u16(self.status.unwrap_or(default))
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = match &self.body {
             b if self.stream != Stream::Whole => {
@@ -167,6 +178,13 @@ impl Fault {
             }
         };
         self.add_retry_after(&mut resp);
+        if let Some(v) = self
+            .location
+            .as_deref()
+            .and_then(|l| HeaderValue::from_str(l).ok())
+        {
+            resp.headers_mut().insert("location", v);
+        }
         Some(resp)
     }
 
@@ -181,33 +199,62 @@ impl Fault {
     }
 }
 
+/// `drop: true`: the answer of a request the server handled (and committed) is lost in transit
+/// (F21). Its status line and headers go out, without its cookies, then half its body, then the
+/// connection is cut: the client sees a failed read, never the answer. Closing the connection before
+/// any answer would not do: a browser resends a request whose reused keep-alive connection closed
+/// unanswered (Chromium does), so the server would handle it twice and the page would see only
+/// the second answer.
+pub async fn lose_answer(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts.headers.remove(axum::http::header::SET_COOKIE);
+    parts.headers.remove(axum::http::header::TRANSFER_ENCODING);
+    parts.headers.insert(
+        axum::http::header::CONTENT_LENGTH,
+        HeaderValue::from(body.len() as u64),
+    );
+    Response::from_parts(parts, axum::body::Body::from_stream(cut_short(body)))
+}
+
+type BodyStream = std::pin::Pin<
+    Box<dyn futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send>,
+>;
+
+/// The first half of `body`, then an error, which makes hyper reset the connection. The error
+/// waits a moment so the headers and the first half reach the client first (a connection closed
+/// before any answer would be resent by the browser; F12 is mid-body).
+fn cut_short(body: axum::body::Bytes) -> BodyStream {
+    let half = body.slice(..body.len() / 2);
+    Box::pin(futures_util::stream::unfold(0, move |step| {
+        let half = half.clone();
+        async move {
+            match step {
+                0 => Some((Ok(half), 1)),
+                1 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    Some((
+                        Err(std::io::Error::other("truncated by an injected fault")),
+                        2,
+                    ))
+                }
+                _ => None,
+            }
+        }
+    }))
+}
+
 /// A body sent in pieces by `mode` (not `Whole`). An `Err` item makes hyper reset the connection.
 fn streamed(status: StatusCode, body: Vec<u8>, mode: Stream) -> Response {
     use axum::body::{Body, Bytes};
     use std::time::Duration;
-    type Item = Result<Bytes, std::io::Error>;
     let body = Bytes::from(body);
     let len = body.len();
-    let stream: std::pin::Pin<Box<dyn futures_util::Stream<Item = Item> + Send>> = match mode {
+    let stream: BodyStream = match mode {
         Stream::Whole => Box::pin(futures_util::stream::iter([Ok(body)])),
-        // The error waits a moment so the headers and the first half reach the client first (a
-        // connection closed before any answer would be retried by the browser, F12 is mid-body).
-        Stream::Truncate => Box::pin(futures_util::stream::unfold(0, move |step| {
-            let half = body.slice(..len / 2);
-            async move {
-                match step {
-                    0 => Some((Ok(half), 1)),
-                    1 => {
-                        tokio::time::sleep(Duration::from_millis(200)).await;
-                        Some((
-                            Err(std::io::Error::other("truncated by an injected fault")),
-                            2,
-                        ))
-                    }
-                    _ => None,
-                }
-            }
-        })),
+        Stream::Truncate => cut_short(body),
         Stream::Trickle => Box::pin(futures_util::stream::unfold(0, move |i| {
             let body = body.clone();
             async move {
@@ -280,5 +327,23 @@ mod tests {
         // A streamed fault answers even without a body (endless spaces).
         let endless = f(json!({"path": "/x", "status": 200, "stream": "endless"})).unwrap();
         assert!(endless.answer().is_some());
+    }
+
+    #[test]
+    fn f19_a_location_answers_a_redirect() {
+        let f = |v: Value| Fault::from_json(&v);
+        let r = f(json!({"path": "/x", "location": "http://localhost:9/elsewhere"}))
+            .unwrap()
+            .answer()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FOUND);
+        assert_eq!(r.headers()["location"], "http://localhost:9/elsewhere");
+        let r = f(json!({"path": "/x", "status": 307, "location": "/y"}))
+            .unwrap()
+            .answer()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::TEMPORARY_REDIRECT);
+        assert!(f(json!({"path": "/x", "location": 1})).is_err());
+        assert!(f(json!({"path": "/x", "location": "a\nb"})).is_err());
     }
 }

@@ -133,7 +133,7 @@ pub fn router(app: App) -> Router {
         .with_state(app)
 }
 
-/// Why a request got no answer: the connection is closed instead (fault `drop: true`).
+/// Why a request got no answer: the connection is closed instead (fault `drop: "before"`).
 #[derive(Debug)]
 pub struct Dropped;
 impl std::fmt::Display for Dropped {
@@ -215,24 +215,23 @@ pub async fn handle(
             }
         }
     };
-    if fault_extra
+    // Handled and committed; only the answer is lost (logged with no status, as it never arrives).
+    let lost = fault_extra
         .as_ref()
-        .is_some_and(|f| f.drop == faults::DropMode::After)
-    {
-        // Handled and committed; only the answer is lost.
-        return Err(dropped(&app, &method, &path, &parts, &bytes, api, started));
-    }
-    if let Some(f) = &fault_extra {
+        .is_some_and(|f| f.drop == faults::DropMode::After);
+    if lost {
+        resp = faults::lose_answer(resp).await;
+    } else if let Some(f) = &fault_extra {
         f.add_retry_after(&mut resp);
     }
     cors::decorate(&headers, &mut resp);
 
-    let status = resp.status();
+    let status = (!lost).then(|| resp.status());
     if api && method != Method::OPTIONS {
-        let entry = log_entry(&app, &method, &path, &parts, &bytes, Some(status));
+        let entry = log_entry(&app, &method, &path, &parts, &bytes, status);
         app.data.lock().requests.push(entry);
     }
-    log_line(&app, &method, &path, Some(status), started);
+    log_line(&app, &method, &path, status, started);
     Ok(resp)
 }
 

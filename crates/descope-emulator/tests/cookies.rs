@@ -605,3 +605,58 @@ async fn f21_lost_refresh_answer_in_cookie_mode_with_a_grace_window() {
     );
     assert_ne!(format!("DSR={}", current[0]), jar);
 }
+
+/// F21: `drop: true` loses the answer in a way a browser does not resend: the status line and
+/// headers go out (a connection closed before any answer is resent by Chromium on a fresh one),
+/// then half the declared body, then the connection is cut. The lost answer's cookies are held
+/// back, so the client keeps the refresh cookie it sent.
+#[tokio::test]
+async fn drop_true_sends_the_head_without_cookies_then_cuts_the_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emu = start_cookies().await;
+    let c = client(&emu);
+    let r = sign_in(&c, "cut@example.com").await;
+    let jar = format!("DSR={}", cookie(&set_cookies(&r), "DSR").value);
+    c.control(
+        "POST",
+        "/emulator/faults",
+        Some(json!({"path": "/v1/auth/refresh", "drop": true})),
+    )
+    .await;
+    let from = c.control("GET", "/emulator/requests", None).await.json();
+    let from = from.as_array().map_or(0, Vec::len);
+    let mut s = tokio::net::TcpStream::connect(&emu.addr).await.unwrap();
+    let req = format!(
+        "POST /v1/auth/refresh HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {PID}\r\n\
+         Cookie: {jar}\r\nOrigin: http://127.0.0.1:9\r\nContent-Length: 2\r\n\r\n{{}}",
+        emu.addr
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf).await; // a reset or a close: cut short either way
+    let text = String::from_utf8_lossy(&buf).to_ascii_lowercase();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head was sent");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(
+        head.contains("access-control-allow-origin"),
+        "CORS headers kept"
+    );
+    assert!(!head.contains("set-cookie"), "no cookie of a lost answer");
+    let declared: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("content-length");
+    assert!(body.len() < declared, "{} of {declared} bytes", body.len());
+    let log = c.control("GET", "/emulator/requests", None).await.json();
+    let entries = log.as_array().cloned().unwrap_or_default();
+    assert_eq!(entries.len(), from + 1, "handled once");
+    assert_eq!(
+        entries.last().unwrap()["status"],
+        json!(null),
+        "logged as lost"
+    );
+    // Handled once; with rotation off the same cookie still refreshes.
+    let r = with_cookie(&emu, "POST", "/v1/auth/refresh", &jar, &[], Some("{}")).await;
+    assert_eq!(r.status, 200);
+}

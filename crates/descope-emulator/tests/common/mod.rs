@@ -122,6 +122,17 @@ pub async fn raw(
     } else {
         rest.to_string()
     };
+    // An answer cut short (a lost answer, fault `drop: true`) is no answer.
+    let declared = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| body.len() < n) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "answer cut short",
+        ));
+    }
     Ok(Resp {
         status,
         headers,

@@ -17,7 +17,7 @@ use descope_core::{clock, Error};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{set, to_js};
 use crate::events::{Field, Listeners};
@@ -76,6 +76,9 @@ pub(crate) struct Inner {
     pub(crate) skew_key: String,
     /// The last storage write failed (F35).
     pub(crate) persist_failed: Cell<bool>,
+    /// The session stored before a reload is being restored over the network (`try-refresh`):
+    /// its arrival is announced as `restored`.
+    pub(crate) restoring: Cell<bool>,
     pub(crate) refresh_count: Cell<u32>,
     pub(crate) last_refresh_at: Cell<Option<u64>>,
     pub(crate) failures: Cell<u32>,
@@ -110,6 +113,7 @@ impl Inner {
         let base_url = opt_string(config, "baseUrl")?;
         let persistence = opt_string(config, "persistence")?;
         let storage_prefix = opt_string(config, "storagePrefix")?;
+        let refresh_cookie_name = opt_string(config, "refreshCookieName")?;
         let get = |k: &str| Reflect::get(config, &js_str(k)).unwrap_or(JsValue::UNDEFINED);
         let auto_refresh = match get("autoRefresh") {
             v if v.is_undefined() => None,
@@ -139,6 +143,7 @@ impl Inner {
             storage_prefix: storage_prefix.as_deref(),
             auto_refresh,
             timeout_ms,
+            refresh_cookie_name: refresh_cookie_name.as_deref(),
         })?;
         let (store, fallback) = Store::open(cfg.persistence);
         let inner = Rc::new(Inner {
@@ -159,6 +164,7 @@ impl Inner {
             lock: RefCell::new(None),
             ambiguous: RefCell::new(None),
             persist_failed: Cell::new(false),
+            restoring: Cell::new(false),
             skew: Cell::new(0),
             refresh_count: Cell::new(0),
             last_refresh_at: Cell::new(None),
@@ -177,7 +183,7 @@ impl Inner {
         }
         let skew = inner.store.get(&inner.skew_key);
         inner.skew.set(core_storage::parse_skew(skew.as_deref()));
-        inner.restore_from_storage();
+        inner.restore_on_load();
         inner.follow_window();
         Ok(inner)
     }
@@ -219,6 +225,9 @@ impl Inner {
         if req.body.is_some() {
             headers.push(("Content-Type", "application/json"));
         }
+        if let Some(name) = &self.cfg.refresh_cookie_name {
+            headers.push(("x-descope-refresh-cookie-name", name));
+        }
         let method = req.method.as_str();
         self.log(
             "debug",
@@ -234,6 +243,7 @@ impl Inner {
             &headers,
             req.body.as_deref(),
             self.cfg.timeout_ms,
+            self.cfg.cookie_mode(),
         )
         .await;
         match &res {
@@ -304,6 +314,9 @@ pub(crate) enum Op {
     Refresh,
     /// The auto-refresh timer fired.
     Timer,
+    /// The session must come from the server (a reload, or in cookie mode another tab's
+    /// sign-in): the shared refresh, which nobody awaits (see `storage::on_load`).
+    Restore,
     /// Another tab changed storage (the event's key).
     Storage(Option<String>),
     /// The page woke up (`true`: it came back online).
@@ -381,6 +394,11 @@ impl Inner {
             }
             Op::Timer => {
                 self.on_timer().await;
+                return Ok(JsValue::UNDEFINED);
+            }
+            Op::Restore => {
+                // Its outcome is an event; a failure is retried on the failure schedule.
+                let _ = JsFuture::from(self.refresh_shared()).await;
                 return Ok(JsValue::UNDEFINED);
             }
             Op::Storage(key) => {
@@ -476,6 +494,31 @@ impl Descope {
         self.inner.current().map(Session::new)
     }
 
+    /// Who last signed in on this browser (Descope's `dls_last_user_*` keys, also those its web
+    /// SDK wrote), kept after logout: for a "welcome back" screen.
+    #[wasm_bindgen(
+        getter,
+        js_name = lastUser,
+        unchecked_return_type = "{ loginId: string; name?: string } | undefined"
+    )]
+    pub fn last_user(&self) -> JsValue {
+        let store = &self.inner.store;
+        match core_storage::last_user(
+            store.get(core_storage::LAST_USER_LOGIN_ID_KEY),
+            store.get(core_storage::LAST_USER_NAME_KEY),
+        ) {
+            Some((login_id, name)) => {
+                let o = Object::new();
+                set(&o, "loginId", &js_str(&login_id));
+                if let Some(n) = &name {
+                    set(&o, "name", &js_str(n));
+                }
+                o.into()
+            }
+            None => JsValue::UNDEFINED,
+        }
+    }
+
     /// One-time-password sign-in (email, SMS, voice, WhatsApp).
     #[wasm_bindgen(getter)]
     pub fn otp(&self) -> Otp {
@@ -565,7 +608,12 @@ impl Inner {
 
     /// A sign-in response made the current session.
     fn adopt_response(self: &Rc<Self>, r: &HttpResponse) -> Result<Session, Error> {
-        let info = response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)?;
+        let info = response::parse_auth_response(
+            r.status,
+            &r.body,
+            &self.cfg.project_id,
+            self.cfg.cookie_mode(),
+        )?;
         self.check_alive()?;
         Ok(Session::new(self.adopt(info, EventType::SignedIn)))
     }

@@ -8,9 +8,10 @@ use alloc::rc::Rc;
 use descope_core::config::Persistence;
 use descope_core::refresh::{self, AfterWait, Rejected};
 use descope_core::request;
-use descope_core::response;
 use descope_core::schedule;
-use descope_core::session::{refresh_event_kind, EventType, Reason, SessionData};
+use descope_core::session::{
+    refresh_event_kind, EventType, Reason, SessionData, COOKIE_CREDENTIAL,
+};
 use descope_core::storage::Held;
 use descope_core::{Error, ErrorKind};
 use js_sys::{Function, Promise, Reflect};
@@ -84,7 +85,13 @@ impl Inner {
         let Some(mut token) = held_refresh.clone() else {
             return Err(Error::no_session());
         };
-        let shared = self.store.in_use == Persistence::LocalStorage;
+        // No session yet, only its credential (a reload, another tab's sign-in): `try-refresh`.
+        let restoring = held_current.is_none();
+        // Tabs share localStorage, and in cookie mode the cookie jar: refreshes take turns.
+        let shared = matches!(
+            self.store.in_use,
+            Persistence::LocalStorage | Persistence::Cookie
+        );
         let mut step = if shared { Step::Decide } else { Step::Send };
         let mut wait = shared.then(|| self.lock_promise(0));
         let (mut retried, mut resent, mut relocked) = (false, false, false);
@@ -129,11 +136,13 @@ impl Inner {
                 }
                 Step::Send => {
                     // F04: an expired refresh token cannot be refreshed; end without a request.
-                    let expired = descope_core::jwt::decode(&token).map_or(true, |j| {
-                        j.is_expired_at(
-                            now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS),
-                        )
-                    });
+                    // (The cookie's expiry is the browser's business: it drops the cookie.)
+                    let expired = token != COOKIE_CREDENTIAL
+                        && descope_core::jwt::decode(&token).map_or(true, |j| {
+                            j.is_expired_at(
+                                now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS),
+                            )
+                        });
                     if expired {
                         self.sign_out(Reason::Expired);
                         break Err(Error::unauthenticated(
@@ -142,13 +151,19 @@ impl Inner {
                         ));
                     }
                     let generation = self.state.borrow().generation();
-                    let res = self.call(&request::refresh(), Some(&token)).await;
+                    let res = self.call(&request::refresh(restoring), Some(&token)).await;
                     if self.state.borrow().generation() != generation {
                         // Signed out or replaced while in flight (F31): the answer is dropped.
                         break self.current().ok_or_else(Error::no_session);
                     }
                     let err = match res.and_then(|r| {
-                        response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)
+                        refresh::parse_answer(
+                            r.status,
+                            &r.body,
+                            &self.cfg.project_id,
+                            self.cfg.cookie_mode(),
+                            restoring,
+                        )
                     }) {
                         Ok(info) => {
                             self.refresh_count.set(self.refresh_count.get() + 1);
@@ -158,6 +173,7 @@ impl Inner {
                             let kind = refresh_event_kind(
                                 previous.as_deref(),
                                 info.session.subject().unwrap_or(""),
+                                self.restoring.replace(false),
                             );
                             // Persisted before the lock is released (in `emit`): the next tab
                             // finds it.
@@ -220,6 +236,9 @@ impl Inner {
                             );
                             self.sign_out(if verdict == Rejected::Lost {
                                 Reason::RefreshLost
+                            } else if restoring {
+                                // The session stored before the reload ended meanwhile.
+                                Reason::Expired
                             } else {
                                 Reason::Revoked
                             });
@@ -278,6 +297,9 @@ impl Inner {
             Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt"))
                 .ok()
                 .and_then(|t| t.as_string())),
+            // A session being restored (after a reload) that the server no longer has: this
+            // browser is simply signed out. A current session that ends is an error.
+            Err(_) if current.is_none() && !self.state.borrow().has_credentials() => Ok(None),
             Err(e) => Err(js_error_back(&e)),
         }
     }

@@ -1,19 +1,30 @@
 //! Following other tabs of the same origin and storage prefix through the window `storage` event
-//! (localStorage only, F31, F32, F36; the listener is in lifecycle.rs).
+//! (localStorage only, F31, F32, F36; the listener is in lifecycle.rs). In cookie mode the tokens
+//! are not in storage: the login indicator tells (`storage::cookie_tab_change`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
 
+use descope_core::session::COOKIE_CREDENTIAL;
 use descope_core::storage::{self as core_storage, Held, TabChange};
 
-use crate::client::{now_ms, Inner};
+use crate::client::{now_ms, Inner, Op};
 
 impl Inner {
     /// Another tab changed storage (`key`; `None` when it was cleared): re-read it and follow the
     /// core's verdict, with no network call (F31, F32, F36). A refresh of ours still in flight is
     /// thrown away by the generation check, since every transition here bumps it.
     pub(crate) fn on_storage(self: &Rc<Self>, key: Option<String>) {
+        if self.cfg.cookie_mode() {
+            let indicator = self.store.get(core_storage::LOGIN_INDICATOR_KEY);
+            let held = self.state.borrow().has_credentials();
+            return self.follow(core_storage::cookie_tab_change(
+                key.as_deref(),
+                indicator.as_deref(),
+                held,
+            ));
+        }
         let dsr = self.store.get(&self.refresh_key);
         let ds = self.store.get(&self.session_key);
         let change = {
@@ -34,6 +45,10 @@ impl Inner {
                 },
             )
         };
+        self.follow(change);
+    }
+
+    fn follow(self: &Rc<Self>, change: TabChange) {
         match change {
             TabChange::Keep => {}
             TabChange::Adopt(mut data, kind) => {
@@ -41,8 +56,13 @@ impl Inner {
                 self.commit(data, kind, false);
             }
             TabChange::Dormant(t, j) => {
-                self.state.borrow_mut().restore(None, Some((t, j)));
+                self.state.borrow_mut().restore(None, Some((t, Some(j))));
                 self.schedule();
+            }
+            TabChange::Fetch => {
+                let cookie = Some((COOKIE_CREDENTIAL.to_string(), None));
+                self.state.borrow_mut().restore(None, cookie);
+                let _ = self.start(Ok(Op::Restore));
             }
             TabChange::SignOut {
                 reason,

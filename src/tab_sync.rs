@@ -6,28 +6,22 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::session::COOKIE_CREDENTIAL;
 use descope_core::storage::{self as core_storage, Held, TabChange};
 
-use crate::client::{now_ms, Inner, Op};
+use crate::client::{now_ms, Inner};
 
 impl Inner {
     /// Another tab changed storage (`key`; `None` when it was cleared): re-read it and follow the
     /// core's verdict, with no network call (F31, F32, F36). A refresh of ours still in flight is
     /// thrown away by the generation check, since every transition here bumps it.
     pub(crate) fn on_storage(self: &Rc<Self>, key: Option<String>) {
-        if self.cfg.cookie_mode() {
-            let indicator = self.store.get(core_storage::LOGIN_INDICATOR_KEY);
-            let held = self.state.borrow().has_credentials();
-            return self.follow(core_storage::cookie_tab_change(
-                key.as_deref(),
-                indicator.as_deref(),
-                held,
-            ));
-        }
         let dsr = self.store.get(&self.refresh_key);
         let ds = self.store.get(&self.session_key);
-        let change = {
+        let change = if self.cfg.cookie_mode() {
+            let indicator = self.store.get(core_storage::LOGIN_INDICATOR_KEY);
+            let held = self.state.borrow().has_credentials();
+            core_storage::cookie_tab_change(key.as_deref(), indicator.as_deref(), held)
+        } else {
             let st = self.state.borrow();
             let cur = st.current();
             let refresh = st.refresh_token();
@@ -45,10 +39,6 @@ impl Inner {
                 },
             )
         };
-        self.follow(change);
-    }
-
-    fn follow(self: &Rc<Self>, change: TabChange) {
         match change {
             TabChange::Keep => {}
             TabChange::Adopt(mut data, kind) => {
@@ -60,9 +50,9 @@ impl Inner {
                 self.schedule();
             }
             TabChange::Fetch => {
-                let cookie = Some((COOKIE_CREDENTIAL.to_string(), None));
-                self.state.borrow_mut().restore(None, cookie);
-                let _ = self.start(Ok(Op::Restore));
+                // What a reload does (one try-refresh), announced as this tab's `signedIn`.
+                self.restore_on_load();
+                self.restoring.set(false);
             }
             TabChange::SignOut {
                 reason,

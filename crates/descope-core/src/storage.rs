@@ -93,7 +93,8 @@ pub struct RestoreOutcome {
 }
 
 /// Judges the stored record. Never fails: corrupt or expired records are marked for removal; a
-/// record of another project is left untouched and not adopted (F07).
+/// record of another project is left untouched and not adopted (F07). A session JWT that has
+/// expired leaves only its refresh JWT (`dormant`), as a missing one does.
 pub fn restore(
     dsr: Option<&str>,
     ds: Option<&str>,
@@ -136,7 +137,7 @@ pub fn restore(
         return out;
     }
     match ds.map(|d| (d, session_ok(d))) {
-        Some((d, Ok(sj))) if sj.subject() == refresh.subject() => {
+        Some((d, Ok(sj))) if sj.subject() == refresh.subject() && !sj.is_expired_at(now_ms) => {
             out.session = Some(SessionData {
                 session_jwt: d.to_string(),
                 session: sj,
@@ -180,14 +181,10 @@ pub fn on_load(
             dropped: None,
         };
     }
-    let mut out = restore(dsr, ds, project_id, now_ms);
-    if let Some(mut s) = out.session.take() {
+    // Judged on the server's clock as estimated before the reload (F26).
+    let mut out = restore(dsr, ds, project_id, now_ms.saturating_add_signed(-skew_ms));
+    if let Some(s) = &mut out.session {
         s.skew_ms = skew_ms;
-        if s.is_expired(now_ms) {
-            out.dormant = Some((s.refresh_jwt.unwrap_or_default(), s.refresh));
-        } else {
-            out.session = Some(s);
-        }
     }
     out
 }
@@ -432,7 +429,7 @@ mod tests {
         assert!(o.dormant.is_none());
         // Its session JWT has expired: one try-refresh with the refresh JWT.
         let o = on_load(false, None, Some(&r), Some(&expired), PID, NOW, 0);
-        assert!(o.session.is_none() && !o.remove_refresh);
+        assert!(o.session.is_none() && !o.remove_refresh && o.dropped.is_none());
         let (t, j) = o.dormant.unwrap();
         assert_eq!((t.as_str(), j.unwrap().drn()), (r.as_str(), Some("DSR")));
         // Live on the server's clock, expired on this device's (skew -200 s, F26): restored

@@ -314,9 +314,11 @@ pub(crate) enum Op {
     Refresh,
     /// The auto-refresh timer fired.
     Timer,
-    /// The session must come from the server (a reload, or in cookie mode another tab's
-    /// sign-in): the shared refresh, which nobody awaits (see `storage::on_load`).
-    Restore,
+    /// What construction found (`Inner::restore_on_load`), in a microtask so that listeners
+    /// added right after the constructor hear it: the event of a stored session, or, without one,
+    /// the session to get from the server (a reload, or in cookie mode another tab's sign-in):
+    /// the shared refresh, which nobody awaits; its outcome is the event.
+    Restore(Option<descope_core::session::Event>),
     /// Another tab changed storage (the event's key).
     Storage(Option<String>),
     /// The page woke up (`true`: it came back online).
@@ -392,13 +394,18 @@ impl Inner {
                 self.inflight.borrow_mut().take();
                 return r.map(|s| JsValue::from(Session::new(s)));
             }
-            Op::Timer => {
-                self.on_timer().await;
+
+            Op::Restore(Some(ev)) => {
+                let current = self.current();
+                self.emit(ev, current);
                 return Ok(JsValue::UNDEFINED);
             }
-            Op::Restore => {
-                // Its outcome is an event; a failure is retried on the failure schedule.
-                let _ = JsFuture::from(self.refresh_shared()).await;
+            // The shared refresh, which nobody awaits: a failure is retried on the failure
+            // schedule.
+            op @ (Op::Timer | Op::Restore(None)) => {
+                if matches!(op, Op::Restore(_)) || self.on_timer() {
+                    let _ = JsFuture::from(self.refresh_shared()).await;
+                }
                 return Ok(JsValue::UNDEFINED);
             }
             Op::Storage(key) => {

@@ -8,7 +8,6 @@ use alloc::rc::Rc;
 use descope_core::response::AuthInfo;
 use descope_core::session::{Event, EventType, Reason, SessionData};
 use descope_core::storage as core_storage;
-use wasm_bindgen_futures::spawn_local;
 
 use crate::client::{now_ms, Inner, Op};
 use crate::events::Field;
@@ -59,20 +58,12 @@ impl Inner {
         }
         let over_network = out.dormant.is_some();
         self.state.borrow_mut().restore(out.session, out.dormant);
-        if over_network {
-            self.restoring.set(true);
-            let _ = self.start(Ok(Op::Restore));
-        } else {
+        self.restoring.set(over_network);
+        if !over_network {
             self.schedule();
         }
-        if let Some(ev) = event {
-            let weak = Rc::downgrade(self);
-            spawn_local(async move {
-                if let Some(inner) = weak.upgrade() {
-                    let current = inner.state.borrow().current();
-                    inner.emit(ev, current);
-                }
-            });
+        if over_network || event.is_some() {
+            let _ = self.start(Ok(Op::Restore(event)));
         }
     }
 

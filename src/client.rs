@@ -472,7 +472,8 @@ pub struct Descope {
 
 #[wasm_bindgen]
 impl Descope {
-    /// Validates the config synchronously and restores a stored session. Never does network I/O.
+    /// Validates the config synchronously and restores a stored session. Never does network I/O
+    /// (a session to restore from the server is asked for right after, see `SessionEvent`).
     ///
     /// # Errors
     /// Throws a `DescopeError` of kind `"config"` (code `"invalidConfig"`) on a bad config.
@@ -533,7 +534,8 @@ impl Descope {
     }
 
     /// A valid session JWT, refreshing first when it has expired or is about to; `undefined` when
-    /// signed out. Concurrent callers share one network refresh.
+    /// signed out. Concurrent callers share one network refresh, and wait for the restore that
+    /// follows a reload. In cookie mode `""` while signed in (the browser sends the `DS` cookie).
     #[wasm_bindgen(js_name = getSessionToken, unchecked_return_type = "Promise<string | undefined>")]
     pub fn get_session_token(&self) -> Promise {
         self.inner.start(Ok(Op::SessionToken))

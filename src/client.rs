@@ -382,13 +382,6 @@ impl Inner {
                 self.sign_out(Reason::Logout);
                 return res.map(|_| JsValue::UNDEFINED);
             }
-            Op::SessionToken => {
-                return Ok(self
-                    .session_token()
-                    .await?
-                    .map(JsValue::from)
-                    .unwrap_or(JsValue::UNDEFINED))
-            }
             Op::Refresh => {
                 let r = self.do_refresh().await;
                 self.inflight.borrow_mut().take();
@@ -400,13 +393,25 @@ impl Inner {
                 self.emit(ev, current);
                 return Ok(JsValue::UNDEFINED);
             }
-            // The shared refresh, which nobody awaits: a failure is retried on the failure
-            // schedule.
-            op @ (Op::Timer | Op::Restore(None)) => {
-                if matches!(op, Op::Restore(_)) || self.on_timer() {
-                    let _ = JsFuture::from(self.refresh_shared()).await;
-                }
-                return Ok(JsValue::UNDEFINED);
+            // One await of the shared refresh: for `getSessionToken()` when the token needs it
+            // first, or for nobody (the timer fired, or a session to restore at load; a failure
+            // is retried on the failure schedule).
+            op @ (Op::SessionToken | Op::Timer | Op::Restore(None)) => {
+                let token = match op {
+                    Op::SessionToken => match self.token_now()? {
+                        Some(v) => return Ok(v),
+                        None => true,
+                    },
+                    Op::Timer if !self.on_timer() => return Ok(JsValue::UNDEFINED),
+                    _ => false,
+                };
+                let restoring = self.current().is_none();
+                let r = JsFuture::from(self.refresh_shared()).await;
+                return if token {
+                    self.token_after(restoring, r)
+                } else {
+                    Ok(JsValue::UNDEFINED)
+                };
             }
             Op::Storage(key) => {
                 // Never rejects (nobody awaits this promise): after `dispose()` it does nothing.

@@ -277,29 +277,33 @@ impl Inner {
         }
     }
 
-    /// A session token valid for a few more seconds, refreshing first when needed.
-    pub(crate) async fn session_token(self: &Rc<Self>) -> Result<Option<String>, Error> {
+    /// `getSessionToken()` without waiting: a session token valid for a few more seconds, or
+    /// `undefined` when signed out; `None` when the shared refresh must come first (then
+    /// [`Inner::token_after`]).
+    pub(crate) fn token_now(&self) -> Result<Option<JsValue>, Error> {
         self.check_alive()?;
-        let (current, has) = {
-            let st = self.state.borrow();
-            (st.current(), st.has_credentials())
-        };
-        if let Some(s) = &current {
+        let st = self.state.borrow();
+        if let Some(s) = st.current() {
             let margin = refresh::handout_margin_ms(s.lifetime_ms());
             if s.expires_at_ms() > now_ms().saturating_add(margin) {
-                return Ok(Some(s.session_jwt.clone()));
+                return Ok(Some(js_str(&s.session_jwt)));
             }
         }
-        if !has {
-            return Ok(None);
-        }
-        match JsFuture::from(self.refresh_shared()).await {
-            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt"))
-                .ok()
-                .and_then(|t| t.as_string())),
+        Ok((!st.has_credentials()).then_some(JsValue::UNDEFINED))
+    }
+
+    /// `getSessionToken()` after the shared refresh (`r`); `restoring`: there was no current
+    /// session, only a credential to restore it with.
+    pub(crate) fn token_after(
+        &self,
+        restoring: bool,
+        r: Result<JsValue, JsValue>,
+    ) -> Result<JsValue, Error> {
+        match r {
+            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt")).unwrap_or(JsValue::UNDEFINED)),
             // A session being restored (after a reload) that the server no longer has: this
             // browser is simply signed out. A current session that ends is an error.
-            Err(_) if current.is_none() && !self.state.borrow().has_credentials() => Ok(None),
+            Err(_) if restoring && !self.state.borrow().has_credentials() => Ok(JsValue::UNDEFINED),
             Err(e) => Err(js_error_back(&e)),
         }
     }

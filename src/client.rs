@@ -387,7 +387,6 @@ impl Inner {
                 self.inflight.borrow_mut().take();
                 return r.map(|s| JsValue::from(Session::new(s)));
             }
-
             Op::Restore(Some(ev)) => {
                 let current = self.current();
                 self.emit(ev, current);

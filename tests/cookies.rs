@@ -133,9 +133,18 @@ async fn cookie_sign_in_holds_no_token_and_knows_the_session_from_claims() {
     assert_eq!(get(&session, "refreshExpiresAt"), JsValue::UNDEFINED);
     let user_id = get_str(&session, "userId").expect("userId from claims");
     assert!(!user_id.is_empty());
-    assert_eq!(get_str(&get(&session, "claims"), "sub"), Some(user_id.clone()));
-    assert_eq!(get_str(&get(&session, "claims"), "drn").as_deref(), Some("DS"));
-    assert_eq!(get_str(&get(&session, "user"), "email"), Some(login.clone()));
+    assert_eq!(
+        get_str(&get(&session, "claims"), "sub"),
+        Some(user_id.clone())
+    );
+    assert_eq!(
+        get_str(&get(&session, "claims"), "drn").as_deref(),
+        Some("DS")
+    );
+    assert_eq!(
+        get_str(&get(&session, "user"), "email"),
+        Some(login.clone())
+    );
     let amr: Array = get(&session, "amr").dyn_into().unwrap();
     assert!(amr.includes(&s("email"), 0));
     let exp = get(&session, "expiresAt").as_f64().unwrap();
@@ -143,12 +152,18 @@ async fn cookie_sign_in_holds_no_token_and_knows_the_session_from_claims() {
     assert_eq!(call0(&session, "isExpired").as_bool(), Some(false));
     assert_eq!(event_types(&rec), vec!["signedIn"]);
     // getSessionToken: "" while signed in (the browser sends DS itself).
-    assert_eq!(ok(d.get_session_token()).await.as_string().as_deref(), Some(""));
+    assert_eq!(
+        ok(d.get_session_token()).await.as_string().as_deref(),
+        Some("")
+    );
     // Storage holds the login indicator and the last user, nothing token-like.
     let claims_exp = get(&get(&session, "claims"), "exp").as_f64().unwrap();
     assert_eq!(ls_get("DSLI"), Some(format!("{claims_exp}")));
     assert_eq!(ls_get("dls_last_user_login_id"), Some(login.clone()));
-    assert_eq!(ls_get("dls_last_user_display_name").as_deref(), Some("Ada Cookie"));
+    assert_eq!(
+        ls_get("dls_last_user_display_name").as_deref(),
+        Some("Ada Cookie")
+    );
     let stored = storage_text();
     assert!(!has_jwt(&stored), "no token in storage");
     assert_eq!(ls_get("DS"), None);
@@ -195,7 +210,10 @@ async fn cookie_refresh_and_me_send_the_cookie_and_only_the_project_id() {
     let log = cookie_requests().await;
     let refreshes = entries(&log, from, "/v1/auth/refresh");
     assert_eq!(refreshes.len(), 2);
-    for e in refreshes.iter().chain(entries(&log, from, "/v1/auth/me").iter()) {
+    for e in refreshes
+        .iter()
+        .chain(entries(&log, from, "/v1/auth/me").iter())
+    {
         assert_eq!(get(e, "status").as_f64(), Some(200.0));
         assert_eq!(header(e, "authorization"), Some(format!("Bearer {pid}")));
         let cookie = header(e, "cookie").unwrap_or_default();
@@ -224,7 +242,11 @@ async fn cookie_reload_restores_with_one_try_refresh() {
     let rec = recorder();
     b.on_session_change(listener(&rec)).unwrap();
     let token = ok(b.get_session_token()).await;
-    assert_eq!(token.as_string().as_deref(), Some(""), "signed in, token in the cookie");
+    assert_eq!(
+        token.as_string().as_deref(),
+        Some(""),
+        "signed in, token in the cookie"
+    );
     assert_eq!(event_types(&rec), vec!["restored"]);
     let restored = b.session().expect("restored");
     assert_eq!(restored.user_id().as_string(), get_str(&first, "userId"));
@@ -281,7 +303,9 @@ async fn cookie_logout_clears_cookies_and_dsli_but_keeps_the_last_user() {
     let log = cookie_requests().await;
     let out = entries(&log, from, "/v1/auth/logout");
     assert_eq!(out.len(), 1);
-    assert!(header(&out[0], "cookie").unwrap_or_default().contains("DSR="));
+    assert!(header(&out[0], "cookie")
+        .unwrap_or_default()
+        .contains("DSR="));
     // The cookies are gone: a login indicator left behind (a crash before the removal, another
     // SDK) restores to nothing with one try-refresh.
     ls_set("DSLI", "1");
@@ -334,7 +358,9 @@ async fn refresh_cookie_name_is_sent() {
         );
     }
     let refresh = entries(&log, from, "/v1/auth/refresh");
-    assert!(header(&refresh[0], "cookie").unwrap_or_default().contains("AppRT="));
+    assert!(header(&refresh[0], "cookie")
+        .unwrap_or_default()
+        .contains("AppRT="));
     cookie_config(r#"{"refreshCookieName":null}"#).await;
     // A bad name is a config error (it goes into a header).
     let bad = json(&format!(
@@ -368,7 +394,11 @@ async fn body_mode_sends_no_cookies() {
     let log = cookie_requests().await;
     let e = entries(&log, from, "/v1/auth/otp/signup-in/email");
     assert_eq!(e.len(), 1);
-    assert_eq!(header(&e[0], "cookie"), None, "no cookie without credentials include");
+    assert_eq!(
+        header(&e[0], "cookie"),
+        None,
+        "no cookie without credentials include"
+    );
     c.dispose();
     body.dispose();
 }
@@ -386,7 +416,10 @@ async fn f16_two_clients_share_the_cookie_jar_under_rotation() {
     sign_in(&a, &unique_email(), "Two").await;
     let b = cookie_client(&pid, r#""autoRefresh":false"#);
     // b restores the session a signed in (DSLI is there): one try-refresh.
-    assert_eq!(ok(b.get_session_token()).await.as_string().as_deref(), Some(""));
+    assert_eq!(
+        ok(b.get_session_token()).await.as_string().as_deref(),
+        Some("")
+    );
     for _ in 0..2 {
         ok(a.refresh()).await;
         ok(b.refresh()).await;
@@ -403,8 +436,12 @@ async fn f16_two_clients_share_the_cookie_jar_under_rotation() {
 async fn indicator_and_last_user_follow_the_persistence() {
     clear_storage();
     let pid = project_id().await;
-    let m = Descope::new(config(&pid, "mem.", r#""persistence":"memory","autoRefresh":false"#))
-        .unwrap();
+    let m = Descope::new(config(
+        &pid,
+        "mem.",
+        r#""persistence":"memory","autoRefresh":false"#,
+    ))
+    .unwrap();
     let login = unique_email();
     sign_in_email(&m, &login).await;
     assert_eq!(storage_text(), "", "nothing written anywhere");

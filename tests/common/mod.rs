@@ -148,7 +148,13 @@ pub async fn latest_code_at(base: &str, login_id: &str) -> String {
             enc.push_str(&format!("%{b:02X}"));
         }
     }
-    let r = emu_at(base, "GET", &format!("/emulator/outbox?loginId={enc}"), None).await;
+    let r = emu_at(
+        base,
+        "GET",
+        &format!("/emulator/outbox?loginId={enc}"),
+        None,
+    )
+    .await;
     let msgs: Array = get(&get(&r, "body"), "messages")
         .dyn_into()
         .expect("messages");

@@ -188,7 +188,7 @@ async fn cookie_sign_in_holds_no_token_and_knows_the_session_from_claims() {
 }
 
 #[wasm_bindgen_test]
-async fn cookie_refresh_and_me_send_the_cookie_and_only_the_project_id() {
+async fn cookie_refresh_me_and_step_up_send_the_cookie_and_only_the_project_id() {
     clear_storage();
     let pid = cookie_pid().await;
     cookie_config(r#"{"rotation":true}"#).await;
@@ -206,7 +206,7 @@ async fn cookie_refresh_and_me_send_the_cookie_and_only_the_project_id() {
     }
     assert_eq!(event_types(&rec), vec!["refreshed", "refreshed"]);
     let me = ok(d.me()).await;
-    assert_eq!(get_str(&me, "email"), Some(login));
+    assert_eq!(get_str(&me, "email"), Some(login.clone()));
     let log = cookie_requests().await;
     let refreshes = entries(&log, from, "/v1/auth/refresh");
     assert_eq!(refreshes.len(), 2);
@@ -220,6 +220,25 @@ async fn cookie_refresh_and_me_send_the_cookie_and_only_the_project_id() {
         assert!(cookie.contains("DSR="), "the refresh cookie was sent");
         assert!(cookie.contains("DS="), "the session cookie was sent");
     }
+    // Step-up: the refresh credential is the cookie here too (no token in Authorization).
+    let login = get_str(&me, "email").unwrap();
+    let from = cookie_requests().await.length();
+    ok(d.otp()
+        .sign_in(method("email"), s(&login), options(r#"{"stepup":true}"#)))
+    .await;
+    let code = latest_code_at(COOKIE_EMU, &login).await;
+    let up = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    assert_eq!(get(&up, "stepUp").as_bool(), Some(true));
+    assert_eq!(get_str(&up, "sessionJwt").as_deref(), Some(""));
+    let log = cookie_requests().await;
+    let start = entries(&log, from, "/v1/auth/otp/signin/email");
+    assert_eq!(
+        header(&start[0], "authorization"),
+        Some(format!("Bearer {pid}"))
+    );
+    assert!(header(&start[0], "cookie")
+        .unwrap_or_default()
+        .contains("DSR="));
     cookie_config(r#"{"rotation":null}"#).await;
     d.dispose();
 }
@@ -458,4 +477,24 @@ async fn indicator_and_last_user_follow_the_persistence() {
     assert_eq!(ls_get("DSLI"), None);
     m.dispose();
     ss.dispose();
+}
+
+/// The login indicator goes when the session ends here (a refresh the server refuses, F17), not
+/// when another tab's session does; the last user stays. Body mode, against the main emulator.
+#[wasm_bindgen_test]
+async fn f17_revoked_session_removes_the_login_indicator_and_keeps_the_last_user() {
+    clear_storage();
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    let login = unique_email();
+    let session = sign_in_email(&d, &login).await;
+    let exp = get(&get(&session, "claims"), "exp").as_f64().unwrap();
+    assert_eq!(ls_get("DSLI"), Some(format!("{exp}")));
+    fault(r#"{"path":"/v1/auth/refresh","status":401,"body":{"errorCode":"E064001"},"times":1}"#)
+        .await;
+    let e = err(d.refresh()).await;
+    assert_descope_error(&e, "unauthenticated", Some("E064001"));
+    assert!(d.session().is_none());
+    assert_eq!(ls_get("DSLI"), None);
+    assert_eq!(get_str(&d.last_user(), "loginId"), Some(login));
+    d.dispose();
 }

@@ -4,7 +4,6 @@
 use alloc::rc::Rc;
 
 use descope_core::schedule;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{now_ms, rand_u32, Inner, Op};
 use crate::events::Field;
@@ -83,18 +82,19 @@ impl Inner {
         }
     }
 
-    pub(crate) async fn on_timer(self: &Rc<Self>) {
+    /// The timer fired: true when the refresh is due (a clamped long delay is re-armed instead,
+    /// F27).
+    pub(crate) fn on_timer(self: &Rc<Self>) -> bool {
         self.timer.borrow_mut().take();
         if self.disposed.get() {
-            return;
+            return false;
         }
         let now = now_ms();
         let due = self.timer_due.get();
         if now + 50 < due {
-            // A clamped long delay (F27): re-arm for the rest.
             self.arm(due - now);
-            return;
+            return false;
         }
-        let _ = JsFuture::from(self.refresh_shared()).await;
+        true
     }
 }

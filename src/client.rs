@@ -17,7 +17,7 @@ use descope_core::{clock, Error};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{set, to_js};
 use crate::events::{Field, Listeners};
@@ -76,6 +76,9 @@ pub(crate) struct Inner {
     pub(crate) skew_key: String,
     /// The last storage write failed (F35).
     pub(crate) persist_failed: Cell<bool>,
+    /// The session stored before a reload is being restored over the network (`try-refresh`):
+    /// its arrival is announced as `restored`.
+    pub(crate) restoring: Cell<bool>,
     pub(crate) refresh_count: Cell<u32>,
     pub(crate) last_refresh_at: Cell<Option<u64>>,
     pub(crate) failures: Cell<u32>,
@@ -114,6 +117,7 @@ impl Inner {
         let base_url = opt_string(config, "baseUrl")?;
         let persistence = opt_string(config, "persistence")?;
         let storage_prefix = opt_string(config, "storagePrefix")?;
+        let refresh_cookie_name = opt_string(config, "refreshCookieName")?;
         let get = |k: &str| Reflect::get(config, &js_str(k)).unwrap_or(JsValue::UNDEFINED);
         let auto_refresh = match get("autoRefresh") {
             v if v.is_undefined() => None,
@@ -143,6 +147,7 @@ impl Inner {
             storage_prefix: storage_prefix.as_deref(),
             auto_refresh,
             timeout_ms,
+            refresh_cookie_name: refresh_cookie_name.as_deref(),
         })?;
         let (store, fallback) = Store::open(cfg.persistence);
         let inner = Rc::new(Inner {
@@ -163,6 +168,7 @@ impl Inner {
             lock: RefCell::new(None),
             ambiguous: RefCell::new(None),
             persist_failed: Cell::new(false),
+            restoring: Cell::new(false),
             skew: Cell::new(0),
             refresh_count: Cell::new(0),
             last_refresh_at: Cell::new(None),
@@ -183,7 +189,7 @@ impl Inner {
         }
         let skew = inner.store.get(&inner.skew_key);
         inner.skew.set(core_storage::parse_skew(skew.as_deref()));
-        inner.restore_from_storage();
+        inner.restore_on_load();
         inner.follow_window();
         Ok(inner)
     }
@@ -225,6 +231,9 @@ impl Inner {
         if req.body.is_some() {
             headers.push(("Content-Type", "application/json"));
         }
+        if let Some(name) = &self.cfg.refresh_cookie_name {
+            headers.push(("x-descope-refresh-cookie-name", name));
+        }
         let method = req.method.as_str();
         self.log(
             "debug",
@@ -240,6 +249,7 @@ impl Inner {
             &headers,
             req.body.as_deref(),
             self.cfg.timeout_ms,
+            self.cfg.cookie_mode(),
         )
         .await;
         match &res {
@@ -310,12 +320,15 @@ pub(crate) enum Op {
     Refresh,
     /// The auto-refresh timer fired.
     Timer,
+    /// What construction found (`Inner::restore_on_load`), in a microtask so that listeners
+    /// added right after the constructor hear it: the event of a stored session, or, without one,
+    /// the session to get from the server (a reload, or in cookie mode another tab's sign-in):
+    /// the shared refresh, which nobody awaits; its outcome is the event.
+    Restore(Option<descope_core::session::Event>),
     /// Another tab changed storage (the event's key).
     Storage(Option<String>),
     /// The page woke up (`true`: it came back online).
     Wake(bool),
-    /// What the constructor found in storage, told to the listeners subscribed by then.
-    Announce(descope_core::session::Event),
     /// An operation of the other sign-in families (see families.rs).
     Family(crate::families::FamilyOp),
     /// A passkey call (see webauthn.rs).
@@ -330,12 +343,11 @@ impl Inner {
         let inner = self.clone();
         future_to_promise(async move {
             match op {
-                // Its failures are the shared refresh's own rejections, passed on as they are.
-                Ok(Op::SessionToken) => inner.session_token().await,
-                Ok(op) => inner.run(op).await.map_err(|e| to_js(&e)),
+                Ok(op) => inner.run(op).await,
                 // A disposed instance says so before complaining about the arguments.
-                Err(e) => inner.check_alive().and(Err(e)).map_err(|e| to_js(&e)),
+                Err(e) => inner.check_alive().and(Err(e)),
             }
+            .map_err(|e| to_js(&e))
         })
     }
 
@@ -378,16 +390,35 @@ impl Inner {
                 self.sign_out(Reason::Logout);
                 return res.map(|_| JsValue::UNDEFINED);
             }
-            // Handled by `start`.
-            Op::SessionToken => return Ok(JsValue::UNDEFINED),
             Op::Refresh => {
                 let r = self.do_refresh().await;
                 self.inflight.borrow_mut().take();
                 return r.map(|s| JsValue::from(Session::new(s)));
             }
-            Op::Timer => {
-                self.on_timer().await;
+            Op::Restore(Some(ev)) => {
+                let current = self.current();
+                self.emit(ev, current);
                 return Ok(JsValue::UNDEFINED);
+            }
+            // One await of the shared refresh: for `getSessionToken()` when the token needs it
+            // first, or for nobody (the timer fired, or a session to restore at load; a failure
+            // is retried on the failure schedule).
+            op @ (Op::SessionToken | Op::Timer | Op::Restore(None)) => {
+                let token = match op {
+                    Op::SessionToken => match self.token_now()? {
+                        Some(v) => return Ok(v),
+                        None => true,
+                    },
+                    Op::Timer if !self.on_timer() => return Ok(JsValue::UNDEFINED),
+                    _ => false,
+                };
+                let restoring = self.current().is_none();
+                let r = JsFuture::from(self.refresh_shared()).await;
+                return if token {
+                    self.token_after(restoring, r)
+                } else {
+                    Ok(JsValue::UNDEFINED)
+                };
             }
             Op::Storage(key) => {
                 // Never rejects (nobody awaits this promise): after `dispose()` it does nothing.
@@ -399,10 +430,6 @@ impl Inner {
             Op::Verify(jwt) => return crate::verify::session(&self, jwt).await,
             Op::Wake(online) => {
                 self.on_wake(online);
-                return Ok(JsValue::UNDEFINED);
-            }
-            Op::Announce(ev) => {
-                self.emit(ev, self.current());
                 return Ok(JsValue::UNDEFINED);
             }
         };
@@ -458,7 +485,8 @@ pub struct Descope {
 
 #[wasm_bindgen]
 impl Descope {
-    /// Validates the config synchronously and restores a stored session. Never does network I/O.
+    /// Validates the config synchronously and restores a stored session. Never does network I/O
+    /// (a session to restore from the server is asked for right after, see `SessionEvent`).
     ///
     /// # Errors
     /// Throws a `DescopeError` of kind `"config"` (code `"invalidConfig"`) on a bad config.
@@ -487,6 +515,31 @@ impl Descope {
         self.inner.current().map(Session::new)
     }
 
+    /// Who last signed in on this browser (Descope's `dls_last_user_*` keys, also those its web
+    /// SDK wrote), kept after logout: for a "welcome back" screen.
+    #[wasm_bindgen(
+        getter,
+        js_name = lastUser,
+        unchecked_return_type = "{ loginId: string; name?: string } | undefined"
+    )]
+    pub fn last_user(&self) -> JsValue {
+        let store = &self.inner.store;
+        match core_storage::last_user(
+            store.get(core_storage::LAST_USER_LOGIN_ID_KEY),
+            store.get(core_storage::LAST_USER_NAME_KEY),
+        ) {
+            Some((login_id, name)) => {
+                let o = Object::new();
+                set(&o, "loginId", &js_str(&login_id));
+                if let Some(n) = &name {
+                    set(&o, "name", &js_str(n));
+                }
+                o.into()
+            }
+            None => JsValue::UNDEFINED,
+        }
+    }
+
     /// One-time-password sign-in (email, SMS, voice, WhatsApp).
     #[wasm_bindgen(getter)]
     pub fn otp(&self) -> Otp {
@@ -494,7 +547,8 @@ impl Descope {
     }
 
     /// A valid session JWT, refreshing first when it has expired or is about to; `undefined` when
-    /// signed out. Concurrent callers share one network refresh.
+    /// signed out. Concurrent callers share one network refresh, and wait for the restore that
+    /// follows a reload. In cookie mode `""` while signed in (the browser sends the `DS` cookie).
     #[wasm_bindgen(js_name = getSessionToken, unchecked_return_type = "Promise<string | undefined>")]
     pub fn get_session_token(&self) -> Promise {
         self.inner.start(Ok(Op::SessionToken))
@@ -595,7 +649,12 @@ impl Inner {
 
     /// A sign-in response made the current session.
     fn adopt_response(self: &Rc<Self>, r: &HttpResponse) -> Result<Session, Error> {
-        let info = response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)?;
+        let info = response::parse_auth_response(
+            r.status,
+            &r.body,
+            &self.cfg.project_id,
+            self.cfg.cookie_mode(),
+        )?;
         self.check_alive()?;
         Ok(Session::new(self.adopt(info, EventType::SignedIn)))
     }

@@ -8,20 +8,19 @@ use alloc::rc::Rc;
 use descope_core::config::Persistence;
 use descope_core::refresh::{self, AfterWait, Rejected};
 use descope_core::request;
-use descope_core::response;
 use descope_core::schedule;
-use descope_core::session::{refresh_event_kind, EventType, Reason, SessionData};
+use descope_core::session::{
+    refresh_event_kind, EventType, Reason, SessionData, COOKIE_CREDENTIAL,
+};
 use descope_core::storage::Held;
 use descope_core::{Error, ErrorKind};
-use js_sys::{Function, Promise};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{js_str, now_ms, rand_u32, Inner, Op};
-use crate::error::to_js;
 use crate::events::Field;
-use crate::otp::field;
 
 /// Where the refresh loop is (see `Inner::do_refresh`).
 enum Step {
@@ -30,6 +29,36 @@ enum Step {
     Send,
     /// A 401/403 to judge after re-reading storage.
     Judge(Error),
+}
+
+/// Turns a rejection of one of our promises back into a core error (for `getSessionToken`, which
+/// shares the refresh promise's outcome).
+fn js_error_back(v: &JsValue) -> Error {
+    let get = |k: &str| Reflect::get(v, &js_str(k)).ok();
+    let kind = match get("kind").and_then(|k| k.as_string()).as_deref() {
+        Some("api") => ErrorKind::Api,
+        Some("network") => ErrorKind::Network,
+        Some("timeout") => ErrorKind::Timeout,
+        Some("rateLimited") => ErrorKind::RateLimited,
+        Some("unauthenticated") => ErrorKind::Unauthenticated,
+        Some("validation") => ErrorKind::Validation,
+        Some("config") => ErrorKind::Config,
+        Some("storage") => ErrorKind::Storage,
+        _ => ErrorKind::Protocol,
+    };
+    let code = get("code")
+        .and_then(|c| c.as_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    let desc = get("description")
+        .and_then(|c| c.as_string())
+        .unwrap_or_default();
+    let mut e = Error::new(kind, &code, &desc);
+    e.status = get("status").and_then(|s| s.as_f64()).map(|s| s as u16);
+    e.retry_after_ms = get("retryAfterMs")
+        .and_then(|s| s.as_f64())
+        .map(|s| s as u64);
+    e.retryable = get("retryable").and_then(|s| s.as_bool()).unwrap_or(false);
+    e
 }
 
 impl Inner {
@@ -56,7 +85,13 @@ impl Inner {
         let Some(mut token) = held_refresh.clone() else {
             return Err(Error::no_session());
         };
-        let shared = self.store.in_use == Persistence::LocalStorage;
+        // No session yet, only its credential (a reload, another tab's sign-in): `try-refresh`.
+        let restoring = held_current.is_none();
+        // Tabs share localStorage, and in cookie mode the cookie jar: refreshes take turns.
+        let shared = matches!(
+            self.store.in_use,
+            Persistence::LocalStorage | Persistence::Cookie
+        );
         let mut step = if shared { Step::Decide } else { Step::Send };
         let mut wait = shared.then(|| self.lock_promise(0));
         let (mut retried, mut resent, mut relocked) = (false, false, false);
@@ -101,11 +136,13 @@ impl Inner {
                 }
                 Step::Send => {
                     // F04: an expired refresh token cannot be refreshed; end without a request.
-                    let expired = descope_core::jwt::decode(&token).map_or(true, |j| {
-                        j.is_expired_at(
-                            now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS),
-                        )
-                    });
+                    // (The cookie's expiry is the browser's business: it drops the cookie.)
+                    let expired = token != COOKIE_CREDENTIAL
+                        && descope_core::jwt::decode(&token).map_or(true, |j| {
+                            j.is_expired_at(
+                                now_ms().saturating_sub(descope_core::session::REFRESH_LEEWAY_MS),
+                            )
+                        });
                     if expired {
                         self.sign_out(Reason::Expired);
                         break Err(Error::unauthenticated(
@@ -114,13 +151,19 @@ impl Inner {
                         ));
                     }
                     let generation = self.state.borrow().generation();
-                    let res = self.call(&request::refresh(), Some(&token)).await;
+                    let res = self.call(&request::refresh(restoring), Some(&token)).await;
                     if self.state.borrow().generation() != generation {
                         // Signed out or replaced while in flight (F31): the answer is dropped.
                         break self.current().ok_or_else(Error::no_session);
                     }
                     let err = match res.and_then(|r| {
-                        response::parse_auth_response(r.status, &r.body, &self.cfg.project_id)
+                        refresh::parse_answer(
+                            r.status,
+                            &r.body,
+                            &self.cfg.project_id,
+                            self.cfg.cookie_mode(),
+                            restoring,
+                        )
                     }) {
                         Ok(info) => {
                             self.refresh_count.set(self.refresh_count.get() + 1);
@@ -130,6 +173,7 @@ impl Inner {
                             let kind = refresh_event_kind(
                                 previous.as_deref(),
                                 info.session.subject().unwrap_or(""),
+                                self.restoring.replace(false),
                             );
                             // Persisted before the lock is released (in `emit`): the next tab
                             // finds it.
@@ -192,6 +236,9 @@ impl Inner {
                             );
                             self.sign_out(if verdict == Rejected::Lost {
                                 Reason::RefreshLost
+                            } else if restoring {
+                                // The session stored before the reload ended meanwhile.
+                                Reason::Expired
                             } else {
                                 Reason::Revoked
                             });
@@ -230,24 +277,34 @@ impl Inner {
         }
     }
 
-    /// A session token valid for a few more seconds, refreshing first when needed; `undefined`
-    /// when signed out. A failed refresh rejects with the refresh promise's own `DescopeError`.
-    pub(crate) async fn session_token(self: &Rc<Self>) -> Result<JsValue, JsValue> {
-        self.check_alive().map_err(|e| to_js(&e))?;
-        let (current, has) = {
-            let st = self.state.borrow();
-            (st.current(), st.has_credentials())
-        };
-        if let Some(s) = &current {
+    /// `getSessionToken()` without waiting: a session token valid for a few more seconds, or
+    /// `undefined` when signed out; `None` when the shared refresh must come first (then
+    /// [`Inner::token_after`]).
+    pub(crate) fn token_now(&self) -> Result<Option<JsValue>, Error> {
+        self.check_alive()?;
+        let st = self.state.borrow();
+        if let Some(s) = st.current() {
             let margin = refresh::handout_margin_ms(s.lifetime_ms());
             if s.expires_at_ms() > now_ms().saturating_add(margin) {
-                return Ok(js_str(&s.session_jwt));
+                return Ok(Some(js_str(&s.session_jwt)));
             }
         }
-        if !has {
-            return Ok(JsValue::UNDEFINED);
+        Ok((!st.has_credentials()).then_some(JsValue::UNDEFINED))
+    }
+
+    /// `getSessionToken()` after the shared refresh (`r`); `restoring`: there was no current
+    /// session, only a credential to restore it with.
+    pub(crate) fn token_after(
+        &self,
+        restoring: bool,
+        r: Result<JsValue, JsValue>,
+    ) -> Result<JsValue, Error> {
+        match r {
+            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt")).unwrap_or(JsValue::UNDEFINED)),
+            // A session being restored (after a reload) that the server no longer has: this
+            // browser is simply signed out. A current session that ends is an error.
+            Err(_) if restoring && !self.state.borrow().has_credentials() => Ok(JsValue::UNDEFINED),
+            Err(e) => Err(js_error_back(&e)),
         }
-        let session = JsFuture::from(self.refresh_shared()).await?;
-        Ok(field(&session, "sessionJwt"))
     }
 }

@@ -27,16 +27,18 @@ fn parse_json(text: &str) -> JsValue {
 
 #[wasm_bindgen]
 impl Session {
-    /// The session JWT, to send to your backend.
+    /// The session JWT, to send to your backend (`""` in cookie mode: the browser sends it as the
+    /// `DS` cookie).
     #[wasm_bindgen(getter, js_name = sessionJwt, unchecked_return_type = "string")]
     pub fn session_jwt(&self) -> JsValue {
         JsValue::from_str(&self.data.session_jwt)
     }
 
-    /// The refresh JWT, when the SDK holds one.
+    /// The refresh JWT, when the SDK holds one (never in cookie mode).
     #[wasm_bindgen(getter, js_name = refreshJwt, unchecked_return_type = "string | undefined")]
     pub fn refresh_jwt(&self) -> JsValue {
-        opt_str(self.data.refresh_jwt.as_deref())
+        // Cookie mode's credential is the empty string (the cookie): no token to show.
+        opt_str(self.data.refresh_jwt.as_deref().filter(|t| !t.is_empty()))
     }
 
     /// The user object from the sign-in response (not present on a session restored from storage).

@@ -15,20 +15,23 @@ use crate::events::Field;
 impl Inner {
     /// Reads storage (not network I/O) and queues the outcome as an event delivered in a microtask,
     /// so listeners added right after the constructor hear `restored` (or `signedOut` with
-    /// `corruptStorage`/`expired`). Listeners added later read `session` instead.
-    pub(crate) fn restore_from_storage(self: &Rc<Self>) {
+    /// `corruptStorage`/`expired`). Listeners added later read `session` instead. A session that
+    /// must come from the server (`storage::on_load`) is asked for with one `try-refresh`, started
+    /// in a microtask too; its outcome is the event (`restored`, or `signedOut`).
+    pub(crate) fn restore_on_load(self: &Rc<Self>) {
         let dsr = self.store.get(&self.refresh_key);
         let ds = self.store.get(&self.session_key);
-        let mut out = core_storage::restore(
+        let indicator = self.store.get(core_storage::LOGIN_INDICATOR_KEY);
+        let out = core_storage::on_load(
+            self.cfg.cookie_mode(),
+            indicator.as_deref(),
             dsr.as_deref(),
             ds.as_deref(),
             &self.cfg.project_id,
             now_ms(),
-        );
-        if let Some(s) = &mut out.session {
             // Judged on the server's clock as estimated before the reload (F26).
-            s.skew_ms = self.skew.get();
-        }
+            self.skew.get(),
+        );
         if out.remove_refresh {
             self.store.remove(&self.refresh_key);
         }
@@ -53,11 +56,14 @@ impl Inner {
                 &[("reason", Field::Str(r.as_str()))],
             );
         }
+        let over_network = out.dormant.is_some();
         self.state.borrow_mut().restore(out.session, out.dormant);
-        self.schedule();
-        if let Some(ev) = event {
-            // On the one async path, which runs it in a microtask.
-            let _ = self.start(Ok(Op::Announce(ev)));
+        self.restoring.set(over_network);
+        if !over_network {
+            self.schedule();
+        }
+        if over_network || event.is_some() {
+            let _ = self.start(Ok(Op::Restore(event)));
         }
     }
 
@@ -72,6 +78,17 @@ impl Inner {
 
     /// Makes a fresh server session current, persists it and emits `kind`.
     pub(crate) fn adopt(self: &Rc<Self>, info: AuthInfo, kind: EventType) -> Rc<SessionData> {
+        if let Some((login_id, name)) = &info.last_user {
+            // Who signed in, for `lastUser` (failed writes only cost the "welcome back").
+            self.store
+                .set(core_storage::LAST_USER_LOGIN_ID_KEY, login_id);
+            match name {
+                Some(n) => {
+                    self.store.set(core_storage::LAST_USER_NAME_KEY, n);
+                }
+                None => self.store.remove(core_storage::LAST_USER_NAME_KEY),
+            }
+        }
         let prev = self.state.borrow().refresh_pair();
         let data = SessionData::from_auth(info, prev, now_ms());
         self.commit(data, kind, true)
@@ -96,15 +113,21 @@ impl Inner {
     }
 
     /// Writes the session; the refresh JWT only when it changed (`before`: the one we held), or
-    /// when the last write failed (F35: the next write retries).
+    /// when the last write failed (F35: the next write retries). In cookie mode there is no token
+    /// to write (both are empty); the login indicator is written in every mode.
     pub(crate) fn persist(&self, s: &SessionData, before: Option<&str>) {
         let mut ok = true;
-        if let Some(r) = &s.refresh_jwt {
+        if let Some(r) = s.refresh_jwt.as_ref().filter(|r| !r.is_empty()) {
             if before != Some(r.as_str()) || self.persist_failed.get() {
                 ok &= self.store.set(&self.refresh_key, r);
             }
         }
-        ok &= self.store.set(&self.session_key, &s.session_jwt);
+        if !s.session_jwt.is_empty() {
+            ok &= self.store.set(&self.session_key, &s.session_jwt);
+        }
+        if let Some(v) = core_storage::login_indicator(s) {
+            ok &= self.store.set(core_storage::LOGIN_INDICATOR_KEY, &v);
+        }
         if s.skew_ms != self.skew.get() || self.persist_failed.get() {
             self.skew.set(s.skew_ms);
             ok &= self
@@ -129,6 +152,12 @@ impl Inner {
             )
         };
         let ev = self.state.borrow_mut().sign_out(reason);
+        self.restoring.set(false);
+        if reason != Reason::OtherTab {
+            // The session ended here: a reload has nothing to restore (another tab's end removed
+            // it already).
+            self.store.remove(core_storage::LOGIN_INDICATOR_KEY);
+        }
         if reason == Reason::Logout {
             self.store.remove(&self.refresh_key);
             self.store.remove(&self.session_key);

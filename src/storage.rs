@@ -1,4 +1,5 @@
-//! Token storage: `localStorage`, `sessionStorage` or memory. A storage that throws on access
+//! Token storage: `localStorage`, `sessionStorage` or memory (cookie mode keeps its few keys, none a
+//! token, in `localStorage`). A storage that throws on access
 //! (F34: sandboxed iframe, blocked site data) falls back to memory; failed writes (F35) leave the
 //! in-memory session running and are retried by the next write.
 
@@ -36,7 +37,7 @@ pub struct Store {
 
 fn web_storage(p: Persistence) -> Option<WebStorage> {
     let name = match p {
-        Persistence::LocalStorage => "localStorage",
+        Persistence::LocalStorage | Persistence::Cookie => "localStorage",
         Persistence::SessionStorage => "sessionStorage",
         Persistence::Memory => return None,
     };

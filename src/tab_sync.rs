@@ -1,5 +1,6 @@
 //! Following other tabs of the same origin and storage prefix through the window `storage` event
-//! (localStorage only, F31, F32, F36; the listener is in lifecycle.rs).
+//! (localStorage only, F31, F32, F36; the listener is in lifecycle.rs). In cookie mode the tokens
+//! are not in storage: the login indicator tells (`storage::cookie_tab_change`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -16,7 +17,11 @@ impl Inner {
     pub(crate) fn on_storage(self: &Rc<Self>, key: Option<String>) {
         let dsr = self.store.get(&self.refresh_key);
         let ds = self.store.get(&self.session_key);
-        let change = {
+        let change = if self.cfg.cookie_mode() {
+            let indicator = self.store.get(core_storage::LOGIN_INDICATOR_KEY);
+            let held = self.state.borrow().has_credentials();
+            core_storage::cookie_tab_change(key.as_deref(), indicator.as_deref(), held)
+        } else {
             let st = self.state.borrow();
             let cur = st.current();
             let refresh = st.refresh_token();
@@ -41,8 +46,13 @@ impl Inner {
                 self.commit(data, kind, false);
             }
             TabChange::Dormant(t, j) => {
-                self.state.borrow_mut().restore(None, Some((t, j)));
+                self.state.borrow_mut().restore(None, Some((t, Some(j))));
                 self.schedule();
+            }
+            TabChange::Fetch => {
+                // What a reload does (one try-refresh), announced as this tab's `signedIn`.
+                self.restore_on_load();
+                self.restoring.set(false);
             }
             TabChange::SignOut {
                 reason,

@@ -58,17 +58,24 @@ pub struct HttpResponse {
 }
 
 /// Sends one request. Failures before a complete response are `network` or `timeout` errors.
+/// `cookies`: cookie mode, where the request carries the browser's cookies for the API's origin
+/// (`credentials: "include"`), which is another origin whenever the API has its own domain.
+/// Otherwise fetch's default (`same-origin`), which needs no CORS `Allow-Credentials`.
 pub async fn send(
     url: &str,
     method: &str,
     headers: &[(&str, &str)],
     body: Option<&str>,
     timeout_ms: u32,
+    cookies: bool,
 ) -> Result<HttpResponse, Error> {
     let controller = AbortController::new().map_err(|_| Error::network())?;
     let init = Object::new();
     let str = JsValue::from_str;
     set(&init, "method", &str(method));
+    if cookies {
+        set(&init, "credentials", &str("include"));
+    }
     set(&init, "redirect", &str("manual"));
     set(&init, "signal", &field(&controller, "signal"));
     let h = Object::new();

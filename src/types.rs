@@ -9,8 +9,11 @@ use wasm_bindgen::prelude::*;
 const TS_TYPES: &'static str = r#"
 /** How a one-time code is delivered. */
 export type DeliveryMethod = "email" | "sms" | "voice" | "whatsapp";
-/** Where the tokens are kept. */
-export type Persistence = "localStorage" | "sessionStorage" | "memory";
+/**
+ * Where the tokens are kept. "cookie": the API (on your Descope custom domain) keeps both in HttpOnly
+ * cookies and the SDK never holds one; requests carry the browser's cookies (credentials "include").
+ */
+export type Persistence = "localStorage" | "sessionStorage" | "memory" | "cookie";
 /** Logger levels. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -20,7 +23,11 @@ export interface DescopeConfig {
   projectId: string;
   /** Default: https://api.descope.com, or the region host derived from projectId. `http:` only for loopback hosts. */
   baseUrl?: string;
-  /** Where the refresh JWT is kept; default "localStorage" (falls back to memory when storage is blocked). */
+  /**
+   * Where the refresh JWT is kept; default "localStorage" (falls back to memory when storage is blocked).
+   * The login indicator (`DSLI`) and the last user (`dls_last_user_*`) go to the same storage
+   * (localStorage in cookie mode); under "memory" nothing is written anywhere.
+   */
   persistence?: Persistence;
   /** Default ""; keys are `${prefix}DSR` (refresh) and `${prefix}DS` (session). */
   storagePrefix?: string;
@@ -30,6 +37,8 @@ export interface DescopeConfig {
   timeoutMs?: number;
   /** Receives notable events; never a token or code value. */
   logger?: (level: LogLevel, event: string, fields: Record<string, unknown>) => void;
+  /** Cookie mode: the server's custom refresh cookie name, sent as `x-descope-refresh-cookie-name`. */
+  refreshCookieName?: string;
 }
 
 /** Options of sign-in calls. `stepup`/`mfa` need a session and send its refresh JWT. */
@@ -114,7 +123,9 @@ export type SignOutReason = "logout" | "expired" | "revoked" | "corruptStorage" 
  * A session change. The session restored at construction is announced as "restored" (or, for a
  * dropped stored record, "signedOut" with reason "corruptStorage"/"expired") in a microtask after
  * the constructor, so listeners added synchronously after `new Descope()` hear it; later listeners
- * read `descope.session`.
+ * read `descope.session`. Where the session must come from the server (cookie mode after a
+ * reload, or a stored session JWT that has expired), one `try-refresh` starts right after the
+ * constructor and its answer is the event: "restored", or "signedOut" with reason "expired".
  */
 export interface SessionEvent {
   type: "restored" | "signedIn" | "refreshed" | "signedOut";

@@ -14,6 +14,7 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
+use descope_core::config::Persistence;
 use descope_core::response::parse_object_text;
 use descope_core::verify::{self, invalid};
 use descope_core::{Error, ErrorKind};
@@ -76,9 +77,13 @@ fn no_crypto(_: JsValue) -> Error {
 /// As `Descope.verifySession`.
 pub(crate) async fn session(inner: &Rc<Inner>, jwt: JsValue) -> Result<JsValue, Error> {
     inner.check_alive()?;
-    // TODO(lead): in cookie mode (`Persistence::Cookie`, not on this branch) no argument rejects
-    // with `Error::validation("noToken", …)`: the SDK holds no session JWT there.
-    let token = if jwt.is_undefined() {
+    let token = if jwt.is_undefined() && inner.cfg.persistence == Persistence::Cookie {
+        // The session JWT is in an HttpOnly cookie: the SDK never holds it.
+        return Err(Error::validation(
+            "noToken",
+            "in cookie mode the session JWT is not readable here; pass the token to verify",
+        ));
+    } else if jwt.is_undefined() {
         inner
             .current()
             .map(|s| s.session_jwt.clone())

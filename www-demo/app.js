@@ -206,6 +206,7 @@ function render() {
   const signedIn = Boolean(session);
   document.body.dataset.state = signedIn ? "signedIn" : "signedOut";
   setText("status", signedIn ? "Signed in" : "Signed out");
+  renderWelcome(signedIn);
 
   $("signin-panel").hidden = signedIn;
   if (signedIn) $("totp-now").hidden = true;
@@ -243,6 +244,33 @@ function render() {
   $("history-box").hidden = typeof client.history !== "function";
   tick();
   loadExtras();
+}
+
+/** "Welcome back" for whoever signed in last on this browser (the SDK's lastUser, kept after logout). */
+function renderWelcome(signedIn) {
+  const last = !signedIn && client ? client.lastUser : undefined;
+  $("welcome").hidden = !last;
+  if (!last) return;
+  setText("welcome-name", last.name ? `${last.name} (${last.loginId})` : last.loginId);
+  if (!$("login-id").value) $("login-id").value = last.loginId;
+}
+
+/**
+ * The cookie-mode switch: the emulator's control API turns its cookie mode on (tokens in HttpOnly
+ * cookies, empty in the body) or back to its default, and the page reloads to make its client in
+ * the matching mode. A session of the other mode stays where it is (storage or cookies).
+ */
+async function switchCookieMode(ev) {
+  const on = ev.target.checked;
+  await act(async () => {
+    const res = await fetch("/emulator/config", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tokenResponseMethod: on ? "cookies" : null }),
+    });
+    if (!res.ok) throw new Error(`POST /emulator/config answered ${res.status}`);
+    location.reload();
+  });
 }
 
 function tick() {
@@ -1029,6 +1057,7 @@ function wire() {
   $("verify-session").addEventListener("click", verifySession);
   $("stepup-button").addEventListener("click", stepUp);
   $("logout").addEventListener("click", logout);
+  $("cookie-mode").addEventListener("change", switchCookieMode);
   $("error-dismiss").addEventListener("click", clearError);
 }
 
@@ -1059,9 +1088,16 @@ async function main() {
       init(),
     ]);
     setText("project-id", config.projectId);
+    // The page follows the emulator's mode, so every tab agrees.
+    const cookieMode = config.tokenResponseMethod === "cookies";
+    $("cookie-mode").checked = cookieMode;
+    setText("mode-note", cookieMode
+      ? "(tokens in HttpOnly cookies: the page and the SDK hold none)"
+      : "(tokens in this page's localStorage)");
     client = new Descope({
       projectId: config.projectId,
       baseUrl: location.origin,
+      persistence: cookieMode ? "cookie" : "localStorage",
       // The SDK promises never to pass token or code values here; the e2e hygiene test checks it.
       logger: (level, event, fields) => {
         const log = console[level] || console.log;
@@ -1077,6 +1113,9 @@ async function main() {
     enableTabs();
     renderPasskeySupport();
     showTab(load(sessionStorage, "tab") || "otp");
+    // A session restored from the server (cookie mode, or an expired stored session JWT) arrives
+    // with one request started by the constructor: getSessionToken() waits for it.
+    await client.getSessionToken().catch(() => undefined);
     setSession(client.session);
   } catch (err) {
     setText("status", "Could not start the SDK");

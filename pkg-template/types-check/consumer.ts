@@ -73,6 +73,16 @@ async function main(): Promise<void> {
   const baseUrl: string = descope.baseUrl;
   const current: Session | undefined = descope.session;
   void projectId, baseUrl, current;
+  // Cookie mode: the API's own domain keeps the tokens in HttpOnly cookies.
+  const inCookies = new Descope({ projectId: "P2x", persistence: "cookie", refreshCookieName: "AppRT" });
+  const last: { loginId: string; name?: string } | undefined = inCookies.lastUser;
+  if (last) {
+    const loginId: string = last.loginId;
+    const name: string | undefined = last.name;
+    void loginId, name;
+    // @ts-expect-error lastUser is read-only
+    inCookies.lastUser = undefined;
+  }
 
   const method: DeliveryMethod = "email";
   const user: SignUpUser = { name: "Ada", email: "ada@example.com", phone: "+15551234567" };

@@ -14,6 +14,13 @@ pub const EMU: &str = match option_env!("DESCOPE_EMULATOR_URL") {
     None => "http://127.0.0.1:4317",
 };
 
+/// A second emulator, started with `--cookies` (tests/cookies.rs): its API keeps the tokens in
+/// HttpOnly cookies.
+pub const COOKIE_EMU: &str = match option_env!("DESCOPE_COOKIE_EMULATOR_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:4318",
+};
+
 #[wasm_bindgen(inline_js = r#"
 export async function emu_call(base, method, path, body) {
   const init = { method };
@@ -85,8 +92,13 @@ pub async fn pause(ms: u32) {
 
 /// Calls the emulator; returns `{status, body}`.
 pub async fn emu(method: &str, path: &str, body: Option<&str>) -> JsValue {
+    emu_at(EMU, method, path, body).await
+}
+
+/// Calls the emulator at `base`; returns `{status, body}`.
+pub async fn emu_at(base: &str, method: &str, path: &str, body: Option<&str>) -> JsValue {
     let b = body.map(json).unwrap_or(JsValue::UNDEFINED);
-    JsFuture::from(emu_call(EMU, method, path, b))
+    JsFuture::from(emu_call(base, method, path, b))
         .await
         .expect("emulator reachable")
 }
@@ -123,6 +135,11 @@ pub fn count_path(log: &Array, path: &str) -> usize {
 
 /// The newest OTP code sent to `login_id`.
 pub async fn latest_code(login_id: &str) -> String {
+    latest_code_at(EMU, login_id).await
+}
+
+/// The newest OTP code sent to `login_id` by the emulator at `base`.
+pub async fn latest_code_at(base: &str, login_id: &str) -> String {
     let mut enc = String::new();
     for b in login_id.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -131,7 +148,13 @@ pub async fn latest_code(login_id: &str) -> String {
             enc.push_str(&format!("%{b:02X}"));
         }
     }
-    let r = emu("GET", &format!("/emulator/outbox?loginId={enc}"), None).await;
+    let r = emu_at(
+        base,
+        "GET",
+        &format!("/emulator/outbox?loginId={enc}"),
+        None,
+    )
+    .await;
     let msgs: Array = get(&get(&r, "body"), "messages")
         .dyn_into()
         .expect("messages");

@@ -1,6 +1,7 @@
 // The demo page (www-demo) end to end in headless Chromium: OTP sign-up-or-in through the page's
-// dev inbox, user/roles/countdown, refresh, verify, step-up, reload, logout, an SMS flow, and the
-// secret-hygiene check over every console message of the page (G10 in spec/faults.md).
+// dev inbox, user/roles/countdown, refresh, verify, step-up, reload, logout, "welcome back" (lastUser), an
+// SMS flow, the cookie-mode switch, and the secret-hygiene check over every console message of the
+// page (G10 in spec/faults.md).
 import { beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { JWT_RE, WAIT, redact, newIsolatedContext, recordConsole, uniqueEmail, uniquePhone, useSuite } from "./helpers.mjs";
@@ -218,6 +219,19 @@ describe("demo page", () => {
     await page.waitForSelector('body[data-state="signedOut"]', WAIT);
   });
 
+  it("welcome back: signed out, the page greets the last user by name (lastUser), also after a reload", async () => {
+    await page.locator("#welcome-name", { hasText: "Ada Lovelace" }).waitFor(WAIT);
+    assert.equal((await page.locator("#welcome-name").textContent()).trim(), `Ada Lovelace (${email})`);
+    // Descope's own keys: the last user is kept after logout, the login indicator is not.
+    const stored = await page.evaluate(() =>
+      ["dls_last_user_login_id", "dls_last_user_display_name", "DSLI"].map((k) => localStorage.getItem(k)));
+    assert.deepEqual(stored, [email, "Ada Lovelace", null]);
+    await page.reload({ waitUntil: "load" });
+    await page.waitForSelector('body[data-state="signedOut"]', WAIT);
+    await page.locator("#welcome-name", { hasText: "Ada Lovelace" }).waitFor(WAIT);
+    assert.equal(await page.inputValue("#login-id"), email, "the sign-in form starts with the last login id");
+  });
+
   it("SMS OTP: a new user signs up with a phone number", async () => {
     await page.check("#method-sms");
     await page.fill("#login-id", phone);
@@ -264,6 +278,62 @@ describe("demo page", () => {
       await page.waitForSelector("#verify-panel", { ...WAIT, state: "hidden" });
     }
     await page.check("#method-email");
+  });
+
+  it("cookie mode: the switch reloads the page against the emulator in cookie mode; sign-in, reload (one try-refresh) and logout keep every token out of the page", async () => {
+    const grace = uniqueEmail("grace");
+    await suite.emulator.createUser({ loginId: grace, email: grace, name: "Grace Hopper" });
+    try {
+      await Promise.all([page.waitForEvent("load", WAIT), page.check("#cookie-mode")]);
+      await page.locator("#mode-note", { hasText: "HttpOnly" }).waitFor(WAIT);
+      assert.equal((await suite.emulator.config()).tokenResponseMethod, "cookies");
+      assert.equal(await page.isChecked("#cookie-mode"), true);
+      await page.waitForSelector('body[data-state="signedOut"]', WAIT);
+
+      await page.check("#method-email");
+      await page.fill("#login-id", grace);
+      const before = await inboxCount();
+      await page.click("#send-code");
+      await page.waitForSelector("#verify-panel:not([hidden])", WAIT);
+      await newestInboxCode(before);
+      await page.locator('[data-testid="inbox-code"]').first().click();
+      await page.click("#verify");
+      await page.waitForSelector('body[data-state="signedIn"]', WAIT);
+      await page.locator("#user-name", { hasText: "Grace Hopper" }).waitFor(WAIT);
+      assert.equal(JSON.parse(await page.locator("#claims").textContent()).drn, "DS", "the session is known from the claims");
+
+      // No token in the page: not in storage, not in document.cookie; the browser holds them HttpOnly.
+      const exposed = await page.evaluate(() => {
+        const values = Object.keys(localStorage).map((k) => localStorage.getItem(k) || "");
+        return { storage: values.filter((v) => /eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(v)).length, documentCookie: document.cookie };
+      });
+      assert.deepEqual(exposed, { storage: 0, documentCookie: "" });
+      const jar = (await context.cookies(suite.url)).filter((c) => c.name === "DS" || c.name === "DSR");
+      assert.deepEqual(jar.map((c) => `${c.name} ${c.httpOnly}`).sort(), ["DS true", "DSR true"]);
+
+      // A reload restores the session from the cookie with one try-refresh (no refresh).
+      const mark = (await suite.emulator.requests()).length;
+      await page.reload({ waitUntil: "load" });
+      await page.waitForSelector('body[data-state="signedIn"]', WAIT);
+      await page.locator("#user-email", { hasText: grace }).waitFor(WAIT);
+      const paths = (await suite.emulator.requests()).slice(mark).map((r) => r.path);
+      assert.equal(paths.filter((p) => p === "/v1/auth/try-refresh").length, 1);
+      assert.equal(paths.filter((p) => p === "/v1/auth/refresh").length, 0);
+      assert.equal(paths[0], "/v1/auth/try-refresh", "the restore is the first request");
+      await assertNoJwtInPage("cookie mode");
+
+      await page.click("#logout");
+      await page.waitForSelector('body[data-state="signedOut"]', WAIT);
+      assert.deepEqual((await context.cookies(suite.url)).filter((c) => c.name === "DS" || c.name === "DSR"), [], "the API expired both cookies");
+      await page.locator("#welcome-name", { hasText: "Grace Hopper" }).waitFor(WAIT);
+
+      // And back: the switch returns the emulator to tokens in the body.
+      await Promise.all([page.waitForEvent("load", WAIT), page.uncheck("#cookie-mode")]);
+      await page.locator("#mode-note", { hasText: "localStorage" }).waitFor(WAIT);
+      assert.equal((await suite.emulator.config()).tokenResponseMethod, "body");
+    } finally {
+      await suite.emulator.setConfig({ tokenResponseMethod: null });
+    }
   });
 
   it("secret hygiene: no console message carries a JWT or an OTP code, and nothing left 127.0.0.1", async () => {

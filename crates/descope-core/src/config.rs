@@ -13,6 +13,9 @@ pub enum Persistence {
     LocalStorage,
     SessionStorage,
     Memory,
+    /// The server keeps both tokens in HttpOnly cookies of its domain (Descope's "manage in
+    /// cookies"): the SDK never holds one, and keeps its other keys in localStorage.
+    Cookie,
 }
 
 impl Persistence {
@@ -21,6 +24,7 @@ impl Persistence {
             "localStorage" => Some(Persistence::LocalStorage),
             "sessionStorage" => Some(Persistence::SessionStorage),
             "memory" => Some(Persistence::Memory),
+            "cookie" => Some(Persistence::Cookie),
             _ => None,
         }
     }
@@ -29,6 +33,7 @@ impl Persistence {
             Persistence::LocalStorage => "localStorage",
             Persistence::SessionStorage => "sessionStorage",
             Persistence::Memory => "memory",
+            Persistence::Cookie => "cookie",
         }
     }
 }
@@ -48,6 +53,7 @@ pub struct ConfigInput<'a> {
     pub auto_refresh: Option<bool>,
     /// A JS number; must be a whole number of milliseconds in `1..=600000`.
     pub timeout_ms: Option<f64>,
+    pub refresh_cookie_name: Option<&'a str>,
 }
 
 /// A validated config.
@@ -60,6 +66,16 @@ pub struct Config {
     pub storage_prefix: String,
     pub auto_refresh: bool,
     pub timeout_ms: u32,
+    /// Sent as `x-descope-refresh-cookie-name` (the server's custom refresh cookie name).
+    pub refresh_cookie_name: Option<String>,
+}
+
+impl Config {
+    /// Cookie mode: requests carry the browser's cookies, and the session is read from the
+    /// response's `claims` (its tokens stay in the server's HttpOnly cookies).
+    pub fn cookie_mode(&self) -> bool {
+        self.persistence == Persistence::Cookie
+    }
 }
 
 /// Project ids are ASCII letters and digits only: a `:` would break `Bearer <pid>:<jwt>`, and
@@ -146,7 +162,9 @@ pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
     let persistence = match input.persistence {
         None => Persistence::LocalStorage,
         Some(p) => Persistence::parse(p).ok_or_else(|| {
-            Error::config("persistence must be \"localStorage\", \"sessionStorage\" or \"memory\"")
+            Error::config(
+                "persistence must be \"localStorage\", \"sessionStorage\", \"memory\" or \"cookie\"",
+            )
         })?,
     };
     let storage_prefix = input.storage_prefix.unwrap_or("");
@@ -165,6 +183,14 @@ pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
             t as u32
         }
     };
+    // A header value: a cookie name (RFC 6265 token), so nothing can break the header.
+    let refresh_cookie_name = match input.refresh_cookie_name {
+        None => None,
+        Some(n) if (1..=MAX_PREFIX_LEN).contains(&n.len()) && n.bytes().all(is_token_byte) => {
+            Some(n.to_string())
+        }
+        Some(_) => return Err(Error::config("refreshCookieName must be a cookie name")),
+    };
     Ok(Config {
         project_id: pid.to_string(),
         base_url,
@@ -172,7 +198,13 @@ pub fn validate(input: &ConfigInput<'_>) -> Result<Config, Error> {
         storage_prefix: storage_prefix.to_string(),
         auto_refresh: input.auto_refresh.unwrap_or(true),
         timeout_ms,
+        refresh_cookie_name,
     })
+}
+
+/// A byte of an RFC 7230 token (what a cookie name is made of).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// Joins base and path with exactly one `/` (descope-api.md §1.1).
@@ -277,7 +309,19 @@ mod tests {
                 ..cfg("P2abc")
             },
             ConfigInput {
-                persistence: Some("cookie"),
+                persistence: Some("cookies"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                refresh_cookie_name: Some(""),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                refresh_cookie_name: Some("a b"),
+                ..cfg("P2abc")
+            },
+            ConfigInput {
+                refresh_cookie_name: Some("x\r\nSet-Cookie: y"),
                 ..cfg("P2abc")
             },
             ConfigInput {
@@ -309,6 +353,16 @@ mod tests {
         assert_eq!(c.persistence, Persistence::LocalStorage);
         assert_eq!(c.timeout_ms, 10_000);
         assert!(c.auto_refresh);
+        assert!(!c.cookie_mode() && c.refresh_cookie_name.is_none());
+        let c = validate(&ConfigInput {
+            persistence: Some("cookie"),
+            refresh_cookie_name: Some("MyRT"),
+            ..cfg("P2abc")
+        })
+        .unwrap();
+        assert!(c.cookie_mode());
+        assert_eq!(c.persistence.as_str(), "cookie");
+        assert_eq!(c.refresh_cookie_name.as_deref(), Some("MyRT"));
         assert_eq!(
             default_base_url("Puse12aAc4T2V93bddihGEx2Ryhc8e5Z"),
             "https://api.use1.descope.com"

@@ -61,14 +61,27 @@ pub struct Jwt {
     claims: Rc<Value>,
 }
 
-fn decode_object(seg: &str) -> Result<(String, Value), JwtError> {
-    let bytes = base64url::decode(seg).map_err(|_| JwtError::Base64)?;
-    let text = String::from_utf8(bytes).map_err(|_| JwtError::Json)?;
+fn object(text: String) -> Result<(String, Value), JwtError> {
     let v = json::parse(&text).map_err(|_| JwtError::Json)?;
     if v.as_object().is_none() {
         return Err(JwtError::NotObject);
     }
     Ok((text, v))
+}
+
+fn decode_object(seg: &str) -> Result<(String, Value), JwtError> {
+    let bytes = base64url::decode(seg).map_err(|_| JwtError::Base64)?;
+    object(String::from_utf8(bytes).map_err(|_| JwtError::Json)?)
+}
+
+/// A token known by its payload alone: cookie mode's session, read from a response's `claims`
+/// while the JWT itself stays in an HttpOnly cookie. Checked like a decoded payload.
+pub fn from_payload(payload_json: String) -> Result<Jwt, JwtError> {
+    let (payload_json, claims) = object(payload_json)?;
+    Ok(Jwt {
+        payload_json,
+        claims: Rc::new(claims),
+    })
 }
 
 /// Parses a token's structure. No signature check.
@@ -300,6 +313,16 @@ mod tests {
         assert_eq!(j.current_tenant(), Some("T1"));
         assert!(!j.is_expired_at(1_999_999_999_000));
         assert!(j.is_expired_at(2_000_000_001_000));
+    }
+
+    #[test]
+    fn a_payload_alone_reads_like_a_decoded_token() {
+        let p = r#"{"sub":"U1","iss":"P2abc","exp":2000000000,"iat":1999999400,"roles":["r"]}"#;
+        let j = from_payload(p.to_string()).unwrap();
+        assert_eq!(j, decode(&token(p)).unwrap());
+        assert_eq!(j.payload_json(), p);
+        assert_eq!(from_payload("[1]".into()), Err(JwtError::NotObject));
+        assert_eq!(from_payload("{".into()), Err(JwtError::Json));
     }
 
     #[test]

@@ -7,8 +7,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::error::ErrorKind;
-use crate::session::{EventType, Reason, SessionData};
+use crate::error::{Error, ErrorKind};
+use crate::response::{parse_auth_response, AuthInfo};
+use crate::session::{EventType, Reason, SessionData, COOKIE_CREDENTIAL};
 use crate::storage::{restore, Held};
 
 /// A token is refreshed before being handed out when it has less than this left (or less than
@@ -83,6 +84,12 @@ pub fn after_wait(
     let Some(ours) = held.refresh else {
         return AfterWait::Gone;
     };
+    if ours == COOKIE_CREDENTIAL {
+        // Cookie mode: another tab's result is in the shared cookie jar, not in storage. The lock
+        // alone is what keeps two tabs from sending one refresh cookie under rotation: this
+        // request sends the cookie the last refresh left.
+        return AfterWait::Send(ours.to_string());
+    }
     let out = restore(dsr, ds, project_id, now_ms);
     if let Some(mut data) = out.session {
         data.skew_ms = skew_ms;
@@ -100,6 +107,25 @@ pub fn after_wait(
         return AfterWait::Gone;
     }
     AfterWait::Send(ours.to_string())
+}
+
+/// A refresh's answer. `try-refresh` (`restoring`) answers a browser without a valid session 200
+/// with an empty body: that ends the session like the 401 of a refresh (kind `unauthenticated`),
+/// where the same body in answer to a refresh is a malformed one.
+pub fn parse_answer(
+    status: u16,
+    body: &str,
+    project_id: &str,
+    cookie: bool,
+    restoring: bool,
+) -> Result<AuthInfo, Error> {
+    parse_auth_response(status, body, project_id, cookie).map_err(|e| {
+        if restoring && e.code == "missingSessionJwt" {
+            Error::no_session().with_status(status)
+        } else {
+            e
+        }
+    })
 }
 
 /// Whether a failed request may have reached the server and committed a rotation whose answer was
@@ -137,6 +163,12 @@ pub fn on_rejected(
     retried: bool,
     lost_candidate: bool,
 ) -> Rejected {
+    // In cookie mode storage holds no tokens to judge by (any it holds are not this session's).
+    let (dsr, ds) = if sent == COOKIE_CREDENTIAL {
+        (None, None)
+    } else {
+        (dsr, ds)
+    };
     let out = restore(dsr, ds, project_id, now_ms);
     let newer = match (&out.session, &out.dormant) {
         (Some(s), _) => s.refresh_jwt.as_deref(),
@@ -295,6 +327,58 @@ mod tests {
         assert_eq!(rejected_reason(&Rejected::Retry(r2)), None);
         assert!(maybe_committed(ErrorKind::Network) && maybe_committed(ErrorKind::Timeout));
         assert!(!maybe_committed(ErrorKind::Api) && !maybe_committed(ErrorKind::Unauthenticated));
+    }
+
+    #[test]
+    fn f16_f29_cookie_credential_is_sent_after_the_lock_and_judged_without_storage() {
+        let (r2, s2) = pair(2, 1_700_000_600);
+        let cookie = Held {
+            refresh: Some(COOKIE_CREDENTIAL),
+            session: Some(""),
+            user: Some("U1"),
+        };
+        for (dsr, ds) in [(None, None), (Some(r2.as_str()), Some(s2.as_str()))] {
+            assert_eq!(
+                after_wait(cookie, dsr, ds, PID, NOW, 0, true),
+                AfterWait::Send(String::new())
+            );
+            assert_eq!(
+                on_rejected("", cookie, dsr, ds, PID, NOW, 0, false, false),
+                Rejected::Revoked
+            );
+            assert_eq!(
+                on_rejected("", cookie, dsr, ds, PID, NOW, 0, false, true),
+                Rejected::Lost
+            );
+        }
+    }
+
+    /// A try-refresh that finds no session answers 200 with nothing: it ends the session like the
+    /// 401 of a refresh; the same empty body from `refresh` is a malformed answer.
+    #[test]
+    fn try_refresh_without_a_session_is_unauthenticated() {
+        for body in ["{}", r#"{"sessionJwt":"","refreshJwt":""}"#] {
+            for cookie in [false, true] {
+                let e = parse_answer(200, body, PID, cookie, true).unwrap_err();
+                assert_eq!(
+                    (e.kind, e.code.as_str(), e.status),
+                    (ErrorKind::Unauthenticated, "noSession", Some(200))
+                );
+                let e = parse_answer(200, body, PID, cookie, false).unwrap_err();
+                assert_eq!(e.kind, ErrorKind::Protocol);
+            }
+        }
+        let e = parse_answer(200, "<html>", PID, false, true).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol);
+        let (_, s1) = pair(1, 1_700_000_600);
+        let ok = parse_answer(
+            200,
+            &format!(r#"{{"sessionJwt":"{s1}"}}"#),
+            PID,
+            false,
+            true,
+        );
+        assert!(ok.is_ok());
     }
 
     #[test]

@@ -42,11 +42,13 @@ pub struct Request {
     pub auth: Auth,
 }
 
-/// `Bearer <projectId>` or `Bearer <projectId>:<token>` (§1.2).
+/// `Bearer <projectId>` or `Bearer <projectId>:<token>` (§1.2). The empty token is cookie mode's
+/// refresh credential (`session::COOKIE_CREDENTIAL`): the browser sends the HttpOnly cookie, and
+/// the header names the project only, as Descope's web SDK sends it.
 pub fn authorization(project_id: &str, token: Option<&str>) -> String {
     let mut s = String::from("Bearer ");
     s.push_str(project_id);
-    if let Some(t) = token {
+    if let Some(t) = token.filter(|t| !t.is_empty()) {
         s.push(':');
         s.push_str(t);
     }
@@ -452,13 +454,15 @@ pub fn otp_update_phone(
     Ok(post(path, w.finish(), Auth::Refresh))
 }
 
-/// `POST /v1/auth/refresh` with `{}`.
-pub fn refresh() -> Request {
-    post(
-        "/v1/auth/refresh".to_string(),
-        "{}".to_string(),
-        Auth::Refresh,
-    )
+/// `POST /v1/auth/refresh` with `{}`; `/v1/auth/try-refresh` when `restoring` a session this
+/// client does not hold yet (after a reload: its answer without a session is 200, not 401).
+pub fn refresh(restoring: bool) -> Request {
+    let path = if restoring {
+        "/v1/auth/try-refresh"
+    } else {
+        "/v1/auth/refresh"
+    };
+    post(path.to_string(), "{}".to_string(), Auth::Refresh)
 }
 
 /// `POST /v1/auth/logout` with `{}`.
@@ -684,7 +688,6 @@ mod tests {
 
     #[test]
     fn session_routes() {
-        assert_eq!(refresh().path, "/v1/auth/refresh");
         assert_eq!(logout().path, "/v1/auth/logout");
         assert_eq!(logout_all().path, "/v1/auth/logoutall");
         let m = me();
@@ -694,5 +697,14 @@ mod tests {
         );
         assert_eq!(authorization("P1", Some("t")), "Bearer P1:t");
         assert_eq!(authorization("P1", None), "Bearer P1");
+        // Cookie mode: the refresh JWT travels as an HttpOnly cookie, the header names the project.
+        assert_eq!(authorization("P1", Some("")), "Bearer P1");
+        assert_eq!(refresh(false).path, "/v1/auth/refresh");
+        let r = refresh(true);
+        assert_eq!(
+            (r.path.as_str(), r.auth),
+            ("/v1/auth/try-refresh", Auth::Refresh)
+        );
+        assert_eq!(r.body.as_deref(), Some("{}"));
     }
 }

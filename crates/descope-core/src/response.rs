@@ -19,6 +19,8 @@ pub struct AuthInfo {
     pub refresh: Option<Jwt>,
     /// The `user` object as JSON text, if the response had one.
     pub user_json: Option<String>,
+    /// `user.loginIds[0]` and `user.name`: who signed in, for `lastUser` (storage::LAST_USER_*).
+    pub last_user: Option<(String, Option<String>)>,
 }
 
 /// Largest response body the SDK reads, in bytes (F13): the JSON parser's limit, room for two
@@ -78,6 +80,11 @@ pub fn check_token(token: &str, project_id: &str, want_refresh: bool) -> Result<
         };
         Error::protocol(code, e.description())
     })?;
+    check_claims(j, project_id, want_refresh)
+}
+
+/// The claim checks of [`check_token`].
+fn check_claims(j: Jwt, project_id: &str, want_refresh: bool) -> Result<Jwt, Error> {
     if !j.times_valid() {
         return Err(Error::protocol(
             "invalidToken",
@@ -100,47 +107,74 @@ pub fn check_token(token: &str, project_id: &str, want_refresh: bool) -> Result<
     Ok(j)
 }
 
-/// Parses a 2xx JWTResponse body.
-pub fn parse_auth_response(status: u16, body: &str, project_id: &str) -> Result<AuthInfo, Error> {
+/// Parses a 2xx JWTResponse body. In cookie mode (`cookie`) its tokens are in the server's HttpOnly
+/// cookies and the body's are empty: the session is read from `claims` (checked like a session
+/// JWT's payload), `session_jwt` is empty and the refresh credential is the cookie
+/// (`session::COOKIE_CREDENTIAL`).
+pub fn parse_auth_response(
+    status: u16,
+    body: &str,
+    project_id: &str,
+    cookie: bool,
+) -> Result<AuthInfo, Error> {
     let v = parse_object(status, body)?;
-    let session_jwt = match v.get("sessionJwt") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        _ => {
-            return Err(
-                Error::protocol("missingSessionJwt", "the response had no session JWT")
-                    .with_status(status)
-                    .with_retryable(true),
+    let missing = || {
+        Error::protocol("missingSessionJwt", "the response had no session")
+            .with_status(status)
+            .with_retryable(true)
+    };
+    let (session_jwt, session, refresh_jwt, refresh) = if cookie {
+        let claims = v
+            .get("claims")
+            .filter(|c| c.as_object().is_some_and(|o| !o.is_empty()))
+            .ok_or_else(missing)?;
+        let j = jwt::from_payload(claims.to_json()).map_err(|_| invalid_response(status))?;
+        let session = check_claims(j, project_id, false).map_err(|e| e.with_status(status))?;
+        let cookie = crate::session::COOKIE_CREDENTIAL.to_string();
+        (String::new(), session, Some(cookie), None)
+    } else {
+        let session_jwt = match v.get("sessionJwt") {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            _ => return Err(missing()),
+        };
+        let session =
+            check_token(&session_jwt, project_id, false).map_err(|e| e.with_status(status))?;
+        let (refresh_jwt, refresh) = match v.get("refreshJwt") {
+            None | Some(Value::Null) => (None, None),
+            Some(Value::String(s)) if s.is_empty() => (None, None),
+            Some(Value::String(s)) => {
+                let j = check_token(s, project_id, true).map_err(|e| e.with_status(status))?;
+                (Some(s.clone()), Some(j))
+            }
+            Some(_) => return Err(invalid_response(status)),
+        };
+        if refresh_jwt.as_deref() == Some(session_jwt.as_str()) {
+            return Err(Error::protocol(
+                "tokenRoleMismatch",
+                "the session and refresh tokens are the same",
             )
+            .with_status(status));
         }
+        (session_jwt, session, refresh_jwt, refresh)
     };
-    let session =
-        check_token(&session_jwt, project_id, false).map_err(|e| e.with_status(status))?;
-    let (refresh_jwt, refresh) = match v.get("refreshJwt") {
-        None | Some(Value::Null) => (None, None),
-        Some(Value::String(s)) if s.is_empty() => (None, None),
-        Some(Value::String(s)) => {
-            let j = check_token(s, project_id, true).map_err(|e| e.with_status(status))?;
-            (Some(s.clone()), Some(j))
-        }
-        Some(_) => return Err(invalid_response(status)),
+    let user = v.get("user").filter(|u| u.as_object().is_some());
+    let text = |u: &Value, k: &str| {
+        u.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     };
-    if refresh_jwt.as_deref() == Some(session_jwt.as_str()) {
-        return Err(Error::protocol(
-            "tokenRoleMismatch",
-            "the session and refresh tokens are the same",
-        )
-        .with_status(status));
-    }
-    let user_json = match v.get("user") {
-        Some(u @ Value::Object(_)) => Some(u.to_json()),
-        _ => None,
-    };
+    let last_user = user.and_then(|u| {
+        let id = u.get("loginIds")?.as_array()?.first()?.as_str()?;
+        (!id.is_empty()).then(|| (id.to_string(), text(u, "name")))
+    });
     Ok(AuthInfo {
         session_jwt,
         session,
         refresh_jwt,
         refresh,
-        user_json,
+        user_json: user.map(Value::to_json),
+        last_user,
     })
 }
 
@@ -275,7 +309,7 @@ mod tests {
 
     #[test]
     fn parses_jwt_response() {
-        let a = parse_auth_response(200, &body(&st("DS"), Some(&st("DSR"))), PID).unwrap();
+        let a = parse_auth_response(200, &body(&st("DS"), Some(&st("DSR"))), PID, false).unwrap();
         assert_eq!(a.session.subject(), Some("U1"));
         assert!(a.refresh_jwt.is_some());
         assert!(a.user_json.unwrap().contains("\"N\""));
@@ -283,29 +317,32 @@ mod tests {
 
     #[test]
     fn f06_swapped_tokens_are_protocol_errors() {
-        let e = parse_auth_response(200, &body(&st("DSR"), Some(&st("DS"))), PID).unwrap_err();
+        let e =
+            parse_auth_response(200, &body(&st("DSR"), Some(&st("DS"))), PID, false).unwrap_err();
         assert_eq!(
             (e.kind, e.code.as_str()),
             (ErrorKind::Protocol, "tokenRoleMismatch")
         );
-        let e = parse_auth_response(200, &body(&st("DS"), Some(&st("DS"))), PID).unwrap_err();
+        let e =
+            parse_auth_response(200, &body(&st("DS"), Some(&st("DS"))), PID, false).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Protocol);
     }
 
     #[test]
     fn f07_other_project_tokens_rejected() {
-        let e = parse_auth_response(200, &body(&st("DS"), None), "P2other").unwrap_err();
+        let e = parse_auth_response(200, &body(&st("DS"), None), "P2other", false).unwrap_err();
         assert_eq!(e.code, "wrongProject");
     }
 
     #[test]
     fn f11_missing_refresh_keeps_current_missing_session_is_protocol() {
-        let a = parse_auth_response(200, &body(&st("DS"), None), PID).unwrap();
+        let a = parse_auth_response(200, &body(&st("DS"), None), PID, false).unwrap();
         assert!(a.refresh_jwt.is_none());
         let a = parse_auth_response(
             200,
             &format!(r#"{{"sessionJwt":"{}","refreshJwt":null}}"#, st("DS")),
             PID,
+            false,
         )
         .unwrap();
         assert!(a.refresh_jwt.is_none());
@@ -316,7 +353,7 @@ mod tests {
             r#"{"sessionJwt":""}"#,
             r#"{"sessionJwt":"a.b.c"}"#,
         ] {
-            let e = parse_auth_response(200, b, PID).unwrap_err();
+            let e = parse_auth_response(200, b, PID, false).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Protocol, "{b}");
             assert_eq!(e.status, Some(200));
         }
@@ -324,6 +361,7 @@ mod tests {
             200,
             &format!(r#"{{"sessionJwt":"{}","refreshJwt":7}}"#, st("DS")),
             PID,
+            false,
         )
         .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Protocol);
@@ -332,7 +370,7 @@ mod tests {
     #[test]
     fn f10_html_bodies_are_typed_and_not_echoed() {
         let html = "<html><body>Sign in to the Wi-Fi</body></html>";
-        let e = parse_auth_response(200, html, PID).unwrap_err();
+        let e = parse_auth_response(200, html, PID, false).unwrap_err();
         assert_eq!(
             (e.kind, e.retryable, e.status),
             (ErrorKind::Protocol, true, Some(200))
@@ -351,20 +389,20 @@ mod tests {
     fn f12_truncated_body_is_a_retryable_network_error() {
         let full = body(&st("DS"), Some(&st("DSR")));
         for cut in [1, full.len() / 2, full.len() - 1] {
-            let e = parse_auth_response(200, &full[..cut], PID).unwrap_err();
+            let e = parse_auth_response(200, &full[..cut], PID, false).unwrap_err();
             assert_eq!(
                 (e.kind, e.code.as_str(), e.retryable, e.status),
                 (ErrorKind::Network, "truncatedResponse", true, Some(200)),
                 "cut at {cut}"
             );
         }
-        let e = parse_auth_response(200, "", PID).unwrap_err();
+        let e = parse_auth_response(200, "", PID, false).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Network);
         // A refresh that failed so is retried with the network backoff (2 s at first), not after
         // the 60 s of an unexpected answer.
         use crate::schedule::{failure_delay_ms, FAILURE_DELAY_MS};
         assert!(failure_delay_ms(&e, 0, u32::MAX) <= 2_000);
-        let html = parse_auth_response(200, "<html>", PID).unwrap_err();
+        let html = parse_auth_response(200, "<html>", PID, false).unwrap_err();
         assert!(failure_delay_ms(&html, 0, 0) >= FAILURE_DELAY_MS);
         assert_eq!(
             parse_masked(200, "{\"maskedEmail\":\"a").unwrap_err().kind,
@@ -372,7 +410,9 @@ mod tests {
         );
         // Not JSON at all (a captive portal, F10) stays a protocol error.
         assert_eq!(
-            parse_auth_response(200, "<html>", PID).unwrap_err().kind,
+            parse_auth_response(200, "<html>", PID, false)
+                .unwrap_err()
+                .kind,
             ErrorKind::Protocol
         );
     }
@@ -391,7 +431,7 @@ mod tests {
             r#"{{"iss":"P2abc","sub":"U","drn":"DS","exp":2000000600,"iat":2000000000,"x":"{}"}}"#,
             "a".repeat(crate::jwt::MAX_TOKEN_BYTES)
         ));
-        let e = parse_auth_response(200, &body(&big, None), PID).unwrap_err();
+        let e = parse_auth_response(200, &body(&big, None), PID, false).unwrap_err();
         assert_eq!(
             (e.kind, e.code.as_str()),
             (ErrorKind::Protocol, "tokenTooLarge")

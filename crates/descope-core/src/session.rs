@@ -14,6 +14,11 @@ pub const SKEW_NOISE_MS: i64 = 2_000;
 /// Leeway before a refresh token counts as expired (the SDKs' 5 s, F04).
 pub const REFRESH_LEEWAY_MS: u64 = 5_000;
 
+/// Cookie mode's refresh credential, held where a refresh JWT would be: the token itself is the
+/// server's HttpOnly cookie, which the browser sends and the SDK never sees. It is sent as
+/// `Bearer <projectId>` (`request::authorization`), never stored, and has nothing to decode.
+pub const COOKIE_CREDENTIAL: &str = "";
+
 /// An immutable, validated session.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionData {
@@ -54,7 +59,8 @@ impl SessionData {
     pub fn from_auth(info: AuthInfo, previous_refresh: Option<(String, Jwt)>, now_ms: u64) -> Self {
         let skew_ms = estimate_skew_ms(&info.session, now_ms);
         let (refresh_jwt, refresh) = match (info.refresh_jwt, info.refresh) {
-            (Some(t), Some(j)) => (Some(t), Some(j)),
+            // A new refresh JWT, or the cookie (`COOKIE_CREDENTIAL`, nothing to decode).
+            (Some(t), j) => (Some(t), j),
             // Never pair another user's refresh token with this session (F18).
             _ => match previous_refresh {
                 Some((t, j)) if j.subject() == info.session.subject() => (Some(t), Some(j)),
@@ -103,11 +109,19 @@ impl SessionData {
 }
 
 /// The event of a successful refresh: `refreshed`, or `signedIn` when the server answered for
-/// another user than the current one (an account switch is announced, never merged silently, F18).
-pub fn refresh_event_kind(previous_user: Option<&str>, new_user: &str) -> EventType {
+/// another user than the current one (an account switch is announced, never merged silently, F18)
+/// or when there was no current session (a refresh token, or in cookie mode the cookie, that
+/// another tab's sign-in left). `restoring`: the session stored before a reload was restored over
+/// the network (`try-refresh`, see `storage::on_load`): `restored`.
+pub fn refresh_event_kind(
+    previous_user: Option<&str>,
+    new_user: &str,
+    restoring: bool,
+) -> EventType {
     match previous_user {
-        Some(p) if p != new_user => EventType::SignedIn,
-        _ => EventType::Refreshed,
+        _ if restoring => EventType::Restored,
+        Some(p) if p == new_user => EventType::Refreshed,
+        _ => EventType::SignedIn,
     }
 }
 
@@ -163,8 +177,9 @@ pub struct Event {
 #[derive(Debug, Default)]
 pub struct State {
     current: Option<Rc<SessionData>>,
-    /// A refresh token restored without a usable session token: the next refresh uses it.
-    dormant: Option<(String, Jwt)>,
+    /// A refresh credential without a usable session token: the next refresh uses it. A refresh
+    /// JWT with its decoded form, or the cookie (`COOKIE_CREDENTIAL`, `None`).
+    dormant: Option<(String, Option<Jwt>)>,
     generation: u64,
 }
 
@@ -186,7 +201,7 @@ impl State {
     pub fn refresh_pair(&self) -> Option<(String, Jwt)> {
         match &self.current {
             Some(s) => s.refresh_pair(),
-            None => self.dormant.clone(),
+            None => self.dormant.clone().and_then(|(t, j)| Some((t, j?))),
         }
     }
     /// Whether there is anything to refresh or sign out.
@@ -194,7 +209,7 @@ impl State {
         self.current.is_some() || self.dormant.is_some()
     }
     /// Restoring from storage: no event is emitted here (the glue queues `restored`).
-    pub fn restore(&mut self, data: Option<SessionData>, dormant: Option<(String, Jwt)>) {
+    pub fn restore(&mut self, data: Option<SessionData>, dormant: Option<(String, Option<Jwt>)>) {
         self.current = data.map(Rc::new);
         self.dormant = if self.current.is_some() {
             None
@@ -244,7 +259,7 @@ mod tests {
             b.push_str(&format!(r#","refreshJwt":"{}""#, tok("DSR", iat, 86_400)));
         }
         b.push('}');
-        parse_auth_response(200, &b, "P2abc").unwrap()
+        parse_auth_response(200, &b, "P2abc", false).unwrap()
     }
 
     #[test]
@@ -277,8 +292,13 @@ mod tests {
         let first = SessionData::from_auth(auth(true, 1_700_000_000), None, 1_700_000_000_000);
         let other =
             token(r#"{"iss":"P2abc","sub":"U2","drn":"DS","iat":1700000100,"exp":1700000700}"#);
-        let info =
-            parse_auth_response(200, &format!(r#"{{"sessionJwt":"{other}"}}"#), "P2abc").unwrap();
+        let info = parse_auth_response(
+            200,
+            &format!(r#"{{"sessionJwt":"{other}"}}"#),
+            "P2abc",
+            false,
+        )
+        .unwrap();
         let second = SessionData::from_auth(info, first.refresh_pair(), 1_700_000_100_000);
         assert_eq!(second.refresh_jwt, None);
         assert_eq!(second.user_id(), "U2");
@@ -287,9 +307,22 @@ mod tests {
     /// Which event a refresh emits: `refreshed` for the same user, `signedIn` for an account switch.
     #[test]
     fn f18_refresh_event_kind() {
-        assert_eq!(refresh_event_kind(Some("U1"), "U1"), EventType::Refreshed);
-        assert_eq!(refresh_event_kind(Some("U1"), "U2"), EventType::SignedIn);
-        assert_eq!(refresh_event_kind(None, "U2"), EventType::Refreshed);
+        assert_eq!(
+            refresh_event_kind(Some("U1"), "U1", false),
+            EventType::Refreshed
+        );
+        assert_eq!(
+            refresh_event_kind(Some("U1"), "U2", false),
+            EventType::SignedIn
+        );
+        // From a credential another tab's sign-in left (no current session): `signedIn`.
+        assert_eq!(refresh_event_kind(None, "U2", false), EventType::SignedIn);
+        // The network restore after a reload: `restored`, whoever it is.
+        assert_eq!(refresh_event_kind(None, "U2", true), EventType::Restored);
+        assert_eq!(
+            refresh_event_kind(Some("U1"), "U2", true),
+            EventType::Restored
+        );
     }
 
     #[test]
@@ -326,9 +359,35 @@ mod tests {
         let mut s = State::default();
         let r = tok("DSR", 1_700_000_000, 1000);
         let j = jwt::decode(&r).unwrap();
-        s.restore(None, Some((r.clone(), j)));
+        s.restore(None, Some((r.clone(), Some(j.clone()))));
         assert_eq!(s.refresh_token().as_deref(), Some(r.as_str()));
+        assert_eq!(s.refresh_pair(), Some((r.clone(), j)));
         assert!(s.has_credentials());
         assert!(s.sign_out(Reason::Expired).is_some());
+        // Cookie mode: the cookie is the credential; there is no token to pair.
+        s.restore(None, Some((COOKIE_CREDENTIAL.to_string(), None)));
+        assert_eq!(s.refresh_token().as_deref(), Some(""));
+        assert_eq!(s.refresh_pair(), None);
+        assert!(s.has_credentials());
+    }
+
+    #[test]
+    fn cookie_mode_session_from_claims_holds_the_cookie_credential() {
+        let claims = r#"{"iss":"P2abc","sub":"U1","drn":"DS","iat":1700000000,"exp":1700000600}"#;
+        let body = format!(
+            r#"{{"sessionJwt":"","refreshJwt":"","sessionExpiration":1700000600,"claims":{claims},"user":{{"loginIds":["a@b.co"],"name":"Ada"}}}}"#
+        );
+        let info = parse_auth_response(200, &body, "P2abc", true).unwrap();
+        let d = SessionData::from_auth(info, None, 1_700_000_000_000);
+        assert_eq!(d.session_jwt, "");
+        assert_eq!(d.refresh_jwt.as_deref(), Some(COOKIE_CREDENTIAL));
+        assert!(d.refresh.is_none() && d.refresh_pair().is_none());
+        assert_eq!(d.user_id(), "U1");
+        assert_eq!(d.expires_at_ms(), 1_700_000_600_000);
+        assert_eq!(d.lifetime_ms(), Some(600_000));
+        assert!(!d.refresh_expired(u64::MAX));
+        let mut st = State::default();
+        st.adopt(d, EventType::SignedIn);
+        assert_eq!(st.refresh_token().as_deref(), Some(COOKIE_CREDENTIAL));
     }
 }

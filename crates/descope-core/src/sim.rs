@@ -518,9 +518,10 @@ impl Sim {
             TabChange::Keep => {}
             TabChange::Adopt(data, kind) => self.commit(t, data, kind),
             TabChange::Dormant(tok, j) => {
-                self.tabs[t].state.restore(None, Some((tok, j)));
+                self.tabs[t].state.restore(None, Some((tok, Some(j))));
                 self.schedule(t);
             }
+            TabChange::Fetch => unreachable!("cookie mode is not simulated"),
             TabChange::SignOut { reason, .. } => self.sign_out(t, reason),
         }
     }

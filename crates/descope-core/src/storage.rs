@@ -1,6 +1,7 @@
 //! What is stored, under which keys, and how a stored record is judged on restore (F01, F04, F07,
 //! F36) and when another tab changes it (F31, F32). Keys follow Descope's web SDK: `${prefix}DSR`
-//! (refresh JWT) and `${prefix}DS` (session JWT).
+//! (refresh JWT) and `${prefix}DS` (session JWT), and, unprefixed, its login indicator and last
+//! user (`DSLI`, `dls_last_user_*`), so a page that moves from that SDK keeps both.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -8,7 +9,34 @@ use crate::prelude::*;
 use crate::error::ErrorKind;
 use crate::jwt::Jwt;
 use crate::response::check_token;
-use crate::session::{EventType, Reason, SessionData, REFRESH_LEEWAY_MS};
+use crate::session::{EventType, Reason, SessionData, COOKIE_CREDENTIAL, REFRESH_LEEWAY_MS};
+
+/// Descope's login indicator: the last `sessionExpiration` (unix seconds) of this browser, written
+/// whenever a session arrives and removed when it ends here. Its presence is what makes a reload in
+/// cookie mode ask the server for the session (`on_load`); a browser without it sends nothing.
+pub const LOGIN_INDICATOR_KEY: &str = "DSLI";
+/// Who signed in last (`user.loginIds[0]`, `user.name`), kept after logout (`lastUser`).
+pub const LAST_USER_LOGIN_ID_KEY: &str = "dls_last_user_login_id";
+pub const LAST_USER_NAME_KEY: &str = "dls_last_user_display_name";
+
+/// The login indicator's value for `session`: its expiry in the server's unix seconds, which is
+/// the `sessionExpiration` of the response that brought it.
+pub fn login_indicator(session: &SessionData) -> Option<String> {
+    match session.session.exp() {
+        Ok(Some(e)) => Some(crate::clock::u64_to_string(e.unsigned_abs())),
+        _ => None,
+    }
+}
+
+/// `lastUser` from the two stored keys. Descope's web SDK stores a missing name as the text
+/// `"undefined"` (`setItem` of `undefined`); that is no name.
+pub fn last_user(
+    login_id: Option<String>,
+    name: Option<String>,
+) -> Option<(String, Option<String>)> {
+    let login_id = login_id.filter(|l| !l.is_empty())?;
+    Some((login_id, name.filter(|n| !n.is_empty() && n != "undefined")))
+}
 
 pub fn refresh_key(prefix: &str) -> String {
     let mut k = String::from(prefix);
@@ -55,8 +83,9 @@ pub fn skew_value(skew_ms: i64) -> String {
 #[derive(Debug, PartialEq)]
 pub struct RestoreOutcome {
     pub session: Option<SessionData>,
-    /// A valid refresh token without a usable session token.
-    pub dormant: Option<(String, Jwt)>,
+    /// A refresh credential without a usable session token (see `session::State`): the session
+    /// is restored over the network, with one `try-refresh`.
+    pub dormant: Option<(String, Option<Jwt>)>,
     pub remove_refresh: bool,
     pub remove_session: bool,
     /// Why stored credentials were dropped (reported as a `signedOut` event), if they were.
@@ -64,7 +93,8 @@ pub struct RestoreOutcome {
 }
 
 /// Judges the stored record. Never fails: corrupt or expired records are marked for removal; a
-/// record of another project is left untouched and not adopted (F07).
+/// record of another project is left untouched and not adopted (F07). A session JWT that has
+/// expired leaves only its refresh JWT (`dormant`), as a missing one does.
 pub fn restore(
     dsr: Option<&str>,
     ds: Option<&str>,
@@ -107,7 +137,7 @@ pub fn restore(
         return out;
     }
     match ds.map(|d| (d, session_ok(d))) {
-        Some((d, Ok(sj))) if sj.subject() == refresh.subject() => {
+        Some((d, Ok(sj))) if sj.subject() == refresh.subject() && !sj.is_expired_at(now_ms) => {
             out.session = Some(SessionData {
                 session_jwt: d.to_string(),
                 session: sj,
@@ -119,8 +149,42 @@ pub fn restore(
         }
         other => {
             out.remove_session = other.is_some();
-            out.dormant = Some((dsr.to_string(), refresh));
+            out.dormant = Some((dsr.to_string(), Some(refresh)));
         }
+    }
+    out
+}
+
+/// What a client does at construction (api.md, "First visit and reload"): nothing over the network
+/// when storage holds a usable session or nothing at all; one `try-refresh` (the outcome's
+/// `dormant`) when the session must come from the server. That is a stored refresh JWT whose
+/// session JWT is missing or has expired (judged with the stored clock skew `skew_ms`, F26), or, in
+/// cookie mode (`cookie`), the login indicator left by an earlier session (the tokens are in the
+/// server's cookies, which JavaScript cannot see). A browser that never signed in has neither.
+pub fn on_load(
+    cookie: bool,
+    indicator: Option<&str>,
+    dsr: Option<&str>,
+    ds: Option<&str>,
+    project_id: &str,
+    now_ms: u64,
+    skew_ms: i64,
+) -> RestoreOutcome {
+    if cookie {
+        return RestoreOutcome {
+            session: None,
+            dormant: indicator
+                .is_some_and(|v| !v.is_empty())
+                .then(|| (COOKIE_CREDENTIAL.to_string(), None)),
+            remove_refresh: false,
+            remove_session: false,
+            dropped: None,
+        };
+    }
+    // Judged on the server's clock as estimated before the reload (F26).
+    let mut out = restore(dsr, ds, project_id, now_ms.saturating_add_signed(-skew_ms));
+    if let Some(s) = &mut out.session {
+        s.skew_ms = skew_ms;
     }
     out
 }
@@ -146,6 +210,9 @@ pub enum TabChange {
     /// `DSR` then `DS`): hold it, silently, so the previous user's token is never sent again (F32).
     /// The `DS` write that follows turns it into `Adopt`.
     Dormant(String, Jwt),
+    /// Cookie mode: another tab signed in (the login indicator appeared). Its session is in the
+    /// shared cookie jar only, so this tab asks for it with one `try-refresh` (F32).
+    Fetch,
     /// End the session with `reason` (`otherTab` when the record was removed or replaced by one that
     /// is not ours, F31; the restore rules' reason for a corrupt or expired one, F36). Only a corrupt
     /// or expired record is deleted (the restore rules); a removal is never repeated.
@@ -186,7 +253,7 @@ pub fn tab_change(
         };
         return TabChange::Adopt(s, kind);
     }
-    if let Some((t, j)) = out.dormant {
+    if let Some((t, Some(j))) = out.dormant {
         // Our own user's new refresh token: the session token write follows.
         if held.refresh == Some(&t) || (held.user.is_some() && held.user == j.subject()) {
             return TabChange::Keep;
@@ -205,6 +272,27 @@ pub fn tab_change(
             remove_refresh: false,
             remove_session: false,
         },
+    }
+}
+
+/// Cookie mode's version of [`tab_change`]: the tokens are not in storage, only the login
+/// indicator (`indicator`, re-read) tells what another tab did. Removed (a logout there, or a
+/// session the server refused): sign out with `otherTab` (F31). Written while this tab holds
+/// nothing (`held`: any credential): another tab signed in, `Fetch` (F32). Written while signed in:
+/// another tab's refresh, which this tab's own schedule follows (its next refresh sends the cookie
+/// that refresh left in the jar).
+pub fn cookie_tab_change(key: Option<&str>, indicator: Option<&str>, held: bool) -> TabChange {
+    if key.is_some_and(|k| k != LOGIN_INDICATOR_KEY) {
+        return TabChange::Keep;
+    }
+    match (indicator.is_some_and(|v| !v.is_empty()), held) {
+        (false, true) => TabChange::SignOut {
+            reason: Reason::OtherTab,
+            remove_refresh: false,
+            remove_session: false,
+        },
+        (true, false) => TabChange::Fetch,
+        _ => TabChange::Keep,
     }
 }
 
@@ -321,6 +409,118 @@ mod tests {
         let o = restore(Some(&r), None, PID, NOW);
         assert_eq!(o.dropped, Some(Reason::Expired));
         assert!(o.remove_refresh && o.dormant.is_none());
+    }
+
+    #[test]
+    fn first_visit_and_reload_on_load() {
+        let r = tok(PID, "DSR", "U1", 1_800_000_000);
+        let live = tok(PID, "DS", "U1", 1_700_000_100);
+        let expired = tok(PID, "DS", "U1", 1_699_999_900);
+        // A browser that never signed in: nothing to restore, nothing to send (either mode).
+        assert_eq!(
+            on_load(false, None, None, None, PID, NOW, 0),
+            restore(None, None, PID, NOW)
+        );
+        let o = on_load(true, None, None, None, PID, NOW, 0);
+        assert!(o.session.is_none() && o.dormant.is_none() && o.dropped.is_none());
+        // A usable stored session: restored without a request, with the stored skew.
+        let o = on_load(false, None, Some(&r), Some(&live), PID, NOW, 30_000);
+        assert_eq!(o.session.as_ref().map(|s| s.skew_ms), Some(30_000));
+        assert!(o.dormant.is_none());
+        // Its session JWT has expired: one try-refresh with the refresh JWT.
+        let o = on_load(false, None, Some(&r), Some(&expired), PID, NOW, 0);
+        assert!(o.session.is_none() && !o.remove_refresh && o.dropped.is_none());
+        let (t, j) = o.dormant.unwrap();
+        assert_eq!((t.as_str(), j.unwrap().drn()), (r.as_str(), Some("DSR")));
+        // Live on the server's clock, expired on this device's (skew -200 s, F26): restored
+        // over the network too.
+        let o = on_load(false, None, Some(&r), Some(&live), PID, NOW, -200_000);
+        assert!(o.session.is_none() && o.dormant.is_some());
+        // Only a refresh JWT: over the network as before.
+        assert!(on_load(false, None, Some(&r), None, PID, NOW, 0)
+            .dormant
+            .is_some());
+        // Cookie mode: the login indicator alone decides; stored tokens are not read.
+        let o = on_load(true, Some("1700000600"), None, None, PID, NOW, 0);
+        assert_eq!(o.dormant, Some((COOKIE_CREDENTIAL.to_string(), None)));
+        assert!(o.session.is_none());
+        let o = on_load(true, None, Some(&r), Some(&live), PID, NOW, 0);
+        assert!(o.session.is_none() && o.dormant.is_none());
+        assert!(on_load(true, Some(""), None, None, PID, NOW, 0)
+            .dormant
+            .is_none());
+    }
+
+    #[test]
+    fn login_indicator_and_last_user_keys() {
+        assert_eq!(
+            (
+                LOGIN_INDICATOR_KEY,
+                LAST_USER_LOGIN_ID_KEY,
+                LAST_USER_NAME_KEY
+            ),
+            (
+                "DSLI",
+                "dls_last_user_login_id",
+                "dls_last_user_display_name"
+            )
+        );
+        let r = tok(PID, "DSR", "U1", 1_800_000_000);
+        let s = tok(PID, "DS", "U1", 1_700_000_100);
+        let o = restore(Some(&r), Some(&s), PID, NOW);
+        assert_eq!(
+            login_indicator(&o.session.unwrap()).as_deref(),
+            Some("1700000100")
+        );
+        let some = |v: &str| Some(v.to_string());
+        assert_eq!(
+            last_user(some("a@b.co"), some("Ada")),
+            Some(("a@b.co".into(), some("Ada")))
+        );
+        // Descope's web SDK writes a missing name as "undefined".
+        assert_eq!(
+            last_user(some("a@b.co"), some("undefined")),
+            Some(("a@b.co".into(), None))
+        );
+        assert_eq!(
+            last_user(some("a@b.co"), some("")),
+            Some(("a@b.co".into(), None))
+        );
+        assert_eq!(last_user(some(""), some("Ada")), None);
+        assert_eq!(last_user(None, some("Ada")), None);
+    }
+
+    #[test]
+    fn f31_f32_cookie_tab_change_follows_the_login_indicator() {
+        let out = TabChange::SignOut {
+            reason: Reason::OtherTab,
+            remove_refresh: false,
+            remove_session: false,
+        };
+        // Removed (logout in another tab) or storage cleared while signed in: otherTab.
+        assert_eq!(cookie_tab_change(Some("DSLI"), None, true), out);
+        assert_eq!(cookie_tab_change(None, None, true), out);
+        // Written while this tab holds nothing: another tab signed in; fetch its session.
+        assert_eq!(
+            cookie_tab_change(Some("DSLI"), Some("1700000600"), false),
+            TabChange::Fetch
+        );
+        // Written while signed in (another tab's refresh), removed while signed out, other keys.
+        assert_eq!(
+            cookie_tab_change(Some("DSLI"), Some("1700000600"), true),
+            TabChange::Keep
+        );
+        assert_eq!(
+            cookie_tab_change(Some("DSLI"), None, false),
+            TabChange::Keep
+        );
+        for k in ["DSR", "DS", "app.DSLI", "dls_last_user_login_id"] {
+            assert_eq!(
+                cookie_tab_change(Some(k), None, true),
+                TabChange::Keep,
+                "{k}"
+            );
+        }
     }
 
     fn held<'a>(r: &'a str, s: &'a str, user: &'a str) -> Held<'a> {

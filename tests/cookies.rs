@@ -184,6 +184,9 @@ async fn cookie_sign_in_holds_no_token_and_knows_the_session_from_claims() {
         get_str(&d.diagnostics(), "persistence").as_deref(),
         Some("cookie")
     );
+    // No session JWT to verify: it lives in an HttpOnly cookie.
+    let e = err(d.verify_session(JsValue::UNDEFINED)).await;
+    assert_descope_error(&e, "validation", Some("noToken"));
     d.dispose();
 }
 

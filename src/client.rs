@@ -337,6 +337,20 @@ pub(crate) enum Op {
     Verify(JsValue),
 }
 
+/// Why a promise of the SDK rejects: a core error, which `start` makes a `DescopeError`, or a
+/// `DescopeError` made already (the shared refresh's own, which `getSessionToken` passes on as
+/// it is, so every caller sees the same error, F28).
+pub(crate) enum Rejection {
+    Sdk(Error),
+    Js(JsValue),
+}
+
+impl From<Error> for Rejection {
+    fn from(e: Error) -> Rejection {
+        Rejection::Sdk(e)
+    }
+}
+
 impl Inner {
     /// Runs `op` as a JS promise whose rejection is a `DescopeError`. The work starts in a microtask.
     pub(crate) fn start(self: &Rc<Self>, op: Result<Op, Error>) -> Promise {
@@ -345,13 +359,16 @@ impl Inner {
             match op {
                 Ok(op) => inner.run(op).await,
                 // A disposed instance says so before complaining about the arguments.
-                Err(e) => inner.check_alive().and(Err(e)),
+                Err(e) => Err(inner.check_alive().err().unwrap_or(e).into()),
             }
-            .map_err(|e| to_js(&e))
+            .map_err(|r| match r {
+                Rejection::Sdk(e) => to_js(&e),
+                Rejection::Js(v) => v,
+            })
         })
     }
 
-    async fn run(self: Rc<Self>, op: Op) -> Result<JsValue, Error> {
+    async fn run(self: Rc<Self>, op: Op) -> Result<JsValue, Rejection> {
         use crate::families::FamilyOp;
         // Every "send, then read the answer" operation shares one await of `call_with_session`:
         // each await site adds its own states and drop paths to the one state machine.
@@ -369,7 +386,8 @@ impl Inner {
                     &self, &req, timing, pending, signal,
                 ))
                 .await
-                .map(JsValue::from);
+                .map(JsValue::from)
+                .map_err(Rejection::Sdk);
             }
             // A passkey call: start and browser prompt, then the finish goes the shared way.
             Op::WebAuthn(p) => (
@@ -388,12 +406,12 @@ impl Inner {
                     None => Ok(()),
                 };
                 self.sign_out(Reason::Logout);
-                return res.map(|_| JsValue::UNDEFINED);
+                return Ok(res.map(|_| JsValue::UNDEFINED)?);
             }
             Op::Refresh => {
                 let r = self.do_refresh().await;
                 self.inflight.borrow_mut().take();
-                return r.map(|s| JsValue::from(Session::new(s)));
+                return Ok(r.map(|s| JsValue::from(Session::new(s)))?);
             }
             Op::Restore(Some(ev)) => {
                 let current = self.current();
@@ -427,14 +445,14 @@ impl Inner {
                 }
                 return Ok(JsValue::UNDEFINED);
             }
-            Op::Verify(jwt) => return crate::verify::session(&self, jwt).await,
+            Op::Verify(jwt) => return Ok(crate::verify::session(&self, jwt).await?),
             Op::Wake(online) => {
                 self.on_wake(online);
                 return Ok(JsValue::UNDEFINED);
             }
         };
         let r = self.call_with_session(&req).await?;
-        self.then(then, &r)
+        Ok(self.then(then, &r)?)
     }
 
     /// The synchronous second half of a simple operation: its response made into the JS result.

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::client::{js_str, now_ms, rand_u32, Inner, Op};
+use crate::client::{js_str, now_ms, rand_u32, Inner, Op, Rejection};
 use crate::events::Field;
 
 /// Where the refresh loop is (see `Inner::do_refresh`).
@@ -29,36 +29,6 @@ enum Step {
     Send,
     /// A 401/403 to judge after re-reading storage.
     Judge(Error),
-}
-
-/// Turns a rejection of one of our promises back into a core error (for `getSessionToken`, which
-/// shares the refresh promise's outcome).
-fn js_error_back(v: &JsValue) -> Error {
-    let get = |k: &str| Reflect::get(v, &js_str(k)).ok();
-    let kind = match get("kind").and_then(|k| k.as_string()).as_deref() {
-        Some("api") => ErrorKind::Api,
-        Some("network") => ErrorKind::Network,
-        Some("timeout") => ErrorKind::Timeout,
-        Some("rateLimited") => ErrorKind::RateLimited,
-        Some("unauthenticated") => ErrorKind::Unauthenticated,
-        Some("validation") => ErrorKind::Validation,
-        Some("config") => ErrorKind::Config,
-        Some("storage") => ErrorKind::Storage,
-        _ => ErrorKind::Protocol,
-    };
-    let code = get("code")
-        .and_then(|c| c.as_string())
-        .unwrap_or_else(|| "unknown".to_string());
-    let desc = get("description")
-        .and_then(|c| c.as_string())
-        .unwrap_or_default();
-    let mut e = Error::new(kind, &code, &desc);
-    e.status = get("status").and_then(|s| s.as_f64()).map(|s| s as u16);
-    e.retry_after_ms = get("retryAfterMs")
-        .and_then(|s| s.as_f64())
-        .map(|s| s as u64);
-    e.retryable = get("retryable").and_then(|s| s.as_bool()).unwrap_or(false);
-    e
 }
 
 impl Inner {
@@ -298,13 +268,13 @@ impl Inner {
         &self,
         restoring: bool,
         r: Result<JsValue, JsValue>,
-    ) -> Result<JsValue, Error> {
+    ) -> Result<JsValue, Rejection> {
         match r {
             Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt")).unwrap_or(JsValue::UNDEFINED)),
             // A session being restored (after a reload) that the server no longer has: this
             // browser is simply signed out. A current session that ends is an error.
             Err(_) if restoring && !self.state.borrow().has_credentials() => Ok(JsValue::UNDEFINED),
-            Err(e) => Err(js_error_back(&e)),
+            Err(e) => Err(Rejection::Js(e)),
         }
     }
 }

@@ -224,6 +224,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
         #[test]
         fn f26_prop_delay_never_in_the_past_nor_after_exp_minus_lead(now in 0u64..4_000_000_000_000, exp_off in -10_000_000i64..10_000_000_000, life in 1u64..31_622_400_000) {
             let exp = (now as i64 + exp_off).max(0) as u64;

@@ -464,6 +464,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
         #[test]
         fn f36_prop_tab_change_never_panics_and_is_deterministic(
             k in proptest::option::of("(app\\.)?(DSR|DS|x)"),

@@ -234,6 +234,42 @@ async fn storage_is_restored_by_a_new_instance_with_a_restored_event() {
     assert_eq!(token.as_string(), get_str(&session, "sessionJwt"));
 }
 
+/// F20: `fetch` rejects before sending (a refused connection): a retryable `network` error, the
+/// session kept, and the next attempt armed with the growing jittered backoff (1–2 s, then 2–4 s).
+#[wasm_bindgen_test]
+async fn f20_a_refused_connection_is_a_network_error_retried_with_backoff() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let in_session = r#""persistence":"sessionStorage","autoRefresh":false"#;
+    let a = Descope::new(config(&pid, &prefix, in_session)).unwrap();
+    sign_in_email(&a, &unique_email()).await;
+    a.dispose();
+    // The same session against an address where nothing listens (port 3 of the loopback).
+    let cfg = json(&format!(
+        r#"{{"projectId":"{pid}","baseUrl":"http://127.0.0.1:3","storagePrefix":"{prefix}","persistence":"sessionStorage"}}"#
+    ));
+    let b = Descope::new(cfg.unchecked_into()).unwrap();
+    assert!(b.session().is_some(), "restored");
+    for (n, (lo, hi)) in [(1.0, (1_000.0, 2_000.0)), (2.0, (2_000.0, 4_000.0))] {
+        let e = err(b.refresh()).await;
+        assert_descope_error(&e, "network", Some("network"));
+        assert_eq!(get(&e, "retryable").as_bool(), Some(true));
+        let diag = b.diagnostics();
+        assert_eq!(get(&diag, "consecutiveFailures").as_f64(), Some(n));
+        let wait = get(&diag, "nextRefreshAt")
+            .as_f64()
+            .expect("a retry is armed")
+            - js_sys::Date::now();
+        // The backoff was drawn a moment ago (up to 300 ms: the one quick resend of F21 first).
+        assert!(
+            (lo - 400.0..=hi).contains(&wait),
+            "attempt {n}: next in {wait} ms"
+        );
+        assert!(b.session().is_some(), "the session is kept");
+    }
+    b.dispose();
+}
+
 #[wasm_bindgen_test]
 async fn logout_clears_storage_and_emits_signed_out() {
     let (d, prefix) = client("").await;

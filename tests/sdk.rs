@@ -945,6 +945,62 @@ async fn f34_throwing_local_storage_falls_back_to_memory_with_one_warning() {
     d.dispose();
 }
 
+/// F35: `setItem` throws `QuotaExceededError` mid-session: the refresh still succeeds and the
+/// session carries on in memory (one `storageWriteFailed` warning), and the next write persists
+/// the current session again, refresh JWT included.
+#[wasm_bindgen_test]
+async fn f35_a_full_storage_mid_session_keeps_the_session_and_the_next_write_retries() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let log = log_recorder();
+    let cfg = config(&pid, &prefix, r#""autoRefresh":false"#);
+    js_sys::Reflect::set(&cfg, &s("logger"), &log).unwrap();
+    let d = Descope::new(cfg).unwrap();
+    sign_in_email(&d, &unique_email()).await;
+    let (dsr, ds) = (format!("{prefix}DSR"), format!("{prefix}DS"));
+    let stored = ls_get(&ds);
+    let warnings = || {
+        let lines: Array = get(&log, "lines").dyn_into().unwrap();
+        lines
+            .iter()
+            .filter_map(|l| l.as_string())
+            .filter(|l| l.starts_with("warn storageWriteFailed"))
+            .count()
+    };
+    // The emulator's tokens carry their second: a refresh a second later brings new ones.
+    pause(1100).await;
+    fill_storage();
+    let refreshed = JsFuture::from(d.refresh()).await;
+    unfill_storage();
+    let session = refreshed.expect("the refresh succeeds with storage full");
+    assert_eq!(warnings(), 1);
+    let held = get_str(&session, "sessionJwt");
+    // (Compared without printing a token.)
+    assert!(
+        held.is_some() && held != stored,
+        "a new session token, in memory"
+    );
+    assert!(
+        ls_get(&ds) == stored,
+        "storage keeps the last record it could take"
+    );
+    assert!(d.session().and_then(|s| s.session_jwt().as_string()) == held);
+    // Storage has room again: the next write stores the whole current session.
+    ls_remove(&dsr);
+    pause(1100).await;
+    let session = ok(d.refresh()).await;
+    assert!(
+        ls_get(&ds) == get_str(&session, "sessionJwt"),
+        "the session JWT is stored"
+    );
+    assert!(
+        ls_get(&dsr) == get_str(&session, "refreshJwt"),
+        "the refresh JWT is written again"
+    );
+    assert_eq!(warnings(), 1);
+    d.dispose();
+}
+
 #[wasm_bindgen_test]
 async fn auto_refresh_fires_before_expiry_and_dispose_cancels_it() {
     let cfg = emu("GET", "/emulator/config", None).await;

@@ -64,6 +64,9 @@ impl Inner {
         );
         let mut step = if shared { Step::Decide } else { Step::Send };
         let mut wait = shared.then(|| self.lock_promise(0));
+        // Without Web Locks the refresh is claimed in storage (F33); `mine` is our claim (0: none).
+        let claims = shared && crate::lock::web_locks().is_none();
+        let mut mine = 0;
         let (mut retried, mut resent, mut relocked) = (false, false, false);
         let result = loop {
             if let Some(p) = wait.take() {
@@ -100,7 +103,13 @@ impl Inner {
                         }
                         AfterWait::Send(t) => {
                             token = t;
-                            step = Step::Send;
+                            // Without Web Locks: send once our claim stands, else decide again.
+                            wait = claims.then(|| self.claim_wait(&mut mine)).flatten();
+                            step = if wait.is_some() {
+                                Step::Decide
+                            } else {
+                                Step::Send
+                            };
                         }
                     }
                 }
@@ -152,11 +161,16 @@ impl Inner {
                         Err(e) => e,
                     };
                     if err.kind == ErrorKind::Unauthenticated {
-                        if shared && self.lock.borrow().is_none() && !relocked {
-                            // Sent without the lock (the wait timed out, or no Web Locks): judge
-                            // the 401 once the holder has finished, so its result is in storage.
+                        if shared && !relocked {
+                            // Judged once another tab's newer token can have reached this one
+                            // (`JUDGE_PAUSE_MS`): sent without the lock (the wait timed out, or
+                            // no Web Locks), once the holder has finished too.
                             relocked = true;
-                            wait = Some(self.lock_promise(500));
+                            wait = Some(if self.lock.borrow().is_some() {
+                                crate::timer::pause(refresh::JUDGE_PAUSE_MS)
+                            } else {
+                                self.lock_promise(refresh::JUDGE_PAUSE_MS)
+                            });
                         }
                         step = Step::Judge(err);
                     } else if refresh::maybe_committed(err.kind) && !resent {
@@ -219,6 +233,7 @@ impl Inner {
             }
         };
         self.unlock();
+        self.release_claim(mine);
         result
     }
 

@@ -242,6 +242,7 @@ async fn f23_a_trickling_body_is_stopped_by_the_request_deadline() {
     assert_descope_error(&e, "timeout", Some("timeout"));
     assert_eq!(get(&e, "retryable").as_bool(), Some(true));
     // Stopped by the deadline that also covered the headers, long before the body would end.
+    wasm_bindgen_test::console_log!("G11 F23: timeoutMs 1500, settled after {took} ms");
     assert!((1_400.0..20_000.0).contains(&took), "took {took} ms");
     assert!(d.session().is_some());
 }

@@ -234,6 +234,42 @@ async fn storage_is_restored_by_a_new_instance_with_a_restored_event() {
     assert_eq!(token.as_string(), get_str(&session, "sessionJwt"));
 }
 
+/// F20: `fetch` rejects before sending (a refused connection): a retryable `network` error, the
+/// session kept, and the next attempt armed with the growing jittered backoff (1–2 s, then 2–4 s).
+#[wasm_bindgen_test]
+async fn f20_a_refused_connection_is_a_network_error_retried_with_backoff() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let in_session = r#""persistence":"sessionStorage","autoRefresh":false"#;
+    let a = Descope::new(config(&pid, &prefix, in_session)).unwrap();
+    sign_in_email(&a, &unique_email()).await;
+    a.dispose();
+    // The same session against an address where nothing listens (port 3 of the loopback).
+    let cfg = json(&format!(
+        r#"{{"projectId":"{pid}","baseUrl":"http://127.0.0.1:3","storagePrefix":"{prefix}","persistence":"sessionStorage"}}"#
+    ));
+    let b = Descope::new(cfg.unchecked_into()).unwrap();
+    assert!(b.session().is_some(), "restored");
+    for (n, (lo, hi)) in [(1.0, (1_000.0, 2_000.0)), (2.0, (2_000.0, 4_000.0))] {
+        let e = err(b.refresh()).await;
+        assert_descope_error(&e, "network", Some("network"));
+        assert_eq!(get(&e, "retryable").as_bool(), Some(true));
+        let diag = b.diagnostics();
+        assert_eq!(get(&diag, "consecutiveFailures").as_f64(), Some(n));
+        let wait = get(&diag, "nextRefreshAt")
+            .as_f64()
+            .expect("a retry is armed")
+            - js_sys::Date::now();
+        // The backoff was drawn a moment ago (up to 300 ms: the one quick resend of F21 first).
+        assert!(
+            (lo - 400.0..=hi).contains(&wait),
+            "attempt {n}: next in {wait} ms"
+        );
+        assert!(b.session().is_some(), "the session is kept");
+    }
+    b.dispose();
+}
+
 #[wasm_bindgen_test]
 async fn logout_clears_storage_and_emits_signed_out() {
     let (d, prefix) = client("").await;
@@ -649,7 +685,9 @@ async fn f22_black_hole_times_out() {
         .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
     .await;
     assert_descope_error(&e, "timeout", Some("timeout"));
-    assert!(js_sys::Date::now() - t0 < 1900.0, "stopped at the deadline");
+    let took = js_sys::Date::now() - t0;
+    wasm_bindgen_test::console_log!("G11 F22: timeoutMs 300, settled after {took} ms");
+    assert!(took < 1900.0, "stopped at the deadline");
 }
 
 #[wasm_bindgen_test]
@@ -906,6 +944,62 @@ async fn f34_throwing_local_storage_falls_back_to_memory_with_one_warning() {
     sign_in_email(&d, &unique_email()).await;
     assert!(d.session().is_some());
     assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    d.dispose();
+}
+
+/// F35: `setItem` throws `QuotaExceededError` mid-session: the refresh still succeeds and the
+/// session carries on in memory (one `storageWriteFailed` warning), and the next write persists
+/// the current session again, refresh JWT included.
+#[wasm_bindgen_test]
+async fn f35_a_full_storage_mid_session_keeps_the_session_and_the_next_write_retries() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let log = log_recorder();
+    let cfg = config(&pid, &prefix, r#""autoRefresh":false"#);
+    js_sys::Reflect::set(&cfg, &s("logger"), &log).unwrap();
+    let d = Descope::new(cfg).unwrap();
+    sign_in_email(&d, &unique_email()).await;
+    let (dsr, ds) = (format!("{prefix}DSR"), format!("{prefix}DS"));
+    let stored = ls_get(&ds);
+    let warnings = || {
+        let lines: Array = get(&log, "lines").dyn_into().unwrap();
+        lines
+            .iter()
+            .filter_map(|l| l.as_string())
+            .filter(|l| l.starts_with("warn storageWriteFailed"))
+            .count()
+    };
+    // The emulator's tokens carry their second: a refresh a second later brings new ones.
+    pause(1100).await;
+    fill_storage();
+    let refreshed = JsFuture::from(d.refresh()).await;
+    unfill_storage();
+    let session = refreshed.expect("the refresh succeeds with storage full");
+    assert_eq!(warnings(), 1);
+    let held = get_str(&session, "sessionJwt");
+    // (Compared without printing a token.)
+    assert!(
+        held.is_some() && held != stored,
+        "a new session token, in memory"
+    );
+    assert!(
+        ls_get(&ds) == stored,
+        "storage keeps the last record it could take"
+    );
+    assert!(d.session().and_then(|s| s.session_jwt().as_string()) == held);
+    // Storage has room again: the next write stores the whole current session.
+    ls_remove(&dsr);
+    pause(1100).await;
+    let session = ok(d.refresh()).await;
+    assert!(
+        ls_get(&ds) == get_str(&session, "sessionJwt"),
+        "the session JWT is stored"
+    );
+    assert!(
+        ls_get(&dsr) == get_str(&session, "refreshJwt"),
+        "the refresh JWT is written again"
+    );
+    assert_eq!(warnings(), 1);
     d.dispose();
 }
 

@@ -279,12 +279,23 @@ export function blockLocalStorage() {
 export function unblockLocalStorage() {
   if (saved) Object.defineProperty(window, "localStorage", saved); else delete window.localStorage;
 }
+let savedSetItem = null;
+export function fillStorage() {
+  savedSetItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function () { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); };
+}
+export function unfillStorage() { if (savedSetItem) Storage.prototype.setItem = savedSetItem; }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = blockLocalStorage)]
     pub fn block_local_storage();
     #[wasm_bindgen(js_name = unblockLocalStorage)]
     pub fn unblock_local_storage();
+    /// Makes every `setItem` throw `QuotaExceededError` (F35) until `unfill_storage`.
+    #[wasm_bindgen(js_name = fillStorage)]
+    pub fn fill_storage();
+    #[wasm_bindgen(js_name = unfillStorage)]
+    pub fn unfill_storage();
 }
 
 // ---- Helpers of the sign-in family suites (tests/families.rs). ----

@@ -1,7 +1,9 @@
 // Many tabs of one origin and storage prefix against an emulator with strict refresh-token
 // rotation (`--rotation`: the old refresh JWT dies at once) and short sessions: exactly one refresh
 // request per rotation, no 401, no sign-out (F16, F29, G5, G6); `refresh()` called in every tab at
-// once resolves everywhere with no sign-out; the same without the Web Locks API (F33 fallback).
+// once resolves everywhere with no sign-out; the same for 2, 4 and 8 tabs without the Web Locks API
+// (F33: the refresh claimed in storage; at most 1.2 requests per rotation, no sign-out).
+// TABS_DEBUG=1 prints every tab's SDK log (no tokens) when a tab signs out.
 // All pages of a run share one browser context, so they share localStorage and Web Locks.
 // Counts: TABS_ROTATIONS (default 7 per tab count, so `make test` runs 21 multi-tab rotations) and
 // TABS_TRIALS (default 20 concurrent-refresh trials for 2 tabs, 5 for 4 and 8); `make soak` raises them.
@@ -54,18 +56,28 @@ async function rotationRun(suite, tabs, prefix, query = "") {
     const ok = log.filter((r) => r.status === 200).length;
     const unauthorized = log.filter((r) => r.status === 401).length;
     const events = (await Promise.all(pages.map((p) => p.evaluate(() => window.t.events)))).flat();
-    const signedOut = events.filter((e) => e.type === "signedOut").length;
+    const outs = events.filter((e) => e.type === "signedOut");
+    const signedOut = outs.length;
+    const reasons = outs.length ? ` reasons=${outs.map((e) => e.reason).join(",")}` : "";
+    if (outs.length && process.env.TABS_DEBUG) {
+      for (const [i, p] of pages.entries()) console.log(`tab ${i}:\n` + (await p.evaluate(() => window.t.logs.join("\n"))));
+      console.log(log.map((r) => `${r.at} ${r.status}`).join("\n"));
+    }
     const stillIn = (await Promise.all(pages.map((p) => p.evaluate(() => window.t.signedIn())))).filter(Boolean).length;
     const ratio = ok ? log.length / ok : NaN;
     const grace = (await suite.emulator.config()).rotationGraceSeconds || 0;
-    console.log(`# G5 rotation ${query ? "no-locks " : ""}grace=${grace}s tabs=${tabs} rotations=${ok} refreshRequests=${log.length} perRotation=${ratio.toFixed(2)} answered401=${unauthorized} signedOut=${signedOut} signedIn=${stillIn}/${tabs}`);
+    console.log(`# G5 rotation ${query ? "no-locks " : ""}grace=${grace}s tabs=${tabs} rotations=${ok} refreshRequests=${log.length} perRotation=${ratio.toFixed(2)} answered401=${unauthorized} signedOut=${signedOut}${reasons} signedIn=${stillIn}/${tabs}`);
     assert.ok(seen >= ROTATIONS, `saw ${seen} of ${ROTATIONS} rotations`);
     assert.equal(signedOut, 0, "no signedOut event in any tab");
     assert.equal(stillIn, tabs, "every tab still signed in");
     if (!query) {
-      // Without Web Locks (F33) tabs may race: figures reported, sign-outs still 0.
       assert.equal(unauthorized, 0, "no refresh answered 401");
       assert.equal(log.length, ok, "exactly one refresh request per rotation");
+    } else {
+      // Without Web Locks (F33) the tabs claim the refresh in storage, which two tabs can still
+      // both win when the machine delays one's write past the claim's settle time: a few extra
+      // requests are tolerated (before the claim: 1.15 to 2.15 per rotation).
+      assert.ok(log.length <= ok * 1.2, `${log.length} refresh requests for ${ok} rotations`);
     }
     assert.deepEqual(blocked, []);
     assert.ok(!consoleLines.some((l) => JWT_RE.test(l)), "no token in the console");
@@ -117,10 +129,12 @@ describe("tabs with strict rotation and short sessions (F16, F29, F30, F33, G5)"
     });
   }
 
-  it("F33: without navigator.locks, 4 tabs keep the session through rotations and concurrent refresh()", async () => {
-    await rotationRun(getSuite(), 4, "nl.", "&nolocks=1");
-    await concurrentTrials(getSuite(), 4, TRIALS || 5, "nlc.", "&nolocks=1");
-  });
+  for (const tabs of [2, 4, 8]) {
+    it(`F33: without navigator.locks, ${tabs} tabs keep the session through rotations and concurrent refresh()`, async () => {
+      await rotationRun(getSuite(), tabs, `nl${tabs}.`, "&nolocks=1");
+      await concurrentTrials(getSuite(), tabs, TRIALS || 5, `nlc${tabs}.`, "&nolocks=1");
+    });
+  }
 });
 
 describe("tabs with a 10 s rotation grace window (G5)", () => {

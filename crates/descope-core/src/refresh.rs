@@ -33,10 +33,59 @@ pub const LOST_RETRY_MS: u64 = 300;
 /// tabs). Bounded and set by a timer, never by a listener.
 pub const LOCK_SETTLE_MS: u32 = 50;
 
+/// How long a refresh answered 401 waits before the answer is judged (after re-reading storage):
+/// long enough for another tab's newer token to reach this one. Without the lock, the wait is for
+/// the lock too (its holder may be storing that token); holding it, a holder that died just after
+/// its write released it at once, before the write reached the others (F16, F30).
+pub const JUDGE_PAUSE_MS: u32 = 500;
+
 /// How long a tab waits for the refresh lock before going ahead without it: the holder's request
 /// and its one immediate retry, plus a second (a hung holder must not stall the others, F30, F33).
 pub fn lock_wait_ms(timeout_ms: u32) -> u32 {
     timeout_ms.saturating_mul(2).saturating_add(1_000)
+}
+
+/// Without Web Locks (F33) the refresh is claimed in storage instead, under
+/// [`crate::storage::claim_key`] (see [`claim_value`]), by the tab about to send, which goes on
+/// only if its claim still stands [`CLAIM_SETTLE_MS`] later (of two tabs that claimed at once,
+/// both then read the same, last, claim), and removes it once its result is stored. The others
+/// wait for that result, re-reading storage every [`CLAIM_POLL_MS`] or so, no longer than the claim
+/// holds: a claimant that died or hung is waited for as long as a Web Lock would be (F30).
+pub const CLAIM_SETTLE_MS: u32 = 100;
+/// How often a tab waiting for another tab's claimed refresh re-reads storage.
+pub const CLAIM_POLL_MS: u32 = 150;
+
+/// A claim has a random tag below this, so two claims written in one millisecond differ.
+const CLAIM_TAGS: u64 = 1_000_000;
+
+/// The claim a tab writes at `now_ms`: the time it holds until ([`lock_wait_ms`] from now) in ms,
+/// times [`CLAIM_TAGS`], plus a random `tag`. As a number it is stored and compared cheaply.
+pub fn claim_value(now_ms: u64, timeout_ms: u32, tag: u32) -> u64 {
+    let until = now_ms.saturating_add(lock_wait_ms(timeout_ms).into());
+    until
+        .saturating_mul(CLAIM_TAGS)
+        .saturating_add(u64::from(tag) % CLAIM_TAGS)
+}
+
+/// Whose the stored refresh claim is.
+#[derive(Debug, PartialEq)]
+pub enum Claim {
+    /// None, expired or unreadable: this tab may claim it.
+    Free,
+    /// The claim this tab wrote (`mine`, 0 for none) still stands.
+    Mine,
+    /// Another tab's claim, still holding: wait for its result.
+    Other,
+}
+
+/// Reads the stored claim (`stored`) against the one this tab wrote (`mine`, 0 for none).
+pub fn read_claim(stored: Option<&str>, mine: u64, now_ms: u64) -> Claim {
+    let claim = stored.and_then(crate::json::parse_i64).filter(|c| *c > 0);
+    match claim.map(|c| c as u64) {
+        Some(c) if c == mine => Claim::Mine,
+        Some(c) if c / CLAIM_TAGS > now_ms => Claim::Other,
+        _ => Claim::Free,
+    }
 }
 
 /// What a tab does once it holds the refresh lock (or stopped waiting for it).
@@ -387,6 +436,42 @@ mod tests {
         assert_eq!(handout_margin_ms(Some(600_000)), 5_000);
         assert_eq!(handout_margin_ms(Some(4_000)), 1_000);
         assert_eq!(handout_margin_ms(Some(20_000)), 4_000);
+    }
+
+    #[test]
+    fn f33_claims_without_web_locks() {
+        let stored = |v: u64| Some(crate::clock::u64_to_string(v));
+        let mine = claim_value(NOW, 10_000, 7);
+        assert_eq!(mine, (NOW + 21_000) * 1_000_000 + 7);
+        assert_eq!(read_claim(stored(mine).as_deref(), mine, NOW), Claim::Mine);
+        // Another tab's claim, holding until it expires (F30: a dead claimant is not waited for
+        // longer than a lock).
+        let theirs = stored(claim_value(NOW + 3, 10_000, 8));
+        assert_eq!(read_claim(theirs.as_deref(), 0, NOW), Claim::Other);
+        assert_eq!(read_claim(theirs.as_deref(), 0, NOW + 21_002), Claim::Other);
+        assert_eq!(read_claim(theirs.as_deref(), 0, NOW + 21_003), Claim::Free);
+        // Ours overwritten by another tab that claimed at about the same moment, or in the same
+        // millisecond: theirs stands.
+        assert_eq!(read_claim(theirs.as_deref(), mine, NOW + 100), Claim::Other);
+        let same_ms = stored(claim_value(NOW, 10_000, 1_000_123));
+        assert_eq!(
+            read_claim(same_ms.as_deref(), mine, NOW + 100),
+            Claim::Other
+        );
+        // None, or garbage (F36): free.
+        for v in [
+            None,
+            Some(""),
+            Some("x"),
+            Some("1.5"),
+            Some("0"),
+            Some("-1700000021000000000"),
+            Some("99999999999999999999"),
+        ] {
+            assert_eq!(read_claim(v, mine, NOW), Claim::Free, "{v:?}");
+            assert_eq!(read_claim(v, 0, NOW), Claim::Free, "{v:?}");
+        }
+        assert_eq!(claim_value(u64::MAX, u32::MAX, u32::MAX), u64::MAX);
     }
 
     #[test]

@@ -263,6 +263,68 @@ mod tests {
     }
 
     #[test]
+    fn event_and_reason_spellings_are_the_api_names() {
+        let kinds = [
+            EventType::Restored,
+            EventType::SignedIn,
+            EventType::Refreshed,
+            EventType::SignedOut,
+        ];
+        assert_eq!(
+            kinds.map(EventType::as_str),
+            ["restored", "signedIn", "refreshed", "signedOut"]
+        );
+        let reasons = [
+            Reason::Logout,
+            Reason::Expired,
+            Reason::Revoked,
+            Reason::CorruptStorage,
+            Reason::OtherTab,
+            Reason::RefreshLost,
+        ];
+        assert_eq!(
+            reasons.map(Reason::as_str),
+            [
+                "logout",
+                "expired",
+                "revoked",
+                "corruptStorage",
+                "otherTab",
+                "refreshLost"
+            ]
+        );
+    }
+
+    /// F04: a token without `iat` gives no skew estimate; one without `exp` has no known expiry
+    /// (0: expired, refreshed at once), and a refresh token without `exp` never counts as expired.
+    #[test]
+    fn f04_missing_iat_and_exp() {
+        let bare = |drn: &str| token(&format!(r#"{{"iss":"P2abc","sub":"U1","drn":"{drn}"}}"#));
+        let (s, r) = (bare("DS"), bare("DSR"));
+        let (sj, rj) = (jwt::decode(&s).unwrap(), jwt::decode(&r).unwrap());
+        assert_eq!(estimate_skew_ms(&sj, 1_700_000_000_000), 0);
+        let d = SessionData {
+            session_jwt: s,
+            session: sj,
+            refresh_jwt: Some(r.clone()),
+            refresh: Some(rj.clone()),
+            user_json: None,
+            skew_ms: 0,
+        };
+        assert_eq!(d.expires_at_ms(), 0);
+        assert!(d.is_expired(1));
+        assert_eq!(d.refresh_expires_at_ms(), None);
+        assert!(!d.refresh_expired(u64::MAX));
+        // Held or dormant, the refresh pair is the same.
+        let mut st = State::default();
+        st.restore(Some(d), None);
+        assert_eq!(st.refresh_pair(), Some((r.clone(), rj.clone())));
+        st.restore(None, Some((r.clone(), rj.clone())));
+        assert_eq!(st.refresh_pair(), Some((r, rj)));
+        assert_eq!(State::default().refresh_pair(), None);
+    }
+
+    #[test]
     fn f26_skew_is_estimated_from_iat() {
         let iat = 1_700_000_000;
         let d = SessionData::from_auth(auth(true, iat), None, (iat as u64) * 1000 + 3_600_000);

@@ -1,10 +1,16 @@
 //! G4: a native, seeded simulation of 1–4 tabs sharing one storage, one refresh lock and a server
 //! with strict refresh-token rotation (grace 0 or 10 s), with random faults drawn from F10–F33.
-//! Each tab follows the glue's refresh procedure (src/refresh.rs, src/tab_sync.rs) with the same
-//! rules of this crate: `refresh::after_wait`, `refresh::on_rejected`, `storage::tab_change`,
-//! `storage::restore`, `schedule::*` and the `State` machine.
+//! Each tab follows the glue's refresh procedure (src/refresh.rs, src/lock.rs, src/tab_sync.rs)
+//! with the same rules of this crate: `refresh::after_wait`, `refresh::on_rejected`,
+//! `refresh::read_claim`, `storage::tab_change`, `storage::restore`, `schedule::*` and the `State`
+//! machine. Each tab sees the others' storage writes 1–30 ms late, in order (as a browser forwards
+//! them between renderers). A quarter of the runs have no Web Locks (F33): the tabs then pause at
+//! random and claim the refresh in storage (`refresh::read_claim`). Sessions last 30 s, or 4 s in a
+//! third of the runs (as in the browser tests: a refresh every 3 s).
 //!
-//! Checked: 0 unintended sign-outs (a sign-out while the server's token family is still alive),
+//! Checked: 0 unintended sign-outs (a sign-out while the server's token family is still alive:
+//! its current refresh token, or the previous one in its grace window, stored, held, being sent or
+//! on its way back to a live tab),
 //! at most one `signedOut` per session, exactly one refresh request per rotation and no 401 in
 //! fault-free runs, and no refresh storm. `cargo test` runs 10,000 cycles; `make soak` runs
 //! `G4_CYCLES` (default 100,000 there). A failure prints the run's seed; `G4_SEED` replays it.
@@ -14,14 +20,13 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::error::ErrorKind;
 use crate::jwt::test_support::token;
-use crate::refresh::{self, AfterWait, Rejected};
+use crate::refresh::{self, AfterWait, Claim, Rejected};
 use crate::schedule;
 use crate::session::{EventType, Reason, SessionData, State};
 use crate::storage::{self, Held, TabChange};
 
 const PID: &str = "P2sim";
 const T0: u64 = 1_700_000_000_000;
-const SESSION_TTL_S: u64 = 30;
 const TIMEOUT_MS: u32 = 10_000;
 
 struct Rng(u64);
@@ -59,7 +64,11 @@ enum Ev {
     Arrive(usize, u64, bool),
     Answered(usize, u64, Answer, Option<(String, String)>),
     Resend(usize, u64),
-    Storage(usize),
+    /// Another tab's write of one key (0 `DSR`, 1 `DS`, 2 the claim) reaches a tab's view
+    /// (reader, its incarnation, key, value).
+    Deliver(usize, u64, u8, Option<String>, u64),
+    /// The lock is released `LOCK_SETTLE_MS` after the holder finished (its grant number).
+    Unlock(usize, u64),
     Kill(usize),
     Reopen(usize),
 }
@@ -69,9 +78,8 @@ struct Server {
     current: String,
     prev: Option<(String, u64)>,
     grace_ms: u64,
-    /// Whether the current refresh token reached a live tab (was stored).
-    delivered: bool,
-    family_lost: bool,
+    /// Session token lifetime: 30 s, or 4 s as in the browser tests (a refresh every 3 s).
+    session_ttl_s: u64,
     requests: u32,
     unauthorized: u32,
     rotations: u32,
@@ -87,7 +95,10 @@ fn mint(drn: &str, n: u32, now: u64, ttl_s: u64) -> String {
 
 impl Server {
     fn pair(&self, now: u64) -> (String, String) {
-        (self.current.clone(), mint("DS", self.n, now, SESSION_TTL_S))
+        (
+            self.current.clone(),
+            mint("DS", self.n, now, self.session_ttl_s),
+        )
     }
     fn refresh(&mut self, tok: &str, now: u64) -> Option<(String, String)> {
         self.requests += 1;
@@ -95,7 +106,6 @@ impl Server {
             self.n += 1;
             self.prev = Some((self.current.clone(), now + self.grace_ms));
             self.current = mint("DSR", self.n, now, 86_400);
-            self.delivered = false;
             self.rotations += 1;
             return Some(self.pair(now));
         }
@@ -105,10 +115,6 @@ impl Server {
             }
         }
         self.unauthorized += 1;
-        if !self.delivered {
-            // The only live token was handed to nobody: the family is lost (F21 with grace 0).
-            self.family_lost = true;
-        }
         None
     }
 }
@@ -124,6 +130,8 @@ struct Job {
     lost_retry_done: bool,
     /// A 401 waiting for the lock before it is judged (it was sent without the lock).
     pending_401: bool,
+    /// Without Web Locks: the claim this job stored (0: none).
+    mine: u64,
 }
 
 #[derive(Default)]
@@ -139,6 +147,15 @@ struct Tab {
     sessions: u32,
     /// A hung tab (JS frozen, F30) handles nothing before this time.
     frozen_until: u64,
+    /// This tab's view of storage: `DSR`, `DS`, the claim.
+    view: [Option<String>; 3],
+    /// The browser's order number of the write each view entry holds: a tab never goes back to
+    /// an older write than its own (as a renderer ignores others' writes its own overtook).
+    view_order: [u64; 3],
+    /// When the last write forwarded to this tab arrives (writes arrive in order).
+    ready_at: u64,
+    /// Bumped when the tab is reopened: writes forwarded to its previous page are dropped.
+    incarnation: u64,
 }
 
 struct Sim {
@@ -148,9 +165,17 @@ struct Sim {
     evs: Vec<Option<Ev>>,
     rng: Rng,
     server: Server,
-    dsr: Option<String>,
-    ds: Option<String>,
+    /// What the browser holds: `DSR`, `DS`, the claim (each tab reads its own view).
+    storage: [Option<String>; 3],
+    /// Whether the browser has Web Locks; without, the tabs claim the refresh in storage (F33).
+    locks: bool,
     holder: Option<usize>,
+    /// Counts lock grants, so a late `Unlock` cannot release a later grant.
+    grants: u64,
+    /// Counts storage writes (their order in the browser).
+    writes: u64,
+    /// Refresh answers with a new pair on their way back: (tab, job, refresh JWT).
+    answers: Vec<(usize, u64, String)>,
     waiters: VecDeque<(usize, u64)>,
     tabs: Vec<Tab>,
     fault_pct: u32,
@@ -179,26 +204,32 @@ impl Sim {
         )
     }
 
-    fn write_storage(&mut self, t: usize, pair: Option<(String, String)>) {
-        match pair {
-            Some((r, s)) => {
-                if self.server.current == r {
-                    self.server.delivered = true;
-                }
-                self.dsr = Some(r);
-                self.ds = Some(s);
-            }
-            None => {
-                self.dsr = None;
-                self.ds = None;
-            }
-        }
+    /// Tab `t` writes one key: at once in its own view and the browser's, 1–30 ms later (in
+    /// order) in every other tab's.
+    fn write_key(&mut self, t: usize, key: u8, value: Option<String>) {
+        self.writes += 1;
+        let order = self.writes;
+        self.storage[usize::from(key)] = value.clone();
+        self.tabs[t].view[usize::from(key)] = value.clone();
+        self.tabs[t].view_order[usize::from(key)] = order;
         for o in 0..self.tabs.len() {
             if o != t && self.tabs[o].alive {
-                let d = self.rng.range(1, 30);
-                self.at(d, Ev::Storage(o));
+                let when = (self.now + self.rng.range(1, 30)).max(self.tabs[o].ready_at);
+                self.tabs[o].ready_at = when;
+                let inc = self.tabs[o].incarnation;
+                self.at(
+                    when - self.now,
+                    Ev::Deliver(o, inc, key, value.clone(), order),
+                );
             }
         }
+    }
+
+    fn write_storage(&mut self, t: usize, pair: Option<(String, String)>) {
+        let (r, s) = pair.map_or((None, None), |(r, s)| (Some(r), Some(s)));
+        // Two writes, as the glue makes them: another tab may read between them.
+        self.write_key(t, 0, r);
+        self.write_key(t, 1, s);
     }
 
     fn schedule(&mut self, t: usize) {
@@ -230,11 +261,29 @@ impl Sim {
         self.at(d, Ev::Timer(t, id));
     }
 
+    /// Whether the session can still be refreshed: the server's current refresh token, or the
+    /// previous one within its grace window, is stored, held or being sent by a live tab, or in an
+    /// answer on its way to a live refresh. Else it was lost (a rotation whose answer never came
+    /// back, F21 with grace 0) and signing out is right; while it is alive a sign-out is not (G2).
+    fn family_alive(&self) -> bool {
+        let held = |tok: &str| {
+            self.storage[0].as_deref() == Some(tok)
+                || self.tabs.iter().any(|t| {
+                    t.alive
+                        && (t.state.refresh_token().as_deref() == Some(tok)
+                            || t.job.as_ref().and_then(|j| j.sent.as_deref()) == Some(tok))
+                })
+                || (self.answers.iter()).any(|(t, id, r)| r == tok && self.job_is(*t, *id))
+        };
+        held(&self.server.current)
+            || (self.server.prev.as_ref()).is_some_and(|(p, until)| self.now < *until && held(p))
+    }
+
     fn sign_out(&mut self, t: usize, reason: Reason) {
         let (r, s, _) = self.held(t);
         if let Some(ev) = self.tabs[t].state.sign_out(reason) {
             self.tabs[t].sign_outs.push(reason);
-            if !self.server.family_lost {
+            if self.family_alive() {
                 self.unintended.push(format!(
                     "tab {t} signed out ({reason:?}) at +{} ms",
                     self.now - T0
@@ -244,7 +293,7 @@ impl Sim {
         }
         self.tabs[t].timer += 1;
         // Compare-and-delete (F17); `otherTab` leaves storage alone.
-        if reason != Reason::OtherTab && r.is_some() && self.dsr == r {
+        if reason != Reason::OtherTab && r.is_some() && self.tabs[t].view[0] == r {
             let _ = s;
             self.write_storage(t, None);
         }
@@ -284,6 +333,7 @@ impl Sim {
         self.holder = None;
         if let Some((w, id)) = self.waiters.pop_front() {
             self.holder = Some(w);
+            self.grants += 1;
             self.at(0, Ev::LockGranted(w, id));
         }
     }
@@ -291,7 +341,13 @@ impl Sim {
     fn finish(&mut self, t: usize) {
         if let Some(j) = self.tabs[t].job.take() {
             if j.has_lock {
-                self.release(t);
+                // Kept `LOCK_SETTLE_MS` more, so the next holder reads this tab's write.
+                let grant = self.grants;
+                self.at(u64::from(refresh::LOCK_SETTLE_MS), Ev::Unlock(t, grant));
+            }
+            let ours = crate::clock::u64_to_string(j.mine);
+            if j.mine != 0 && self.tabs[t].view[2].as_deref() == Some(ours.as_str()) {
+                self.write_key(t, 2, None);
             }
         }
     }
@@ -307,15 +363,8 @@ impl Sim {
             session: j.held.1.as_deref(),
             user: j.held.2.as_deref(),
         };
-        let d = refresh::after_wait(
-            h,
-            self.dsr.as_deref(),
-            self.ds.as_deref(),
-            PID,
-            self.now,
-            0,
-            true,
-        );
+        let [dsr, ds, claim] = self.tabs[t].view.clone();
+        let d = refresh::after_wait(h, dsr.as_deref(), ds.as_deref(), PID, self.now, 0, true);
         match d {
             AfterWait::Adopt(data, kind) => {
                 self.counts[0] += 1;
@@ -332,6 +381,26 @@ impl Sim {
                 self.sign_out(t, Reason::OtherTab);
             }
             AfterWait::Send(tok) => {
+                if !self.locks {
+                    let j = self.tabs[t].job.as_mut().expect("job");
+                    let id = j.id;
+                    match refresh::read_claim(claim.as_deref(), j.mine, self.now) {
+                        Claim::Mine => {}
+                        Claim::Other => {
+                            // Another tab is refreshing: decide again (adopting its result).
+                            let d = u64::from(refresh::CLAIM_POLL_MS) + self.rng.range(0, 99);
+                            self.at(d, Ev::Decide(t, id));
+                            return;
+                        }
+                        Claim::Free => {
+                            let claim = refresh::claim_value(self.now, TIMEOUT_MS, self.rng.next());
+                            j.mine = claim;
+                            self.write_key(t, 2, Some(crate::clock::u64_to_string(claim)));
+                            self.at(u64::from(refresh::CLAIM_SETTLE_MS), Ev::Decide(t, id));
+                            return;
+                        }
+                    }
+                }
                 if self.fault_pct > 0 && self.rng.below(100) == 0 {
                     // F30: the holder hangs between reading storage and sending (JS frozen): the
                     // others stop waiting and one refreshes; this one then sends a stale token.
@@ -399,12 +468,17 @@ impl Sim {
             }
             Answer::Unauthorized => {
                 let j = self.tabs[t].job.as_mut().expect("job");
-                if !j.has_lock && !j.pending_401 {
-                    // Sent without the lock (the wait timed out): judge the 401 only once the
-                    // lock holder has finished, so its result is in storage (F16).
+                if !j.pending_401 {
+                    // Judged once other tabs' writes have reached this one: after the lock
+                    // holder finished (sent without the lock, F16), or a moment later (holding
+                    // it: a holder that died just after its write released it at once, F30).
                     j.pending_401 = true;
                     let id = j.id;
-                    self.wait_for_lock(t, id);
+                    if j.has_lock {
+                        self.at(u64::from(refresh::JUDGE_PAUSE_MS), Ev::Decide(t, id));
+                    } else {
+                        self.wait_for_lock(t, id);
+                    }
                 } else {
                     self.classify_401(t);
                 }
@@ -444,11 +518,12 @@ impl Sim {
             user: j.held.2.as_deref(),
         };
         let lost = self.tabs[t].ambiguous.as_deref() == Some(sent.as_str());
+        let [dsr, ds, _] = &self.tabs[t].view;
         let r = refresh::on_rejected(
             &sent,
             h,
-            self.dsr.as_deref(),
-            self.ds.as_deref(),
+            dsr.as_deref(),
+            ds.as_deref(),
             PID,
             self.now,
             0,
@@ -487,8 +562,19 @@ impl Sim {
     }
 
     fn wait_for_lock(&mut self, t: usize, id: u64) {
-        if self.holder.is_none() {
+        if !self.locks {
+            // No Web Locks: a random pause instead (`lock_promise`), `JUDGE_PAUSE_MS` more before
+            // a 401 is judged.
+            let judging = self.tabs[t].job.as_ref().is_some_and(|j| j.pending_401);
+            let d = if judging {
+                refresh::JUDGE_PAUSE_MS.into()
+            } else {
+                0
+            } + self.rng.range(0, 199);
+            self.at(d, Ev::Decide(t, id));
+        } else if self.holder.is_none() {
             self.holder = Some(t);
+            self.grants += 1;
             self.at(0, Ev::LockGranted(t, id));
         } else {
             self.waiters.push_back((t, id));
@@ -499,13 +585,14 @@ impl Sim {
         }
     }
 
-    fn on_storage(&mut self, t: usize) {
+    fn on_storage(&mut self, t: usize, key: &str) {
         let (r, s, u) = self.held(t);
+        let [dsr, ds, _] = self.tabs[t].view.clone();
         let change = storage::tab_change(
-            Some("DSR"),
+            Some(key),
             "",
-            self.dsr.as_deref(),
-            self.ds.as_deref(),
+            dsr.as_deref(),
+            ds.as_deref(),
             PID,
             self.now,
             Held {
@@ -527,9 +614,14 @@ impl Sim {
     }
 
     fn open_tab(&mut self, t: usize) {
-        let out = storage::restore(self.dsr.as_deref(), self.ds.as_deref(), PID, self.now);
+        let [dsr, ds, _] = &self.storage;
+        let out = storage::restore(dsr.as_deref(), ds.as_deref(), PID, self.now);
         let mut tab = Tab {
             alive: true,
+            view: self.storage.clone(),
+            view_order: [self.writes; 3],
+            ready_at: self.now,
+            incarnation: self.tabs[t].incarnation + 1,
             ..Tab::default()
         };
         tab.sessions = u32::from(out.session.is_some());
@@ -548,7 +640,8 @@ impl Sim {
             Ev::Timer(t, _) | Ev::LockGranted(t, _) | Ev::LockTimeout(t, _) | Ev::Decide(t, _) => {
                 *t
             }
-            Ev::Answered(t, ..) | Ev::Resend(t, _) | Ev::Storage(t) | Ev::Kill(t) => *t,
+            Ev::Answered(t, ..) | Ev::Resend(t, _) | Ev::Kill(t) | Ev::Unlock(t, _) => *t,
+            Ev::Deliver(t, ..) => *t,
             Ev::Arrive(..) | Ev::Reopen(_) => usize::MAX,
         };
         if let Some(tab) = self.tabs.get(t) {
@@ -609,11 +702,11 @@ impl Sim {
                     let res = self.server.refresh(&tok, self.now);
                     let d = self.rng.range(5, 40);
                     if lost {
-                        if res.is_some() && self.server.grace_ms == 0 {
-                            self.server.family_lost = true;
-                        }
                         self.at(d, Ev::Answered(t, id, Answer::Network, None));
                     } else {
+                        if let Some((r, _)) = &res {
+                            self.answers.push((t, id, r.clone()));
+                        }
                         let a = if res.is_some() {
                             Answer::Ok
                         } else {
@@ -624,6 +717,7 @@ impl Sim {
                 }
             }
             Ev::Answered(t, id, a, pair) => {
+                self.answers.retain(|(at, aid, _)| (*at, *aid) != (t, id));
                 if self.job_is(t, id) {
                     self.answered(t, a, pair);
                 }
@@ -636,9 +730,23 @@ impl Sim {
                     }
                 }
             }
-            Ev::Storage(t) => {
-                if self.tabs[t].alive {
-                    self.on_storage(t);
+            Ev::Deliver(t, inc, key, value, order) => {
+                let k = usize::from(key);
+                let tab = &mut self.tabs[t];
+                if tab.alive && tab.incarnation == inc && tab.view_order[k] < order {
+                    tab.view[k] = value;
+                    tab.view_order[k] = order;
+                    // The storage event; the claim concerns no listener (`tab_change` keeps).
+                    match key {
+                        0 => self.on_storage(t, "DSR"),
+                        1 => self.on_storage(t, "DS"),
+                        _ => {}
+                    }
+                }
+            }
+            Ev::Unlock(t, grant) => {
+                if self.grants == grant {
+                    self.release(t);
                 }
             }
             Ev::Kill(t) => {
@@ -670,7 +778,17 @@ struct RunResult {
     counts: [u32; 4],
 }
 
-fn run(seed: u64, tabs: usize, fault_pct: u32, grace_ms: u64, periods: u64) -> RunResult {
+/// One run: `tabs` tabs, with or without Web Locks, faults on `fault_pct` % of requests, a server
+/// with `grace_ms` of rotation grace and sessions of `ttl_s`, for `periods` session lifetimes.
+fn run(
+    seed: u64,
+    tabs: usize,
+    locks: bool,
+    fault_pct: u32,
+    grace_ms: u64,
+    ttl_s: u64,
+    periods: u64,
+) -> RunResult {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let first = mint("DSR", 0, T0, 86_400);
     let mut sim = Sim {
@@ -683,15 +801,17 @@ fn run(seed: u64, tabs: usize, fault_pct: u32, grace_ms: u64, periods: u64) -> R
             current: first.clone(),
             prev: None,
             grace_ms,
-            delivered: true,
-            family_lost: false,
+            session_ttl_s: ttl_s,
             requests: 0,
             unauthorized: 0,
             rotations: 0,
         },
-        dsr: Some(first),
-        ds: Some(mint("DS", 0, T0, SESSION_TTL_S)),
+        storage: [Some(first), Some(mint("DS", 0, T0, ttl_s)), None],
+        locks,
         holder: None,
+        grants: 0,
+        writes: 0,
+        answers: Vec::new(),
         waiters: VecDeque::new(),
         tabs: (0..tabs).map(|_| Tab::default()).collect(),
         fault_pct,
@@ -708,9 +828,9 @@ fn run(seed: u64, tabs: usize, fault_pct: u32, grace_ms: u64, periods: u64) -> R
         sim.open_tab(t);
     }
     sim.now = T0;
-    let end = T0 + periods * (SESSION_TTL_S * 1000 - schedule::lead_ms(SESSION_TTL_S * 1000));
+    let end = T0 + periods * (ttl_s * 1000 - schedule::lead_ms(ttl_s * 1000));
     while sim.now < end && sim.step() {
-        if sim.server.family_lost && sim.tabs.iter().all(|t| !t.state.has_credentials()) {
+        if sim.tabs.iter().all(|t| !t.state.has_credentials()) && !sim.family_alive() {
             break;
         }
     }
@@ -723,13 +843,14 @@ fn run(seed: u64, tabs: usize, fault_pct: u32, grace_ms: u64, periods: u64) -> R
             t.sessions
         );
     }
+    let lost = !sim.family_alive();
     RunResult {
         rotations: sim.server.rotations,
         requests: sim.server.requests,
         unauthorized: sim.server.unauthorized,
         faults: sim.faults,
         unintended: sim.unintended,
-        lost: sim.server.family_lost,
+        lost,
         counts: sim.counts,
     }
 }
@@ -739,7 +860,7 @@ fn soak(cycles: u64, base_seed: u64) {
     let (mut total, mut runs, mut clean_runs, mut lost_runs) = (0u64, 0u64, 0u64, 0u64);
     let (mut requests, mut rotations, mut unauthorized, mut faults) = (0u64, 0u64, 0u64, 0u64);
     let mut counts = [0u64; 4];
-    let mut i = 0u64;
+    let (mut i, mut no_locks_clean) = (0u64, 0u64);
     while total < cycles {
         let seed = base_seed.wrapping_add(i);
         i += 1;
@@ -749,27 +870,35 @@ fn soak(cycles: u64, base_seed: u64) {
         // requests (G4), against a server with grace 0 or 10 s.
         let fault_pct = if pick.below(5) == 0 { 0 } else { 20 };
         let grace = if pick.below(2) == 0 { 0 } else { 10_000 };
-        let r = run(seed, tabs, fault_pct, grace, 20);
+        // A quarter of the runs have no Web Locks (F33).
+        let locks = pick.below(4) != 0;
+        // A third of the runs have 4-second sessions, as the browser tests do.
+        let ttl = if pick.below(3) == 0 { 4 } else { 30 };
+        let r = run(seed, tabs, locks, fault_pct, grace, ttl, 20);
         assert!(
             r.unintended.is_empty(),
-            "seed {seed} ({tabs} tabs, faults {fault_pct} %, grace {grace} ms): unintended sign-out: {:?}",
+            "seed {seed} ({tabs} tabs, locks {locks}, faults {fault_pct} %, grace {grace} ms, ttl {ttl} s): unintended sign-out: {:?}",
             r.unintended
         );
         if fault_pct == 0 {
             assert!(!r.lost, "seed {seed}");
             assert_eq!(
                 r.unauthorized, 0,
-                "seed {seed}: 401s without faults ({tabs} tabs)"
+                "seed {seed}: 401s without faults ({tabs} tabs, locks {locks})"
             );
             assert_eq!(
                 r.requests, r.rotations,
-                "seed {seed}: {tabs} tabs sent {} refreshes for {} rotations",
+                "seed {seed}: {tabs} tabs (locks {locks}) sent {} refreshes for {} rotations",
                 r.requests, r.rotations
             );
+            if !locks {
+                no_locks_clean += 1;
+            }
             assert!(
                 r.rotations >= 19,
-                "seed {seed}: only {} rotations",
-                r.rotations
+                "seed {seed}: only {} rotations ({tabs} tabs, locks {locks}, {} requests)",
+                r.rotations,
+                r.requests
             );
             clean_runs += 1;
         }
@@ -793,7 +922,8 @@ fn soak(cycles: u64, base_seed: u64) {
         }
     }
     println!(
-        "G4 soak: {total} cycles in {runs} runs (seeds {base_seed}..{}), {clean_runs} fault-free, {faults} faults, \
+        "G4 soak: {total} cycles in {runs} runs (seeds {base_seed}..{}), {clean_runs} fault-free \
+         ({no_locks_clean} of them without Web Locks), {faults} faults, \
          {lost_runs} runs ended by a lost rotation (grace 0), {requests} refresh requests for {rotations} rotations, \
          {unauthorized} answered 401 (then: {} adopted, {} retried, {} signed out), {} results adopted \
          after waiting for the lock, 0 unintended sign-outs",
@@ -819,11 +949,13 @@ fn g4_soak_f16_f17_f21_f29_f30_f33_tabs_refresh_once_per_rotation_with_no_uninte
 
 #[test]
 fn g4_fault_free_tabs_send_exactly_one_refresh_per_rotation() {
-    for tabs in 1..=4 {
-        let r = run(7 + tabs as u64, tabs, 0, 0, 20);
-        assert_eq!(r.requests, r.rotations, "{tabs} tabs");
-        assert_eq!(r.unauthorized, 0);
-        assert!(r.unintended.is_empty());
-        assert!(r.rotations >= 19);
+    for locks in [true, false] {
+        for tabs in 1..=4 {
+            let r = run(7 + tabs as u64, tabs, locks, 0, 0, 30, 20);
+            assert_eq!(r.requests, r.rotations, "{tabs} tabs, locks {locks}");
+            assert_eq!(r.unauthorized, 0);
+            assert!(r.unintended.is_empty());
+            assert!(r.rotations >= 19);
+        }
     }
 }

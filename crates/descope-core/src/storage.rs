@@ -59,6 +59,13 @@ pub fn skew_key(prefix: &str) -> String {
     k
 }
 
+/// The refresh claim of browsers without Web Locks, `${prefix}DSL` (see `refresh::read_claim`).
+pub fn claim_key(prefix: &str) -> String {
+    let mut k = String::from(prefix);
+    k.push_str("DSL");
+    k
+}
+
 /// Skews beyond a year are nonsense, not clocks.
 const MAX_SKEW_MS: u64 = 366 * 24 * 3_600_000;
 
@@ -315,6 +322,7 @@ mod tests {
     fn keys() {
         assert_eq!(refresh_key("app1."), "app1.DSR");
         assert_eq!(session_key(""), "DS");
+        assert_eq!(claim_key("app1."), "app1.DSL");
     }
 
     #[test]
@@ -656,6 +664,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
         #[test]
         fn f36_prop_tab_change_never_panics_and_is_deterministic(
             k in proptest::option::of("(app\\.)?(DSR|DS|x)"),

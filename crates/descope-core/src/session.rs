@@ -319,7 +319,7 @@ mod tests {
         let mut st = State::default();
         st.restore(Some(d), None);
         assert_eq!(st.refresh_pair(), Some((r.clone(), rj.clone())));
-        st.restore(None, Some((r.clone(), rj.clone())));
+        st.restore(None, Some((r.clone(), Some(rj.clone()))));
         assert_eq!(st.refresh_pair(), Some((r, rj)));
         assert_eq!(State::default().refresh_pair(), None);
     }

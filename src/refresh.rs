@@ -238,7 +238,7 @@ impl Inner {
     }
 
     /// Our two keys as stored now.
-    fn stored(&self) -> (Option<String>, Option<String>) {
+    pub(crate) fn stored(&self) -> (Option<String>, Option<String>) {
         (
             self.store.get(&self.refresh_key),
             self.store.get(&self.session_key),

@@ -19,8 +19,7 @@ impl Inner {
     /// must come from the server (`storage::on_load`) is asked for with one `try-refresh`, started
     /// in a microtask too; its outcome is the event (`restored`, or `signedOut`).
     pub(crate) fn restore_on_load(self: &Rc<Self>) {
-        let dsr = self.store.get(&self.refresh_key);
-        let ds = self.store.get(&self.session_key);
+        let (dsr, ds) = self.stored();
         let indicator = self.store.get(core_storage::LOGIN_INDICATOR_KEY);
         let out = core_storage::on_load(
             self.cfg.cookie_mode(),

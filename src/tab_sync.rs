@@ -12,16 +12,16 @@ use crate::client::{now_ms, Inner};
 
 impl Inner {
     /// Another tab changed storage (`key`; `None` when it was cleared): re-read it and follow the
-    /// core's verdict, with no network call (F31, F32, F36). A refresh of ours still in flight is
-    /// thrown away by the generation check, since every transition here bumps it.
+    /// core's verdict (F31, F32, F36); the one network call is cookie mode's try-refresh after
+    /// another tab signed in. A refresh of ours still in flight is thrown away by the generation
+    /// check, since every transition here bumps it.
     pub(crate) fn on_storage(self: &Rc<Self>, key: Option<String>) {
-        let dsr = self.store.get(&self.refresh_key);
-        let ds = self.store.get(&self.session_key);
         let change = if self.cfg.cookie_mode() {
             let indicator = self.store.get(core_storage::LOGIN_INDICATOR_KEY);
             let held = self.state.borrow().has_credentials();
             core_storage::cookie_tab_change(key.as_deref(), indicator.as_deref(), held)
         } else {
+            let (dsr, ds) = self.stored();
             let st = self.state.borrow();
             let cur = st.current();
             let refresh = st.refresh_token();

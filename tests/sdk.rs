@@ -331,8 +331,10 @@ async fn f17_logout_all_revokes_other_sessions_signed_out_revoked_once() {
 
 #[wasm_bindgen_test]
 async fn f17_revoked_refresh_via_fault_compare_and_delete() {
-    let (d, prefix) = client(r#""autoRefresh":false"#).await;
+    // Auto-refresh on, so G3's "no live timer after the end" is checked too.
+    let (d, prefix) = client("").await;
     sign_in_email(&d, &unique_email()).await;
+    assert!(get(&d.diagnostics(), "nextRefreshAt").as_f64().is_some());
     let rec = recorder();
     d.on_session_change(listener(&rec)).unwrap();
     fault(r#"{"path":"/v1/auth/refresh","status":401,"body":{"errorCode":"E064001","errorDescription":"revoked"},"times":1}"#).await;
@@ -344,6 +346,11 @@ async fn f17_revoked_refresh_via_fault_compare_and_delete() {
         Some("revoked")
     );
     assert_eq!(ls_get(&format!("{prefix}DSR")), None);
+    assert_eq!(
+        get(&d.diagnostics(), "nextRefreshAt"),
+        JsValue::UNDEFINED,
+        "G3: no timer left"
+    );
 }
 
 #[wasm_bindgen_test]

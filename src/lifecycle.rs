@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::{js_str, Inner, Op};
+use crate::otp::field;
 
 #[wasm_bindgen]
 extern "C" {
@@ -19,6 +20,17 @@ extern "C" {
     fn add_event_listener(kind: &str, f: &js_sys::Function) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = removeEventListener)]
     fn remove_event_listener(kind: &str, f: &js_sys::Function);
+}
+
+/// Whether the browser does not say it is offline (`navigator.onLine`; a host without it counts
+/// as online): a refresh that failed offline waits for the `online` event (F24).
+pub(crate) fn navigator_online() -> bool {
+    field(&navigator(), "onLine").as_bool() != Some(false)
+}
+
+/// The global `navigator`, or `undefined` where the host has none.
+pub(crate) fn navigator() -> JsValue {
+    field(&js_sys::global(), "navigator")
 }
 
 /// `visibilitychange` is fired at the document and bubbles to the window.

@@ -26,8 +26,7 @@ use crate::timer::{pause, set_timeout};
 
 /// `navigator.locks`, where it exists.
 pub(crate) fn web_locks() -> Option<JsValue> {
-    let nav = Reflect::get(&js_sys::global(), &js_str("navigator")).ok()?;
-    let locks = Reflect::get(&nav, &js_str("locks")).ok()?;
+    let locks = field(&crate::lifecycle::navigator(), "locks");
     locks.is_object().then_some(locks)
 }
 

@@ -258,7 +258,8 @@ impl Inner {
         let n = self.failures.get();
         self.failures.set(n.saturating_add(1));
         if self.state.borrow().has_credentials() {
-            self.arm(schedule::failure_delay_ms(err, n, rand_u32()));
+            let online = crate::lifecycle::navigator_online();
+            self.arm(schedule::failure_delay_ms(err, n, rand_u32(), online));
         }
     }
 

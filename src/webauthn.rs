@@ -180,7 +180,7 @@ fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
     if p.conditional {
         set(&request, "mediation", &JsValue::from_str("conditional"));
     }
-    let credentials = field(&field(&js_sys::global(), "navigator"), "credentials");
+    let credentials = field(&crate::lifecycle::navigator(), "credentials");
     Ok(call(&credentials, method, &request)?.unchecked_into())
 }
 

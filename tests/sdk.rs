@@ -270,6 +270,49 @@ async fn f20_a_refused_connection_is_a_network_error_retried_with_backoff() {
     b.dispose();
 }
 
+#[wasm_bindgen(inline_js = r#"
+// The browser says it is offline (F24); returns the function that puts navigator.onLine back.
+export function goOffline() {
+  Object.defineProperty(navigator, "onLine", { configurable: true, get: () => false });
+  return () => { delete navigator.onLine; };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = goOffline)]
+    fn go_offline() -> Function;
+}
+
+/// F24/G6: a refresh that fails on the network while `navigator.onLine` is false is not retried
+/// on the backoff: the next attempt waits for `online` (which refreshes at once), or 5 minutes.
+/// The session is kept.
+#[wasm_bindgen_test]
+async fn f24_offline_a_failed_refresh_waits_for_online_not_the_backoff() {
+    let pid = project_id().await;
+    let prefix = format!("t{}.", uid());
+    let in_session = r#""persistence":"sessionStorage","autoRefresh":false"#;
+    let a = Descope::new(config(&pid, &prefix, in_session)).unwrap();
+    sign_in_email(&a, &unique_email()).await;
+    a.dispose();
+    let cfg = json(&format!(
+        r#"{{"projectId":"{pid}","baseUrl":"http://127.0.0.1:3","storagePrefix":"{prefix}","persistence":"sessionStorage"}}"#
+    ));
+    let b = Descope::new(cfg.unchecked_into()).unwrap();
+    let back_online = go_offline();
+    let e = err(b.refresh()).await;
+    back_online.call0(&JsValue::NULL).unwrap();
+    assert_descope_error(&e, "network", Some("network"));
+    let next = get(&b.diagnostics(), "nextRefreshAt")
+        .as_f64()
+        .expect("a check is armed")
+        - js_sys::Date::now();
+    assert!(
+        (299_000.0..=300_000.0).contains(&next),
+        "next attempt in {next} ms"
+    );
+    assert!(b.session().is_some(), "the session is kept");
+    b.dispose();
+}
+
 #[wasm_bindgen_test]
 async fn logout_clears_storage_and_emits_signed_out() {
     let (d, prefix) = client("").await;

@@ -401,9 +401,9 @@ mod tests {
         // A refresh that failed so is retried with the network backoff (2 s at first), not after
         // the 60 s of an unexpected answer.
         use crate::schedule::{failure_delay_ms, FAILURE_DELAY_MS};
-        assert!(failure_delay_ms(&e, 0, u32::MAX) <= 2_000);
+        assert!(failure_delay_ms(&e, 0, u32::MAX, true) <= 2_000);
         let html = parse_auth_response(200, "<html>", PID, false).unwrap_err();
-        assert!(failure_delay_ms(&html, 0, 0) >= FAILURE_DELAY_MS);
+        assert!(failure_delay_ms(&html, 0, 0, true) >= FAILURE_DELAY_MS);
         assert_eq!(
             parse_masked(200, "{\"maskedEmail\":\"a").unwrap_err().kind,
             ErrorKind::Network

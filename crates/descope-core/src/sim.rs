@@ -255,7 +255,8 @@ impl Sim {
         let n = self.tabs[t].failures;
         self.tabs[t].failures += 1;
         let e = crate::Error::new(kind, "x", "x");
-        let d = schedule::failure_delay_ms(&e, n, self.rng.next());
+        // The faults simulated are the server's or the network's, with the browser online.
+        let d = schedule::failure_delay_ms(&e, n, self.rng.next(), true);
         self.tabs[t].timer += 1;
         let id = self.tabs[t].timer;
         self.at(d, Ev::Timer(t, id));

@@ -313,6 +313,37 @@ async fn f24_offline_a_failed_refresh_waits_for_online_not_the_backoff() {
     b.dispose();
 }
 
+/// F10/G14: a 5xx is transient: the next attempt comes within the network backoff's 30 s cap (it
+/// was one minute, so the session came back up to 70 s after the server), or after a 503's own
+/// `Retry-After`.
+#[wasm_bindgen_test]
+async fn f10_g14_a_server_error_is_retried_within_the_backoff_cap() {
+    let (d, _) = client("").await;
+    sign_in_email(&d, &unique_email()).await;
+    let next_in = |d: &Descope| {
+        get(&d.diagnostics(), "nextRefreshAt")
+            .as_f64()
+            .expect("a retry is armed")
+            - js_sys::Date::now()
+    };
+    fault(
+        r#"{"path":"/v1/auth/refresh","status":502,"body":"<html>Bad gateway</html>","times":1}"#,
+    )
+    .await;
+    assert_descope_error(&err(d.refresh()).await, "api", Some("serverError"));
+    let next = next_in(&d);
+    assert!(next <= 30_000.0, "next attempt in {next} ms");
+    fault(r#"{"path":"/v1/auth/refresh","status":503,"retryAfter":"120","times":1}"#).await;
+    assert_descope_error(&err(d.refresh()).await, "api", None);
+    let next = next_in(&d);
+    assert!(
+        (119_000.0..=120_000.0).contains(&next),
+        "next attempt in {next} ms"
+    );
+    assert!(d.session().is_some(), "the session is kept");
+    d.dispose();
+}
+
 #[wasm_bindgen_test]
 async fn logout_clears_storage_and_emits_signed_out() {
     let (d, prefix) = client("").await;

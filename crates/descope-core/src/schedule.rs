@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind};
 pub const MAX_TIMER_MS: u64 = 2_147_483_647;
 /// No scheduled refresh runs sooner than this.
 pub const MIN_DELAY_MS: u64 = 1_000;
-/// After a failure that is not a network error, at most one attempt per minute.
+/// After a failure that is not transient (neither network nor 5xx), at most one attempt per minute.
 pub const FAILURE_DELAY_MS: u64 = 60_000;
 /// Backoff cap for network errors: once the server is back, the session is too within this
 /// (G14, when no `online` event tells us).
@@ -96,6 +96,11 @@ pub fn failure_delay_ms(err: &Error, attempt: u32, rand: u32, online: bool) -> u
         ErrorKind::RateLimited => err
             .retry_after_ms
             .unwrap_or(FAILURE_DELAY_MS + (rand as u64) % 10_000),
+        // A 5xx or 408 is transient (F10): the server's own wait when it gave one (503), else
+        // the network backoff, so the session is back within its cap once the server is (G14).
+        ErrorKind::Api if err.retryable => err
+            .retry_after_ms
+            .unwrap_or_else(|| network_backoff_ms(attempt, rand)),
         _ => FAILURE_DELAY_MS + (rand as u64) % 10_000,
     }
 }
@@ -250,6 +255,25 @@ mod tests {
             "G14 30-minute outage, browser online: {worst} attempts at most, {mean:.1} on average"
         );
         assert!(worst <= 4 + 1_800_000 / 15_000, "{worst} attempts");
+    }
+
+    /// F10/G14: a proxy's 502/504 or the server's 503 is transient: retried on the network
+    /// backoff (so recovery is within the 30 s cap), or after the 503's own `Retry-After`.
+    #[test]
+    fn f10_server_errors_are_retried_on_the_backoff() {
+        for status in [500, 502, 503, 504] {
+            let e = crate::response::error_from_response(status, "<html>", None, 0);
+            for attempt in [0, 3, 40] {
+                let d = failure_delay_ms(&e, attempt, u32::MAX, true);
+                assert!(d <= MAX_BACKOFF_MS, "{status}: {d} ms");
+                assert_eq!(d, network_backoff_ms(attempt, u32::MAX));
+            }
+        }
+        let e = crate::response::error_from_response(503, "", Some("120"), 0);
+        assert_eq!(failure_delay_ms(&e, 0, 0, true), 120_000);
+        // A 4xx other than 401/403/429 is not transient: one attempt per minute.
+        let e = crate::response::error_from_response(400, "{}", None, 0);
+        assert!(failure_delay_ms(&e, 0, 0, true) >= FAILURE_DELAY_MS);
     }
 
     #[test]

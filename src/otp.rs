@@ -4,14 +4,14 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::links::SignOp;
 use descope_core::request::{LoginOptions, SignUpUser, UpdateOptions};
+use descope_core::wire;
 use descope_core::Error;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 use crate::types::{DeliveryMethodJs, PhoneMethodJs};
 
 pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
@@ -138,8 +138,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpSign(SignOp::SignUp),
-            &[Some(&method), Some(&login_id), Some(&user), Some(&options)],
+            &wire::OTP_SIGN_UP,
+            &[&method, &login_id, &user, &options],
         )
     }
 
@@ -157,8 +157,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpSign(SignOp::SignIn),
-            &[Some(&method), Some(&login_id), None, Some(&options)],
+            &wire::OTP_SIGN_IN,
+            &[&method, &login_id, &options],
         )
     }
 
@@ -172,8 +172,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpSign(SignOp::SignUpOrIn),
-            &[Some(&method), Some(&login_id), None, Some(&options)],
+            &wire::OTP_SIGN_UP_OR_IN,
+            &[&method, &login_id, &options],
         )
     }
 
@@ -188,11 +188,7 @@ impl Otp {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::OtpVerify,
-            &[Some(&method), Some(&login_id), Some(&code)],
-        )
+        go(&self.inner, &wire::OTP_VERIFY, &[&method, &login_id, &code])
     }
 
     /// Sends a code to a new email address of the signed-in user (confirm with `verify("email", …)`).
@@ -205,8 +201,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpUpdateEmail,
-            &[Some(&login_id), Some(&email), Some(&options)],
+            &wire::OTP_UPDATE_EMAIL,
+            &[&login_id, &email, &options],
         )
     }
 
@@ -221,8 +217,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpUpdatePhone,
-            &[Some(&method), Some(&login_id), Some(&phone), Some(&options)],
+            &wire::OTP_UPDATE_PHONE,
+            &[&method, &login_id, &phone, &options],
         )
     }
 }

@@ -639,6 +639,11 @@ impl ObjectWriter {
         self
     }
 
+    /// Whether nothing was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.buf.len() == 1
+    }
+
     /// The finished object text: `"{...}"`, or `"{}"` when nothing was added.
     pub fn finish(mut self) -> String {
         self.buf.push('}');

@@ -1,0 +1,550 @@
+//! The wire table: every plain sign-in method of the families (descope-api.md §2.1–§2.10) declared
+//! once as data: its route, the credential it sends, its arguments in order (JS name, kind, body
+//! key) and the kind of its answer. One function, [`request`], checks the values the glue read and
+//! writes the request from the declaration, before any network I/O. The calls that do not fit a
+//! flat declaration (passkeys, `myTenants`' `true | string[]`) have their own builders.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::config::encode_uri_component;
+use crate::error::Error;
+use crate::json::ObjectWriter;
+use crate::redirect::opt_redirect_url;
+use crate::request::{
+    is_valid_email, is_valid_phone, validate_login_id, write_login_members, write_login_options,
+    write_update_options, write_user, Auth, DeliveryMethod, LoginOptions, Method, OptsFlavor,
+    Request, SignUpUser, UpdateOptions,
+};
+use crate::shape::{self, Shape};
+use crate::{poll, tenant};
+
+/// Longest link token, pending reference or exchange code accepted.
+pub const MAX_OPAQUE_BYTES: usize = 4096;
+/// Longest one-time code accepted.
+pub const MAX_CODE_BYTES: usize = 64;
+/// Longest password sent, in UTF-8 bytes (the server enforces its own policy; this only bounds input).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// Longest provider name or tenant (id or email) accepted as an OAuth / SSO selector.
+pub const MAX_SELECTOR_BYTES: usize = 256;
+
+/// Which credential a call sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// The project id only.
+    Project,
+    /// The refresh JWT: the call needs a session.
+    Session,
+    /// A sign-in: the project id, or the refresh JWT when its login options ask for `stepup` or
+    /// `mfa` (which are then sent). Without it, login options are a sign-up's: only
+    /// `customClaims` and `templateOptions` are sent (§2.0).
+    StepUp,
+}
+
+/// What a call resolves to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// A `MaskedAddress` (a code or link was sent).
+    Masked,
+    /// The new `Session`.
+    SignIn,
+    /// A plain object (or array) made from the response by the shape.
+    Shaped(Shape),
+    /// `undefined`.
+    Void,
+    /// A `Session`, polled for until the server stops answering with this "not yet" error code;
+    /// the argument after the declared ones is `waitForSession`'s options.
+    Wait(&'static str),
+}
+
+/// What an argument must hold, and where it goes. Every string is sent as given (no trimming).
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// A delivery method, read with this parser (which names the methods allowed): the last
+    /// segment of the path.
+    Method(fn(&str) -> Result<DeliveryMethod, Error>),
+    /// A login id: non-empty, at most 1024 bytes (F38).
+    LoginId,
+    /// A login id that may be left out (absent or empty).
+    OptLoginId,
+    /// An optional redirect URL (F39).
+    RedirectUrl,
+    /// An email address (core-js's rule).
+    Email,
+    /// A phone number (`+15551234567`).
+    Phone,
+    /// A one-time code: non-empty, at most 64 bytes.
+    Code,
+    /// A server-issued string (link token, pending reference, exchange code): non-empty, at
+    /// most 4096 bytes, else a `validation` error with this code.
+    Opaque(&'static str),
+    /// A password: non-empty, at most 1024 bytes; never echoed in an error.
+    Password,
+    /// A tenant id: non-empty, at most 256 bytes.
+    TenantId,
+    /// An OAuth provider or SSO tenant: non-empty, at most 256 bytes; the first query parameter.
+    Query,
+    /// An optional redirect URL (F39): a query parameter after the `Query` one.
+    QueryRedirectUrl,
+    /// Sign-up's optional `user` object.
+    User,
+    /// Optional `LoginOptions`, sent as a member (see [`Credential::StepUp`]).
+    LoginOptions,
+    /// Optional `LoginOptions` as the whole body, `{}` when empty (OAuth, SSO).
+    LoginOptionsBody,
+    /// Optional `UpdateOptions`, spread at the top level of the body.
+    UpdateOptions,
+}
+
+/// One argument: its JS name (named in type errors), its kind, and its key in the body or query.
+#[derive(Clone, Copy)]
+pub struct Arg {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub key: &'static str,
+}
+
+/// One method of the families.
+#[derive(Clone, Copy)]
+pub struct Spec {
+    pub method: Method,
+    /// The path; a `Method` argument adds its last segment, `Query` arguments the query.
+    pub path: &'static str,
+    pub auth: Credential,
+    /// The arguments, in the JS order.
+    pub args: &'static [Arg],
+    pub answer: Answer,
+}
+
+/// An argument as the glue read it (per its [`Kind`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// An optional argument that was `undefined` or `null`.
+    Absent,
+    Text(String),
+    Method(DeliveryMethod),
+    User(SignUpUser),
+    LoginOptions(LoginOptions),
+    UpdateOptions(UpdateOptions),
+}
+
+/// Checks `values` (one per argument of `spec`, as the glue read them) and writes the request.
+///
+/// Descope's bodies start with the login id and the redirect URL; the other members follow in
+/// argument order. Values are checked as they are written, so the first bad one in that order is
+/// the error.
+pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
+    use Kind::*;
+    let mut path = String::from(spec.path);
+    let mut body = ObjectWriter::new();
+    let step_up = spec.auth == Credential::StepUp;
+    let flavor = if step_up {
+        OptsFlavor::SignIn
+    } else {
+        OptsFlavor::SignUp
+    };
+    let mut auth = match spec.auth {
+        Credential::Session => Auth::Refresh,
+        _ => Auth::Project,
+    };
+    for leading in [true, false] {
+        for (arg, value) in spec.args.iter().zip(values) {
+            if matches!(arg.kind, LoginId | OptLoginId | RedirectUrl) != leading {
+                continue;
+            }
+            let key = arg.key;
+            let text = match value {
+                Value::Text(t) => t.as_str(),
+                _ => "",
+            };
+            match (arg.kind, value) {
+                (Method(_), Value::Method(m)) => path.push_str(m.as_str()),
+                (OptLoginId, _) if text.is_empty() => {}
+                (LoginId | OptLoginId, _) => {
+                    validate_login_id(text)?;
+                    body.string(key, text);
+                }
+                (RedirectUrl, _) => {
+                    body.opt_string(key, opt_redirect_url(Some(text))?);
+                }
+                (Email, _) => {
+                    if !is_valid_email(text) {
+                        return Err(Error::validation(
+                            "invalidEmail",
+                            "email is not a valid email address",
+                        ));
+                    }
+                    body.string(key, text);
+                }
+                (Phone, _) => {
+                    if !is_valid_phone(text) {
+                        return Err(Error::validation(
+                            "invalidPhone",
+                            "phone must look like +15551234567",
+                        ));
+                    }
+                    body.string(key, text);
+                }
+                (Code, _) => {
+                    bounded(text, MAX_CODE_BYTES, "invalidCode", key, NON_EMPTY)?;
+                    body.string(key, text);
+                }
+                (Opaque(code), _) => {
+                    bounded(text, MAX_OPAQUE_BYTES, code, key, NON_EMPTY)?;
+                    body.string(key, text);
+                }
+                (Password, _) => {
+                    let max = MAX_PASSWORD_BYTES;
+                    bounded(text, max, "invalidPassword", key, NON_EMPTY_1024)?;
+                    body.string(key, text);
+                }
+                (TenantId, _) => {
+                    tenant::check_tenant_id(text)?;
+                    body.string(key, text);
+                }
+                (Query, _) => {
+                    let max = MAX_SELECTOR_BYTES;
+                    bounded(text, max, "invalidArgument", key, NON_EMPTY_256)?;
+                    query(&mut path, '?', key, text);
+                }
+                (QueryRedirectUrl, _) => {
+                    if let Some(u) = opt_redirect_url(Some(text))? {
+                        query(&mut path, '&', key, u);
+                    }
+                }
+                (User, Value::User(u)) => write_user(&mut body, u)?,
+                (LoginOptions, Value::LoginOptions(o)) => {
+                    write_login_options(&mut body, o, flavor)?;
+                    if step_up && o.needs_session() {
+                        auth = Auth::Refresh;
+                    }
+                }
+                (LoginOptionsBody, Value::LoginOptions(o)) => {
+                    write_login_members(&mut body, o, flavor)?;
+                    if step_up && o.needs_session() {
+                        auth = Auth::Refresh;
+                    }
+                }
+                (UpdateOptions, Value::UpdateOptions(o)) => write_update_options(&mut body, o)?,
+                _ => {}
+            }
+        }
+    }
+    let body = (spec.method == crate::request::Method::Post).then(|| body.finish());
+    Ok(Request {
+        method: spec.method,
+        path,
+        body,
+        auth,
+    })
+}
+
+const NON_EMPTY: &str = " must be a non-empty string";
+const NON_EMPTY_1024: &str = " must be a non-empty string of at most 1024 bytes";
+const NON_EMPTY_256: &str = " must be a non-empty string of at most 256 bytes";
+
+/// `text` must be non-empty and at most `max` bytes; the error names the argument, never its value.
+fn bounded(text: &str, max: usize, code: &str, key: &str, what: &str) -> Result<(), Error> {
+    if text.is_empty() || text.len() > max {
+        let mut d = String::from(key);
+        d.push_str(what);
+        return Err(Error::validation(code, &d));
+    }
+    Ok(())
+}
+
+/// Appends `<sep><key>=<value>` (the value URI-encoded) to `path`.
+fn query(path: &mut String, sep: char, key: &str, value: &str) {
+    path.push(sep);
+    path.push_str(key);
+    path.push('=');
+    encode_uri_component(path, value);
+}
+
+// The table.
+
+use Answer::*;
+use Credential::*;
+
+const fn arg(name: &'static str, kind: Kind) -> Arg {
+    Arg {
+        name,
+        kind,
+        key: name,
+    }
+}
+
+const fn post(path: &'static str, auth: Credential, args: &'static [Arg], answer: Answer) -> Spec {
+    Spec {
+        method: Method::Post,
+        path,
+        auth,
+        args,
+        answer,
+    }
+}
+
+const fn get(path: &'static str, auth: Credential, answer: Answer) -> Spec {
+    Spec {
+        method: Method::Get,
+        path,
+        auth,
+        args: &[],
+        answer,
+    }
+}
+
+const LOGIN_ID: Arg = arg("loginId", Kind::LoginId);
+/// The link families' redirect URL, sent as `URI`.
+const URI: Arg = Arg {
+    name: "redirectUrl",
+    kind: Kind::RedirectUrl,
+    key: "URI",
+};
+const USER: Arg = arg("user", Kind::User);
+const OPTIONS: Arg = Arg {
+    name: "options",
+    kind: Kind::LoginOptions,
+    key: "loginOptions",
+};
+const UPDATE: Arg = arg("options", Kind::UpdateOptions);
+const EMAIL: Arg = arg("email", Kind::Email);
+const PHONE: Arg = arg("phone", Kind::Phone);
+const TOKEN: Arg = arg("token", Kind::Opaque("invalidToken"));
+const PENDING_REF: Arg = arg("pendingRef", Kind::Opaque("invalidPendingRef"));
+const EXCHANGE_CODE: Arg = arg("code", Kind::Opaque("invalidCode"));
+const PASSWORD: Arg = arg("password", Kind::Password);
+const QUERY_REDIRECT: Arg = Arg {
+    name: "redirectUrl",
+    kind: Kind::QueryRedirectUrl,
+    key: "redirectURL",
+};
+const OPTIONS_BODY: Arg = arg("options", Kind::LoginOptionsBody);
+
+const ANY_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse));
+const PHONE_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse_phone));
+const LINK_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse_link));
+const LINK_PHONE_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse_link_phone));
+
+// OTP (§2.1).
+pub static OTP_SIGN_UP: Spec = post(
+    "/v1/auth/otp/signup/",
+    Project,
+    &[ANY_METHOD, LOGIN_ID, USER, OPTIONS],
+    Masked,
+);
+pub static OTP_SIGN_IN: Spec = post(
+    "/v1/auth/otp/signin/",
+    StepUp,
+    &[ANY_METHOD, LOGIN_ID, OPTIONS],
+    Masked,
+);
+pub static OTP_SIGN_UP_OR_IN: Spec = post(
+    "/v1/auth/otp/signup-in/",
+    StepUp,
+    &[ANY_METHOD, LOGIN_ID, OPTIONS],
+    Masked,
+);
+pub static OTP_VERIFY: Spec = post(
+    "/v1/auth/otp/verify/",
+    Project,
+    &[ANY_METHOD, LOGIN_ID, arg("code", Kind::Code)],
+    SignIn,
+);
+pub static OTP_UPDATE_EMAIL: Spec = post(
+    "/v1/auth/otp/update/email",
+    Session,
+    &[LOGIN_ID, EMAIL, UPDATE],
+    Masked,
+);
+pub static OTP_UPDATE_PHONE: Spec = post(
+    "/v1/auth/otp/update/phone/",
+    Session,
+    &[PHONE_METHOD, LOGIN_ID, PHONE, UPDATE],
+    Masked,
+);
+
+// Magic link (§2.2).
+pub static MAGIC_LINK_SIGN_UP: Spec = post(
+    "/v1/auth/magiclink/signup/",
+    Project,
+    &[LINK_METHOD, LOGIN_ID, URI, USER, OPTIONS],
+    Masked,
+);
+pub static MAGIC_LINK_SIGN_IN: Spec = post(
+    "/v1/auth/magiclink/signin/",
+    StepUp,
+    &[LINK_METHOD, LOGIN_ID, URI, OPTIONS],
+    Masked,
+);
+pub static MAGIC_LINK_SIGN_UP_OR_IN: Spec = post(
+    "/v1/auth/magiclink/signup-in/",
+    StepUp,
+    &[LINK_METHOD, LOGIN_ID, URI, OPTIONS],
+    Masked,
+);
+pub static MAGIC_LINK_VERIFY: Spec = post("/v1/auth/magiclink/verify", Project, &[TOKEN], SignIn);
+pub static MAGIC_LINK_UPDATE_EMAIL: Spec = post(
+    "/v1/auth/magiclink/update/email",
+    Session,
+    &[LOGIN_ID, EMAIL, URI, UPDATE],
+    Masked,
+);
+pub static MAGIC_LINK_UPDATE_PHONE: Spec = post(
+    "/v1/auth/magiclink/update/phone/",
+    Session,
+    &[LINK_PHONE_METHOD, LOGIN_ID, PHONE, URI, UPDATE],
+    Masked,
+);
+
+// Enchanted link (§2.3): always by email.
+pub static ENCHANTED_LINK_SIGN_UP: Spec = post(
+    "/v1/auth/enchantedlink/signup/email",
+    Project,
+    &[LOGIN_ID, URI, USER, OPTIONS],
+    Shaped(shape::PENDING_LINK),
+);
+pub static ENCHANTED_LINK_SIGN_IN: Spec = post(
+    "/v1/auth/enchantedlink/signin/email",
+    StepUp,
+    &[LOGIN_ID, URI, OPTIONS],
+    Shaped(shape::PENDING_LINK),
+);
+pub static ENCHANTED_LINK_SIGN_UP_OR_IN: Spec = post(
+    "/v1/auth/enchantedlink/signup-in/email",
+    StepUp,
+    &[LOGIN_ID, URI, OPTIONS],
+    Shaped(shape::PENDING_LINK),
+);
+/// The page the link opens.
+pub static ENCHANTED_LINK_VERIFY: Spec =
+    post("/v1/auth/enchantedlink/verify", Project, &[TOKEN], Void);
+pub static ENCHANTED_LINK_UPDATE_EMAIL: Spec = post(
+    "/v1/auth/enchantedlink/update/email",
+    Session,
+    &[LOGIN_ID, EMAIL, URI, UPDATE],
+    Shaped(shape::PENDING_LINK),
+);
+pub static ENCHANTED_LINK_WAIT: Spec = post(
+    "/v1/auth/enchantedlink/pending-session",
+    Project,
+    &[PENDING_REF],
+    Wait(poll::ENCHANTED_LINK_PENDING),
+);
+
+// NOTP (§2.9): the login id may be left out (the phone then comes from the WhatsApp message).
+pub static NOTP_SIGN_UP: Spec = post(
+    "/v1/auth/notp/whatsapp/signup",
+    Project,
+    &[arg("loginId", Kind::OptLoginId), USER, OPTIONS],
+    Shaped(shape::PENDING_NOTP),
+);
+pub static NOTP_SIGN_IN: Spec = post(
+    "/v1/auth/notp/whatsapp/signin",
+    StepUp,
+    &[arg("loginId", Kind::OptLoginId), OPTIONS],
+    Shaped(shape::PENDING_NOTP),
+);
+pub static NOTP_SIGN_UP_OR_IN: Spec = post(
+    "/v1/auth/notp/whatsapp/signup-in",
+    StepUp,
+    &[arg("loginId", Kind::OptLoginId), OPTIONS],
+    Shaped(shape::PENDING_NOTP),
+);
+pub static NOTP_WAIT: Spec = post(
+    "/v1/auth/notp/pending-session",
+    Project,
+    &[PENDING_REF],
+    Wait(poll::NOTP_PENDING),
+);
+
+// OAuth (§2.4) and SSO (§2.5, the `saml/*` paths the JS SDK uses). An SSO `tenant` is a tenant
+// id or an email whose domain names one.
+pub static OAUTH_START: Spec = post(
+    "/v1/auth/oauth/authorize",
+    StepUp,
+    &[arg("provider", Kind::Query), QUERY_REDIRECT, OPTIONS_BODY],
+    Shaped(shape::URL),
+);
+pub static OAUTH_EXCHANGE: Spec =
+    post("/v1/auth/oauth/exchange", Project, &[EXCHANGE_CODE], SignIn);
+pub static SSO_START: Spec = post(
+    "/v1/auth/saml/authorize",
+    StepUp,
+    &[arg("tenant", Kind::Query), QUERY_REDIRECT, OPTIONS_BODY],
+    Shaped(shape::URL),
+);
+pub static SSO_EXCHANGE: Spec = post("/v1/auth/saml/exchange", Project, &[EXCHANGE_CODE], SignIn);
+
+// TOTP (§2.6).
+pub static TOTP_SIGN_UP: Spec = post(
+    "/v1/auth/totp/signup",
+    Project,
+    &[LOGIN_ID, USER],
+    Shaped(shape::TOTP),
+);
+pub static TOTP_VERIFY: Spec = post(
+    "/v1/auth/totp/verify",
+    StepUp,
+    &[LOGIN_ID, arg("code", Kind::Code), OPTIONS],
+    SignIn,
+);
+pub static TOTP_UPDATE: Spec = post(
+    "/v1/auth/totp/update",
+    Session,
+    &[LOGIN_ID],
+    Shaped(shape::TOTP),
+);
+
+// Password (§2.7).
+pub static PASSWORD_SIGN_UP: Spec = post(
+    "/v1/auth/password/signup",
+    Project,
+    &[LOGIN_ID, PASSWORD, USER, OPTIONS],
+    SignIn,
+);
+pub static PASSWORD_SIGN_IN: Spec = post(
+    "/v1/auth/password/signin",
+    StepUp,
+    &[LOGIN_ID, PASSWORD, OPTIONS],
+    SignIn,
+);
+pub static PASSWORD_REPLACE: Spec = post(
+    "/v1/auth/password/replace",
+    Project,
+    &[
+        LOGIN_ID,
+        arg("oldPassword", Kind::Password),
+        arg("newPassword", Kind::Password),
+    ],
+    SignIn,
+);
+/// Answers `{resetMethod, maskedEmail?}`; the redirect URL is sent as `redirectUrl`.
+pub static PASSWORD_SEND_RESET: Spec = post(
+    "/v1/auth/password/reset",
+    Project,
+    &[LOGIN_ID, arg("redirectUrl", Kind::RedirectUrl)],
+    Shaped(shape::RESET),
+);
+pub static PASSWORD_UPDATE: Spec = post(
+    "/v1/auth/password/update",
+    Session,
+    &[LOGIN_ID, arg("newPassword", Kind::Password)],
+    Void,
+);
+pub static PASSWORD_POLICY: Spec = get("/v1/auth/password/policy", Project, Shaped(shape::POLICY));
+
+// Tenants and history (§2.10).
+/// Answers a session whose tokens carry `dct`.
+pub static SELECT_TENANT: Spec = post(
+    "/v1/auth/tenant/select",
+    Session,
+    &[Arg {
+        name: "tenantId",
+        kind: Kind::TenantId,
+        key: "tenant",
+    }],
+    SignIn,
+);
+/// A bare array of entries, newest first.
+pub static HISTORY: Spec = get("/v1/auth/me/history", Session, Shaped(shape::HISTORY));

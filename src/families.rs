@@ -7,7 +7,7 @@ use crate::prelude::*;
 use alloc::rc::Rc;
 
 use descope_core::poll::{self, PollTiming};
-use descope_core::request::Request;
+use descope_core::request::{DeliveryMethod, Request};
 use descope_core::shape::{self, Shape};
 use descope_core::tenant::{self, TenantSelector};
 use descope_core::wire::{self, Answer, Arg, Kind, Spec, Value};
@@ -207,7 +207,10 @@ pub(crate) fn read_args(decl: &[Arg], args: &[&JsValue]) -> Result<Vec<Value>, E
             let v = args.get(i).copied().unwrap_or(&undefined);
             Ok(match a.kind {
                 // Anything but one of the methods allowed (a string) is `invalidMethod`.
-                Kind::Method(parse) => Value::Method(parse(&v.as_string().unwrap_or_default())?),
+                Kind::Method(allowed) => {
+                    let s = v.as_string().unwrap_or_default();
+                    Value::Method(DeliveryMethod::parse(&s, allowed)?)
+                }
                 Kind::User => sign_up_user(Some(v))?.map_or(Value::Absent, Value::User),
                 Kind::LoginOptions | Kind::LoginOptionsBody => {
                     Value::LoginOptions(login_options(Some(v))?)

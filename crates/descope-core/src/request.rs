@@ -64,46 +64,21 @@ pub enum DeliveryMethod {
 }
 
 impl DeliveryMethod {
-    pub fn parse(s: &str) -> Result<Self, Error> {
-        match s {
-            "email" => Ok(DeliveryMethod::Email),
-            "sms" => Ok(DeliveryMethod::Sms),
-            "voice" => Ok(DeliveryMethod::Voice),
-            "whatsapp" => Ok(DeliveryMethod::Whatsapp),
-            _ => Err(Error::validation(
-                "invalidMethod",
-                "method must be \"email\", \"sms\", \"voice\" or \"whatsapp\"",
-            )),
+    /// `s` as one of the `allowed` methods, else `invalidMethod` naming them.
+    pub fn parse(s: &str, allowed: &[DeliveryMethod]) -> Result<Self, Error> {
+        if let Some(m) = allowed.iter().find(|m| m.as_str() == s) {
+            return Ok(*m);
         }
-    }
-    pub fn parse_phone(s: &str) -> Result<Self, Error> {
-        match Self::parse(s) {
-            Ok(DeliveryMethod::Email) | Err(_) => Err(Error::validation(
-                "invalidMethod",
-                "method must be \"sms\", \"voice\" or \"whatsapp\"",
-            )),
-            ok => ok,
+        let mut d = String::from("method must be ");
+        for (i, m) in allowed.iter().enumerate() {
+            if i > 0 {
+                d.push_str(if i + 1 == allowed.len() { " or " } else { ", " });
+            }
+            d.push('"');
+            d.push_str(m.as_str());
+            d.push('"');
         }
-    }
-    /// Magic-link methods: `email`, `sms`, `whatsapp`.
-    pub fn parse_link(s: &str) -> Result<Self, Error> {
-        match Self::parse(s) {
-            Ok(m) if m != DeliveryMethod::Voice => Ok(m),
-            _ => Err(Error::validation(
-                "invalidMethod",
-                "method must be \"email\", \"sms\" or \"whatsapp\"",
-            )),
-        }
-    }
-    /// Magic-link phone update methods: `sms`, `whatsapp`.
-    pub fn parse_link_phone(s: &str) -> Result<Self, Error> {
-        match Self::parse(s) {
-            Ok(m @ (DeliveryMethod::Sms | DeliveryMethod::Whatsapp)) => Ok(m),
-            _ => Err(Error::validation(
-                "invalidMethod",
-                "method must be \"sms\" or \"whatsapp\"",
-            )),
-        }
+        Err(Error::validation("invalidMethod", &d))
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -391,23 +366,41 @@ mod tests {
 
     #[test]
     fn delivery_methods() {
-        assert_eq!(
-            DeliveryMethod::parse("voice").unwrap(),
-            DeliveryMethod::Voice
-        );
-        for (parse, ok, bad) in [
-            (DeliveryMethod::parse as fn(&str) -> _, "email", "fax"),
-            (DeliveryMethod::parse_phone, "voice", "email"),
-            (DeliveryMethod::parse_link, "whatsapp", "voice"),
-            (DeliveryMethod::parse_link_phone, "sms", "email"),
+        use DeliveryMethod::*;
+        for (allowed, ok, bad, message) in [
+            (
+                &[Email, Sms, Voice, Whatsapp][..],
+                "voice",
+                "fax",
+                r#"method must be "email", "sms", "voice" or "whatsapp""#,
+            ),
+            (
+                &[Sms, Voice, Whatsapp],
+                "sms",
+                "email",
+                r#"method must be "sms", "voice" or "whatsapp""#,
+            ),
+            (
+                &[Email, Sms, Whatsapp],
+                "whatsapp",
+                "voice",
+                r#"method must be "email", "sms" or "whatsapp""#,
+            ),
+            (
+                &[Sms, Whatsapp],
+                "sms",
+                "Sms",
+                r#"method must be "sms" or "whatsapp""#,
+            ),
         ] {
-            assert_eq!(parse(ok).unwrap().as_str(), ok);
-            let e = parse(bad).unwrap_err();
-            assert_eq!(
-                (e.kind, e.code.as_str()),
-                (ErrorKind::Validation, "invalidMethod")
-            );
-            assert!(parse("").is_err());
+            assert_eq!(DeliveryMethod::parse(ok, allowed).unwrap().as_str(), ok);
+            for bad in [bad, ""] {
+                let e = DeliveryMethod::parse(bad, allowed).unwrap_err();
+                assert_eq!(
+                    (e.kind, e.code.as_str(), e.description.as_str()),
+                    (ErrorKind::Validation, "invalidMethod", message)
+                );
+            }
         }
     }
 

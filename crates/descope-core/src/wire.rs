@@ -60,9 +60,9 @@ pub enum Answer {
 /// What an argument must hold, and where it goes. Every string is sent as given (no trimming).
 #[derive(Clone, Copy)]
 pub enum Kind {
-    /// A delivery method, read with this parser (which names the methods allowed): the last
+    /// One of these delivery methods (the glue reads it with `DeliveryMethod::parse`): the last
     /// segment of the path.
-    Method(fn(&str) -> Result<DeliveryMethod, Error>),
+    Method(&'static [DeliveryMethod]),
     /// A login id: non-empty, at most 1024 bytes (F38).
     LoginId,
     /// A login id that may be left out (absent or empty).
@@ -321,10 +321,11 @@ const QUERY_REDIRECT: Arg = Arg {
 };
 const OPTIONS_BODY: Arg = arg("options", Kind::LoginOptionsBody);
 
-const ANY_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse));
-const PHONE_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse_phone));
-const LINK_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse_link));
-const LINK_PHONE_METHOD: Arg = arg("method", Kind::Method(DeliveryMethod::parse_link_phone));
+use DeliveryMethod::{Email, Sms, Voice, Whatsapp};
+const ANY_METHOD: Arg = arg("method", Kind::Method(&[Email, Sms, Voice, Whatsapp]));
+const PHONE_METHOD: Arg = arg("method", Kind::Method(&[Sms, Voice, Whatsapp]));
+const LINK_METHOD: Arg = arg("method", Kind::Method(&[Email, Sms, Whatsapp]));
+const LINK_PHONE_METHOD: Arg = arg("method", Kind::Method(&[Sms, Whatsapp]));
 
 // OTP (§2.1).
 pub static OTP_SIGN_UP: Spec = post(

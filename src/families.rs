@@ -8,7 +8,7 @@ use alloc::rc::Rc;
 
 use descope_core::poll::{self, PollTiming};
 use descope_core::request::{DeliveryMethod, Request};
-use descope_core::shape::{self, Shape};
+use descope_core::shape;
 use descope_core::tenant::{self, TenantSelector};
 use descope_core::wire::{self, Answer, Arg, Kind, Spec, Value};
 use descope_core::Error;
@@ -166,16 +166,6 @@ pub(crate) fn signal_field(o: &JsValue) -> Result<Option<AbortSignalJs>, Error> 
     }
 }
 
-/// The operations of the families beyond the `Masked` / `SignIn` ones they share with OTP.
-pub(crate) enum FamilyOp {
-    /// Resolves to a plain object (or array) made from the response by `shape`.
-    Shaped(Request, Shape),
-    /// Resolves to `undefined`.
-    Void(Request),
-    /// Polls a pending session (`pending` is the "not yet" error code) until it is a `Session`.
-    Wait(Request, PollTiming, &'static str, Option<AbortSignalJs>),
-}
-
 /// Starts the method `spec` of the wire table with its JS arguments in order: every method's
 /// export only passes its arguments on (one shared body instead of forty inlined ones).
 #[inline(never)]
@@ -186,16 +176,11 @@ pub(crate) fn go(inner: &Rc<Inner>, spec: &'static Spec, args: &[&JsValue]) -> P
 fn op(spec: &Spec, args: &[&JsValue]) -> Result<Op, Error> {
     let values = read_args(spec.args, args)?;
     let req = wire::request(spec, &values)?;
-    Ok(match spec.answer {
-        Answer::Masked => Op::Masked(req),
-        Answer::SignIn => Op::SignIn(req),
-        Answer::Shaped(shape) => Op::Family(FamilyOp::Shaped(req, shape)),
-        Answer::Void => Op::Family(FamilyOp::Void(req)),
-        Answer::Wait(pending) => {
-            let (t, signal) = wait_args(args.get(spec.args.len()).copied())?;
-            Op::Family(FamilyOp::Wait(req, t, pending, signal))
-        }
-    })
+    if let Answer::Wait(pending) = spec.answer {
+        let (t, signal) = wait_args(args.get(spec.args.len()).copied())?;
+        return Ok(Op::Wait(req, t, pending, signal));
+    }
+    Ok(Op::Send(req, spec.answer))
 }
 
 /// Reads `args` as `decl` declares them, in order; the first bad one is the error.
@@ -331,7 +316,7 @@ impl Descope {
     ) -> Promise {
         let r = my_tenants_request(&selector);
         self.inner
-            .start(r.map(|r| Op::Family(FamilyOp::Shaped(r, shape::TENANTS))))
+            .start(r.map(|r| Op::Send(r, Answer::Shaped(shape::TENANTS))))
     }
 
     /// The signed-in user's sign-in history, newest first.

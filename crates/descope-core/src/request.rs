@@ -349,16 +349,6 @@ pub fn logout_all() -> Request {
     )
 }
 
-/// `GET /v1/auth/me`.
-pub fn me() -> Request {
-    Request {
-        method: Method::Get,
-        path: "/v1/auth/me".to_string(),
-        body: None,
-        auth: Auth::Refresh,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,11 +419,6 @@ mod tests {
     fn session_routes() {
         assert_eq!(logout().path, "/v1/auth/logout");
         assert_eq!(logout_all().path, "/v1/auth/logoutall");
-        let m = me();
-        assert_eq!(
-            (m.method, m.body, m.auth),
-            (Method::Get, None, Auth::Refresh)
-        );
         assert_eq!(authorization("P1", Some("t")), "Bearer P1:t");
         assert_eq!(authorization("P1", None), "Bearer P1");
         // Cookie mode: the refresh JWT travels as an HttpOnly cookie, the header names the project.

@@ -52,6 +52,8 @@ pub enum Answer {
     Shaped(Shape),
     /// `undefined`.
     Void,
+    /// The response's JSON object as it is (`me`).
+    Object,
     /// A `Session`, polled for until the server stops answering with this "not yet" error code;
     /// the argument after the declared ones is `waitForSession`'s options.
     Wait(&'static str),
@@ -159,48 +161,8 @@ pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
             };
             match (arg.kind, value) {
                 (Method(_), Value::Method(m)) => path.push_str(m.as_str()),
-                (OptLoginId, _) if text.is_empty() => {}
-                (LoginId | OptLoginId, _) => {
-                    validate_login_id(text)?;
-                    body.string(key, text);
-                }
                 (RedirectUrl, _) => {
                     body.opt_string(key, opt_redirect_url(Some(text))?);
-                }
-                (Email, _) => {
-                    if !is_valid_email(text) {
-                        return Err(Error::validation(
-                            "invalidEmail",
-                            "email is not a valid email address",
-                        ));
-                    }
-                    body.string(key, text);
-                }
-                (Phone, _) => {
-                    if !is_valid_phone(text) {
-                        return Err(Error::validation(
-                            "invalidPhone",
-                            "phone must look like +15551234567",
-                        ));
-                    }
-                    body.string(key, text);
-                }
-                (Code, _) => {
-                    bounded(text, MAX_CODE_BYTES, "invalidCode", key, NON_EMPTY)?;
-                    body.string(key, text);
-                }
-                (Opaque(code), _) => {
-                    bounded(text, MAX_OPAQUE_BYTES, code, key, NON_EMPTY)?;
-                    body.string(key, text);
-                }
-                (Password, _) => {
-                    let max = MAX_PASSWORD_BYTES;
-                    bounded(text, max, "invalidPassword", key, NON_EMPTY_1024)?;
-                    body.string(key, text);
-                }
-                (TenantId, _) => {
-                    tenant::check_tenant_id(text)?;
-                    body.string(key, text);
                 }
                 (Query, _) => {
                     let max = MAX_SELECTOR_BYTES;
@@ -213,19 +175,22 @@ pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
                     }
                 }
                 (User, Value::User(u)) => write_user(&mut body, u)?,
-                (LoginOptions, Value::LoginOptions(o)) => {
-                    write_login_options(&mut body, o, flavor)?;
-                    if step_up && o.needs_session() {
-                        auth = Auth::Refresh;
+                (LoginOptions | LoginOptionsBody, Value::LoginOptions(o)) => {
+                    if matches!(arg.kind, LoginOptions) {
+                        write_login_options(&mut body, o, flavor)?;
+                    } else {
+                        write_login_members(&mut body, o, flavor)?;
                     }
-                }
-                (LoginOptionsBody, Value::LoginOptions(o)) => {
-                    write_login_members(&mut body, o, flavor)?;
                     if step_up && o.needs_session() {
                         auth = Auth::Refresh;
                     }
                 }
                 (UpdateOptions, Value::UpdateOptions(o)) => write_update_options(&mut body, o)?,
+                (OptLoginId, _) if text.is_empty() => {}
+                (kind, Value::Text(text)) => {
+                    check_text(kind, key, text)?;
+                    body.string(key, text);
+                }
                 _ => {}
             }
         }
@@ -237,6 +202,33 @@ pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
         body,
         auth,
     })
+}
+
+/// Checks a string the body carries under `key`.
+fn check_text(kind: Kind, key: &str, text: &str) -> Result<(), Error> {
+    use Kind::*;
+    match kind {
+        LoginId | OptLoginId => validate_login_id(text),
+        Email if !is_valid_email(text) => Err(Error::validation(
+            "invalidEmail",
+            "email is not a valid email address",
+        )),
+        Phone if !is_valid_phone(text) => Err(Error::validation(
+            "invalidPhone",
+            "phone must look like +15551234567",
+        )),
+        Code => bounded(text, MAX_CODE_BYTES, "invalidCode", key, NON_EMPTY),
+        Opaque(code) => bounded(text, MAX_OPAQUE_BYTES, code, key, NON_EMPTY),
+        Password => bounded(
+            text,
+            MAX_PASSWORD_BYTES,
+            "invalidPassword",
+            key,
+            NON_EMPTY_1024,
+        ),
+        TenantId => tenant::check_tenant_id(text),
+        _ => Ok(()),
+    }
 }
 
 const NON_EMPTY: &str = " must be a non-empty string";
@@ -534,6 +526,9 @@ pub static PASSWORD_UPDATE: Spec = post(
     Void,
 );
 pub static PASSWORD_POLICY: Spec = get("/v1/auth/password/policy", Project, Shaped(shape::POLICY));
+
+/// The signed-in user.
+pub static ME: Spec = get("/v1/auth/me", Session, Object);
 
 // Tenants and history (§2.10).
 /// Answers a session whose tokens carry `dct`.

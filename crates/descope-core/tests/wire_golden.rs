@@ -227,6 +227,7 @@ fn table() -> Vec<(&'static str, &'static Spec)> {
         ("PASSWORD_POLICY", &PASSWORD_POLICY),
         ("SELECT_TENANT", &SELECT_TENANT),
         ("HISTORY", &HISTORY),
+        ("ME", &ME),
     ]
 }
 

@@ -7,9 +7,7 @@ use crate::prelude::*;
 use alloc::rc::Rc;
 
 use descope_core::poll::{self, PollTiming};
-use descope_core::request::{DeliveryMethod, Request};
-use descope_core::shape;
-use descope_core::tenant::{self, TenantSelector};
+use descope_core::request::DeliveryMethod;
 use descope_core::wire::{self, Answer, Arg, Kind, Spec, Value};
 use descope_core::Error;
 use js_sys::{Array, Promise, Reflect};
@@ -185,34 +183,36 @@ fn op(spec: &Spec, args: &[&JsValue]) -> Result<Op, Error> {
 
 /// Reads `args` as `decl` declares them, in order; the first bad one is the error.
 pub(crate) fn read_args(decl: &[Arg], args: &[&JsValue]) -> Result<Vec<Value>, Error> {
-    let undefined = JsValue::UNDEFINED;
-    decl.iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let v = args.get(i).copied().unwrap_or(&undefined);
-            Ok(match a.kind {
-                // Anything but one of the methods allowed (a string) is `invalidMethod`.
-                Kind::Method(allowed) => {
-                    let s = v.as_string().unwrap_or_default();
-                    Value::Method(DeliveryMethod::parse(&s, allowed)?)
-                }
-                Kind::User => sign_up_user(Some(v))?.map_or(Value::Absent, Value::User),
-                Kind::LoginOptions | Kind::LoginOptionsBody => {
-                    Value::LoginOptions(login_options(Some(v))?)
-                }
-                Kind::UpdateOptions => Value::UpdateOptions(update_options(Some(v))?),
-                Kind::OptLoginId | Kind::RedirectUrl | Kind::QueryRedirectUrl => {
-                    opt_str_arg(Some(v), a.name)?.map_or(Value::Absent, Value::Text)
-                }
-                _ => Value::Text(str_arg(v, a.name)?),
-            })
-        })
-        .collect()
+    let mut values = Vec::with_capacity(decl.len());
+    for (i, a) in decl.iter().enumerate() {
+        values.push(read_arg(a, args.get(i).copied())?);
+    }
+    Ok(values)
 }
 
-fn my_tenants_request(selector: &JsValue) -> Result<Request, Error> {
-    if selector.as_bool() == Some(true) {
-        return tenant::my_tenants(TenantSelector::Current);
+/// One argument (`None`: not passed), as its kind says.
+fn read_arg(a: &Arg, v: Option<&JsValue>) -> Result<Value, Error> {
+    Ok(match a.kind {
+        // Anything but one of the methods allowed (a string) is `invalidMethod`.
+        Kind::Method(allowed) => {
+            let s = v.and_then(JsValue::as_string).unwrap_or_default();
+            Value::Method(DeliveryMethod::parse(&s, allowed)?)
+        }
+        Kind::User => sign_up_user(v)?.map_or(Value::Absent, Value::User),
+        Kind::LoginOptions | Kind::LoginOptionsBody => Value::LoginOptions(login_options(v)?),
+        Kind::UpdateOptions => Value::UpdateOptions(update_options(v)?),
+        Kind::Tenants => Value::Tenants(tenant_selector(v)?),
+        Kind::OptLoginId | Kind::RedirectUrl | Kind::QueryRedirectUrl => {
+            opt_str_arg(v, a.name)?.map_or(Value::Absent, Value::Text)
+        }
+        _ => Value::Text(str_arg(v.unwrap_or(&JsValue::UNDEFINED), a.name)?),
+    })
+}
+
+/// `myTenants`' selector: `true` (`None`) or an array of strings.
+fn tenant_selector(selector: Option<&JsValue>) -> Result<Option<Vec<String>>, Error> {
+    if selector.and_then(JsValue::as_bool) == Some(true) {
+        return Ok(None);
     }
     let bad = || {
         Error::validation(
@@ -220,10 +220,7 @@ fn my_tenants_request(selector: &JsValue) -> Result<Request, Error> {
             "selector must be true or an array of tenant ids",
         )
     };
-    if !Array::is_array(selector) {
-        return Err(bad());
-    }
-    let arr = selector;
+    let arr = selector.filter(|s| Array::is_array(s)).ok_or_else(bad)?;
     // Indexed through `Reflect` (as `Array::iter` would read them) without two more glue imports.
     let len = field(arr, "length").as_f64().unwrap_or(0.0) as u32;
     let mut ids = Vec::new();
@@ -233,8 +230,7 @@ fn my_tenants_request(selector: &JsValue) -> Result<Request, Error> {
             .and_then(|v| v.as_string());
         ids.push(id.ok_or_else(bad)?);
     }
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    tenant::my_tenants(TenantSelector::Ids(&refs))
+    Ok(Some(ids))
 }
 
 #[wasm_bindgen]
@@ -314,9 +310,7 @@ impl Descope {
         &self,
         #[wasm_bindgen(unchecked_param_type = "true | string[]")] selector: JsValue,
     ) -> Promise {
-        let r = my_tenants_request(&selector);
-        self.inner
-            .start(r.map(|r| Op::Send(r, Answer::Shaped(shape::TENANTS))))
+        go(&self.inner, &wire::MY_TENANTS, &[&selector])
     }
 
     /// The signed-in user's sign-in history, newest first.

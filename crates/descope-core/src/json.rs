@@ -626,14 +626,14 @@ impl ObjectWriter {
     }
 
     /// Adds `"key":["a","b",...]`.
-    pub fn string_array(&mut self, key: &str, values: &[&str]) -> &mut Self {
+    pub fn string_array<S: AsRef<str>>(&mut self, key: &str, values: &[S]) -> &mut Self {
         self.key(key);
         self.buf.push('[');
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
                 self.buf.push(',');
             }
-            write_string(&mut self.buf, v);
+            write_string(&mut self.buf, v.as_ref());
         }
         self.buf.push(']');
         self
@@ -1161,7 +1161,7 @@ mod tests {
             .bool("x", false)
             .raw("loginOptions", r#"{"stepup":false}"#)
             .string_array("tenants", &["t1", "t\n2"])
-            .string_array("none", &[]);
+            .string_array::<&str>("none", &[]);
         let s = w.finish();
         assert_eq!(
             s,

@@ -42,7 +42,6 @@ pub mod shape;
 #[cfg(test)]
 mod sim;
 pub mod storage;
-pub mod tenant;
 pub mod verify;
 pub mod webauthn;
 pub mod wire;

@@ -2,7 +2,7 @@
 //! once as data: its route, the credential it sends, its arguments in order (JS name, kind, body
 //! key) and the kind of its answer. One function, [`request`], checks the values the glue read and
 //! writes the request from the declaration, before any network I/O. The calls that do not fit a
-//! flat declaration (passkeys, `myTenants`' `true | string[]`) have their own builders.
+//! flat declaration (passkeys) have their own builders.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -10,6 +10,7 @@ use crate::prelude::*;
 use crate::config::encode_uri_component;
 use crate::error::Error;
 use crate::json::ObjectWriter;
+use crate::poll;
 use crate::redirect::opt_redirect_url;
 use crate::request::{
     is_valid_email, is_valid_phone, validate_login_id, write_login_members, write_login_options,
@@ -17,7 +18,6 @@ use crate::request::{
     Request, SignUpUser, UpdateOptions,
 };
 use crate::shape::{self, Shape};
-use crate::{poll, tenant};
 
 /// Longest link token, pending reference or exchange code accepted.
 pub const MAX_OPAQUE_BYTES: usize = 4096;
@@ -27,6 +27,10 @@ pub const MAX_CODE_BYTES: usize = 64;
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// Longest provider name or tenant (id or email) accepted as an OAuth / SSO selector.
 pub const MAX_SELECTOR_BYTES: usize = 256;
+/// Longest tenant id accepted.
+pub const MAX_TENANT_ID_BYTES: usize = 256;
+/// Most tenant ids in one `myTenants` call.
+pub const MAX_TENANT_IDS: usize = 1000;
 
 /// Which credential a call sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +100,9 @@ pub enum Kind {
     LoginOptionsBody,
     /// Optional `UpdateOptions`, spread at the top level of the body.
     UpdateOptions,
+    /// `myTenants`' selector: `true` (the selected tenant: `dct: true`) or tenant ids (`ids`, at
+    /// most 1000, each checked).
+    Tenants,
 }
 
 /// One argument: its JS name (named in type errors), its kind, and its key in the body or query.
@@ -128,6 +135,8 @@ pub enum Value {
     User(SignUpUser),
     LoginOptions(LoginOptions),
     UpdateOptions(UpdateOptions),
+    /// `myTenants`' selector: `None` for `true`, else the ids.
+    Tenants(Option<Vec<String>>),
 }
 
 /// Checks `values` (one per argument of `spec`, as the glue read them) and writes the request.
@@ -186,6 +195,21 @@ pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
                     }
                 }
                 (UpdateOptions, Value::UpdateOptions(o)) => write_update_options(&mut body, o)?,
+                (Tenants, Value::Tenants(None)) => {
+                    body.bool("dct", true);
+                }
+                (Tenants, Value::Tenants(Some(ids))) => {
+                    if ids.len() > MAX_TENANT_IDS {
+                        return Err(Error::validation(
+                            "invalidTenant",
+                            "at most 1000 tenant ids",
+                        ));
+                    }
+                    for id in ids {
+                        check_tenant_id(id)?;
+                    }
+                    body.string_array(key, ids);
+                }
                 (OptLoginId, _) if text.is_empty() => {}
                 (kind, Value::Text(text)) => {
                     check_text(kind, key, text)?;
@@ -226,9 +250,19 @@ fn check_text(kind: Kind, key: &str, text: &str) -> Result<(), Error> {
             key,
             NON_EMPTY_1024,
         ),
-        TenantId => tenant::check_tenant_id(text),
+        TenantId => check_tenant_id(text),
         _ => Ok(()),
     }
+}
+
+fn check_tenant_id(id: &str) -> Result<(), Error> {
+    if id.is_empty() || id.len() > MAX_TENANT_ID_BYTES {
+        return Err(Error::validation(
+            "invalidTenant",
+            "tenant ids must be non-empty strings of at most 256 bytes",
+        ));
+    }
+    Ok(())
 }
 
 const NON_EMPTY: &str = " must be a non-empty string";
@@ -541,6 +575,17 @@ pub static SELECT_TENANT: Spec = post(
         key: "tenant",
     }],
     SignIn,
+);
+/// The signed-in user's tenants: `{tenants: [...]}`.
+pub static MY_TENANTS: Spec = post(
+    "/v1/auth/me/tenants",
+    Session,
+    &[Arg {
+        name: "selector",
+        kind: Kind::Tenants,
+        key: "ids",
+    }],
+    Shaped(shape::TENANTS),
 );
 /// A bare array of entries, newest first.
 pub static HISTORY: Spec = get("/v1/auth/me/history", Session, Shaped(shape::HISTORY));

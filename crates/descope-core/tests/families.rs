@@ -8,7 +8,6 @@ use descope_core::request::{
     Auth, DeliveryMethod, LoginOptions, Method, Request, SignUpUser, UpdateOptions,
 };
 use descope_core::shape::{self, reshape};
-use descope_core::tenant::{self, TenantSelector};
 use descope_core::wire::{self, Spec, Value as Arg};
 use descope_core::{Error, ErrorKind};
 
@@ -833,7 +832,11 @@ fn tenant_routes() {
         call(&wire::SELECT_TENANT, &[t("")]).unwrap_err(),
         "invalidTenant",
     );
-    let r = tenant::my_tenants(TenantSelector::Current).unwrap();
+    let tenants = |sel: Option<&[&str]>| {
+        let ids = sel.map(|ids| ids.iter().map(|s| s.to_string()).collect());
+        call(&wire::MY_TENANTS, &[Arg::Tenants(ids)])
+    };
+    let r = tenants(None).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref(), r.auth),
         (
@@ -842,12 +845,9 @@ fn tenant_routes() {
             Auth::Refresh
         )
     );
-    let r = tenant::my_tenants(TenantSelector::Ids(&["T1", "T\"2"])).unwrap();
+    let r = tenants(Some(&["T1", "T\"2"])).unwrap();
     assert_eq!(r.body.as_deref(), Some(r#"{"ids":["T1","T\"2"]}"#));
-    validation(
-        tenant::my_tenants(TenantSelector::Ids(&["T1", ""])).unwrap_err(),
-        "invalidTenant",
-    );
+    validation(tenants(Some(&["T1", ""])).unwrap_err(), "invalidTenant");
     let h = call(&wire::HISTORY, &[]).unwrap();
     assert_eq!(
         (h.method, h.path.as_str(), h.body, h.auth),

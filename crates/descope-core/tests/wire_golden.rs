@@ -164,6 +164,19 @@ fn variants(kind: Kind) -> Vec<Value> {
                 ..login()
             }),
         ],
+        Kind::Tenants => {
+            let ids = |v: &[&str]| Value::Tenants(Some(v.iter().map(|s| s.to_string()).collect()));
+            let many = |n: usize| Value::Tenants(Some(vec!["T".to_string(); n]));
+            vec![
+                Value::Tenants(None),
+                ids(&["T1", "T\"2"]),
+                ids(&[]),
+                ids(&["T1", ""]),
+                ids(&["T1", &"T".repeat(257)]),
+                many(1000),
+                many(1001),
+            ]
+        }
         Kind::UpdateOptions => vec![
             Value::UpdateOptions(UpdateOptions::default()),
             Value::UpdateOptions(UpdateOptions {
@@ -226,6 +239,7 @@ fn table() -> Vec<(&'static str, &'static Spec)> {
         ("PASSWORD_UPDATE", &PASSWORD_UPDATE),
         ("PASSWORD_POLICY", &PASSWORD_POLICY),
         ("SELECT_TENANT", &SELECT_TENANT),
+        ("MY_TENANTS", &MY_TENANTS),
         ("HISTORY", &HISTORY),
         ("ME", &ME),
     ]

@@ -1,13 +1,15 @@
-//! What the sign-in families of issue 3 share: their operations on the one async path of the
-//! client (`Op::Family`), argument readers, the TypeScript types of their results, and the
-//! `Descope` members that reach them (`magicLink`, …, `selectTenant`, `myTenants`, `history`).
+//! What the sign-in methods share: [`go`], which reads a method's JS arguments as its entry in
+//! the wire table (`descope_core::wire`) declares them and starts it on the one async path of the
+//! client (`Op::Send` / `Op::Wait`); the argument readers; the TypeScript types of the results;
+//! and the `Descope` members that reach the families (`magicLink`, …, `selectTenant`,
+//! `myTenants`, `history`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
 
 use descope_core::poll::{self, PollTiming};
-use descope_core::request::DeliveryMethod;
+use descope_core::request::{DeliveryMethod, LoginOptions, SignUpUser, UpdateOptions};
 use descope_core::wire::{self, Answer, Arg, Kind, Spec, Value};
 use descope_core::Error;
 use js_sys::{Array, Promise, Reflect};
@@ -19,7 +21,6 @@ use crate::enchanted_link::EnchantedLink;
 use crate::magic_link::MagicLink;
 use crate::notp::Notp;
 use crate::oauth::OAuth;
-use crate::otp::{field, login_options, object_arg, sign_up_user, str_arg, update_options};
 use crate::password::Password;
 use crate::poll::AbortSignalJs;
 use crate::sso::Sso;
@@ -115,6 +116,105 @@ extern "C" {
     pub type LinkPhoneMethodJs;
     #[wasm_bindgen(typescript_type = "WaitOptions")]
     pub type WaitOptionsJs;
+}
+
+// Argument readers: each checks a JS value's type, naming the argument in its error.
+
+/// `obj[key]` (`undefined` when reading throws).
+pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn invalid(name: &str, what: &str) -> Error {
+    let mut d = String::from(name);
+    d.push_str(what);
+    Error::validation("invalidArgument", &d)
+}
+
+pub(crate) fn str_arg(v: &JsValue, name: &str) -> Result<String, Error> {
+    v.as_string()
+        .ok_or_else(|| invalid(name, " must be a string"))
+}
+
+fn opt_str_field(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
+    let v = field(obj, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    str_arg(&v, key).map(Some)
+}
+
+fn opt_bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, Error> {
+    let v = field(obj, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_bool()
+        .map(Some)
+        .ok_or_else(|| invalid(key, " must be a boolean"))
+}
+
+pub(crate) fn object_arg<'a>(
+    v: Option<&'a JsValue>,
+    name: &str,
+) -> Result<Option<&'a JsValue>, Error> {
+    match v {
+        None => Ok(None),
+        Some(v) if v.is_undefined() || v.is_null() => Ok(None),
+        Some(v) if v.is_object() && !js_sys::Array::is_array(v) => Ok(Some(v)),
+        Some(_) => Err(invalid(name, " must be an object")),
+    }
+}
+
+/// An object-valued option as JSON text (the core checks its shape).
+fn json_field(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
+    let v = field(obj, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    object_arg(Some(&v), key)?;
+    js_sys::JSON::stringify(&v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .map(Some)
+        .ok_or_else(|| invalid(key, " must be JSON-serialisable"))
+}
+
+pub(crate) fn login_options(v: Option<&JsValue>) -> Result<LoginOptions, Error> {
+    let Some(o) = object_arg(v, "options")? else {
+        return Ok(LoginOptions::default());
+    };
+    Ok(LoginOptions {
+        stepup: opt_bool_field(o, "stepup")?.unwrap_or(false),
+        mfa: opt_bool_field(o, "mfa")?.unwrap_or(false),
+        custom_claims: json_field(o, "customClaims")?,
+        template_options: json_field(o, "templateOptions")?,
+    })
+}
+
+pub(crate) fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Error> {
+    let Some(o) = object_arg(v, "user")? else {
+        return Ok(None);
+    };
+    Ok(Some(SignUpUser {
+        name: opt_str_field(o, "name")?,
+        given_name: opt_str_field(o, "givenName")?,
+        middle_name: opt_str_field(o, "middleName")?,
+        family_name: opt_str_field(o, "familyName")?,
+        email: opt_str_field(o, "email")?,
+        phone: opt_str_field(o, "phone")?,
+    }))
+}
+
+pub(crate) fn update_options(v: Option<&JsValue>) -> Result<UpdateOptions, Error> {
+    let Some(o) = object_arg(v, "options")? else {
+        return Ok(UpdateOptions::default());
+    };
+    Ok(UpdateOptions {
+        add_to_login_ids: opt_bool_field(o, "addToLoginIDs")?,
+        on_merge_use_existing: opt_bool_field(o, "onMergeUseExisting")?,
+        template_options: json_field(o, "templateOptions")?,
+    })
 }
 
 /// An optional string argument: `undefined`, `null` → `None`; a string → `Some`; else `validation`.

@@ -290,7 +290,9 @@ pub(crate) fn read_args(decl: &[Arg], args: &[&JsValue]) -> Result<Vec<Value>, E
     Ok(values)
 }
 
-/// One argument (`None`: not passed), as its kind says.
+/// One argument (`None`: not passed), as its kind says. Not inlined into [`go`]: measured
+/// 55 B gzip smaller.
+#[inline(never)]
 fn read_arg(a: &Arg, v: Option<&JsValue>) -> Result<Value, Error> {
     Ok(match a.kind {
         // Anything but one of the methods allowed (a string) is `invalidMethod`.

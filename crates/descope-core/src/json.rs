@@ -639,6 +639,16 @@ impl ObjectWriter {
         self
     }
 
+    /// Adds the members of `other` after these.
+    pub fn append(&mut self, other: ObjectWriter) {
+        if let Some(members) = other.buf.get(1..).filter(|m| !m.is_empty()) {
+            if !self.is_empty() {
+                self.buf.push(',');
+            }
+            self.buf.push_str(members);
+        }
+    }
+
     /// Whether nothing was added yet.
     pub fn is_empty(&self) -> bool {
         self.buf.len() == 1
@@ -1172,7 +1182,30 @@ mod tests {
         assert_eq!(v.get("skipped"), None);
         let mut only_none = ObjectWriter::new();
         only_none.opt_string("a", None);
+        assert!(only_none.is_empty());
         assert_eq!(only_none.finish(), "{}");
+        // `append`: the other's members after these, with one comma where both have some.
+        let writer = |keys: &[&str]| {
+            let mut w = ObjectWriter::new();
+            for k in keys {
+                w.bool(k, true);
+            }
+            w
+        };
+        for (a, b, joined) in [
+            (
+                &["a"][..],
+                &["b", "c"][..],
+                r#"{"a":true,"b":true,"c":true}"#,
+            ),
+            (&[], &["b"], r#"{"b":true}"#),
+            (&["a"], &[], r#"{"a":true}"#),
+            (&[], &[], "{}"),
+        ] {
+            let mut w = writer(a);
+            w.append(writer(b));
+            assert_eq!(w.finish(), joined);
+        }
     }
 
     // ---- properties (G8) ----

@@ -141,9 +141,9 @@ pub enum Value {
 
 /// Checks `values` (one per argument of `spec`, as the glue read them) and writes the request.
 ///
-/// Descope's bodies start with the login id and the redirect URL; the other members follow in
-/// argument order. Values are checked as they are written, so the first bad one in that order is
-/// the error.
+/// The values are checked in argument order (as the glue read them), so the first bad one is the
+/// error. Descope's bodies start with the login id and the redirect URL; the other members follow
+/// in argument order.
 pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
     use Kind::*;
     let mut path = String::from(spec.path);
@@ -158,67 +158,71 @@ pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
         Credential::Session => Auth::Refresh,
         _ => Auth::Project,
     };
-    for leading in [true, false] {
-        for (arg, value) in spec.args.iter().zip(values) {
-            if matches!(arg.kind, LoginId | OptLoginId | RedirectUrl) != leading {
-                continue;
+    // Descope's bodies start with the login id and the redirect URL: the other members go to
+    // `rest`, appended after them.
+    let mut rest = ObjectWriter::new();
+    for (arg, value) in spec.args.iter().zip(values) {
+        let body = if matches!(arg.kind, LoginId | OptLoginId | RedirectUrl) {
+            &mut body
+        } else {
+            &mut rest
+        };
+        let key = arg.key;
+        let text = match value {
+            Value::Text(t) => t.as_str(),
+            _ => "",
+        };
+        match (arg.kind, value) {
+            (Method(_), Value::Method(m)) => path.push_str(m.as_str()),
+            (RedirectUrl, _) => {
+                body.opt_string(key, opt_redirect_url(Some(text))?);
             }
-            let key = arg.key;
-            let text = match value {
-                Value::Text(t) => t.as_str(),
-                _ => "",
-            };
-            match (arg.kind, value) {
-                (Method(_), Value::Method(m)) => path.push_str(m.as_str()),
-                (RedirectUrl, _) => {
-                    body.opt_string(key, opt_redirect_url(Some(text))?);
-                }
-                (Query, _) => {
-                    let max = MAX_SELECTOR_BYTES;
-                    bounded(text, max, "invalidArgument", key, NON_EMPTY_256)?;
-                    query(&mut path, '?', key, text);
-                }
-                (QueryRedirectUrl, _) => {
-                    if let Some(u) = opt_redirect_url(Some(text))? {
-                        query(&mut path, '&', key, u);
-                    }
-                }
-                (User, Value::User(u)) => write_user(&mut body, u)?,
-                (LoginOptions | LoginOptionsBody, Value::LoginOptions(o)) => {
-                    if matches!(arg.kind, LoginOptions) {
-                        write_login_options(&mut body, o, flavor)?;
-                    } else {
-                        write_login_members(&mut body, o, flavor)?;
-                    }
-                    if step_up && o.needs_session() {
-                        auth = Auth::Refresh;
-                    }
-                }
-                (UpdateOptions, Value::UpdateOptions(o)) => write_update_options(&mut body, o)?,
-                (Tenants, Value::Tenants(None)) => {
-                    body.bool("dct", true);
-                }
-                (Tenants, Value::Tenants(Some(ids))) => {
-                    if ids.len() > MAX_TENANT_IDS {
-                        return Err(Error::validation(
-                            "invalidTenant",
-                            "at most 1000 tenant ids",
-                        ));
-                    }
-                    for id in ids {
-                        check_tenant_id(id)?;
-                    }
-                    body.string_array(key, ids);
-                }
-                (OptLoginId, _) if text.is_empty() => {}
-                (kind, Value::Text(text)) => {
-                    check_text(kind, key, text)?;
-                    body.string(key, text);
-                }
-                _ => {}
+            (Query, _) => {
+                let max = MAX_SELECTOR_BYTES;
+                bounded(text, max, "invalidArgument", key, NON_EMPTY_256)?;
+                query(&mut path, '?', key, text);
             }
+            (QueryRedirectUrl, _) => {
+                if let Some(u) = opt_redirect_url(Some(text))? {
+                    query(&mut path, '&', key, u);
+                }
+            }
+            (User, Value::User(u)) => write_user(body, u)?,
+            (LoginOptions | LoginOptionsBody, Value::LoginOptions(o)) => {
+                if matches!(arg.kind, LoginOptions) {
+                    write_login_options(body, o, flavor)?;
+                } else {
+                    write_login_members(body, o, flavor)?;
+                }
+                if step_up && o.needs_session() {
+                    auth = Auth::Refresh;
+                }
+            }
+            (UpdateOptions, Value::UpdateOptions(o)) => write_update_options(body, o)?,
+            (Tenants, Value::Tenants(None)) => {
+                body.bool("dct", true);
+            }
+            (Tenants, Value::Tenants(Some(ids))) => {
+                if ids.len() > MAX_TENANT_IDS {
+                    return Err(Error::validation(
+                        "invalidTenant",
+                        "at most 1000 tenant ids",
+                    ));
+                }
+                for id in ids {
+                    check_tenant_id(id)?;
+                }
+                body.string_array(key, ids);
+            }
+            (OptLoginId, _) if text.is_empty() => {}
+            (kind, Value::Text(text)) => {
+                check_text(kind, key, text)?;
+                body.string(key, text);
+            }
+            _ => {}
         }
     }
+    body.append(rest);
     let body = (spec.method == crate::request::Method::Post).then(|| body.finish());
     Ok(Request {
         method: spec.method,

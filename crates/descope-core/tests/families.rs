@@ -566,10 +566,10 @@ fn enchanted_link_update_email_sends_the_refresh_jwt() {
     );
 }
 
-/// With two bad arguments, the first in body order is reported: the login id and the redirect
-/// URL lead Descope's bodies, so they are checked before the email, phone or code after them.
+/// With two bad arguments, the first in argument order is reported (the hand-written builders
+/// checked the email, phone or code of four methods before the login id).
 #[test]
-fn the_first_bad_value_in_body_order_is_the_error() {
+fn the_first_bad_argument_is_the_error() {
     let update = || up(UpdateOptions::default());
     let e = call(
         &wire::MAGIC_LINK_UPDATE_EMAIL,
@@ -580,7 +580,7 @@ fn the_first_bad_value_in_body_order_is_the_error() {
         &wire::ENCHANTED_LINK_UPDATE_EMAIL,
         &[t("x"), t("nope"), t("http://evil.tld/cb"), update()],
     );
-    validation(e.unwrap_err(), "invalidRedirectUrl");
+    validation(e.unwrap_err(), "invalidEmail");
     let e = call(
         &wire::MAGIC_LINK_UPDATE_PHONE,
         &[
@@ -596,6 +596,16 @@ fn the_first_bad_value_in_body_order_is_the_error() {
     validation(e.unwrap_err(), "emptyLoginId");
     let e = call(&wire::OTP_UPDATE_EMAIL, &[t(""), t("nope"), update()]);
     validation(e.unwrap_err(), "emptyLoginId");
+    let e = call(
+        &wire::MAGIC_LINK_SIGN_IN,
+        &[
+            m(DeliveryMethod::Email),
+            t("x"),
+            t("javascript:x"),
+            lo(mfa()),
+        ],
+    );
+    validation(e.unwrap_err(), "invalidRedirectUrl");
 }
 
 #[test]

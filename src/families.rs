@@ -296,9 +296,9 @@ pub(crate) fn read_args(decl: &[Arg], args: &[&JsValue]) -> Result<Vec<Value>, E
 fn read_arg(a: &Arg, v: Option<&JsValue>) -> Result<Value, Error> {
     Ok(match a.kind {
         // Anything but one of the methods allowed (a string) is `invalidMethod`.
-        Kind::Method(allowed) => {
+        Kind::Method(set) => {
             let s = v.and_then(JsValue::as_string).unwrap_or_default();
-            Value::Method(DeliveryMethod::parse(&s, allowed)?)
+            Value::Method(DeliveryMethod::parse(&s, set.allowed())?)
         }
         Kind::User => sign_up_user(v)?.map_or(Value::Absent, Value::User),
         Kind::LoginOptions | Kind::LoginOptionsBody => Value::LoginOptions(login_options(v)?),

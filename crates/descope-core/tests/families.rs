@@ -292,10 +292,10 @@ fn magic_link_paths_bodies_and_uri() {
         ))
     );
     // Voice is not a link method.
-    let wire::Kind::Method(allowed) = wire::MAGIC_LINK_SIGN_IN.args[0].kind else {
+    let wire::Kind::Method(set) = wire::MAGIC_LINK_SIGN_IN.args[0].kind else {
         panic!("the method comes first");
     };
-    assert_eq!(allowed, &[Email, Sms, Whatsapp]);
+    assert_eq!(set.allowed(), &[Email, Sms, Whatsapp]);
     validation(
         call(
             &wire::MAGIC_LINK_SIGN_IN,
@@ -391,10 +391,13 @@ fn magic_link_verify_and_updates() {
         phone(DeliveryMethod::Sms, "555").unwrap_err(),
         "invalidPhone",
     );
-    let wire::Kind::Method(allowed) = wire::MAGIC_LINK_UPDATE_PHONE.args[0].kind else {
+    let wire::Kind::Method(set) = wire::MAGIC_LINK_UPDATE_PHONE.args[0].kind else {
         panic!("the method comes first");
     };
-    assert_eq!(allowed, &[DeliveryMethod::Sms, DeliveryMethod::Whatsapp]);
+    assert_eq!(
+        set.allowed(),
+        &[DeliveryMethod::Sms, DeliveryMethod::Whatsapp]
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn variants(kind: Kind) -> Vec<Value> {
     let long = |c: &str, n: usize| text(&c.repeat(n));
     let login = || LoginOptions::default();
     match kind {
-        Kind::Method(allowed) => allowed.iter().map(|m| Value::Method(*m)).collect(),
+        Kind::Method(set) => set.allowed().iter().map(|m| Value::Method(*m)).collect(),
         Kind::LoginId => vec![
             text("a@b.co"),
             text(""),
@@ -68,7 +68,7 @@ fn variants(kind: Kind) -> Vec<Value> {
             text("+1-555-1234"),
         ],
         Kind::Code => vec![text("123456"), text(""), long("1", 64), long("1", 65)],
-        Kind::Opaque(_) => vec![
+        Kind::Token | Kind::PendingRef | Kind::ExchangeCode => vec![
             text("tok"),
             text(""),
             long("t", 4096),

@@ -477,7 +477,7 @@ impl Inner {
                 "the user object could not be read",
             ),
             Answer::Shaped(shape) => parse(
-                &descope_core::shape::reshape(r.status, &r.body, shape)?,
+                &descope_core::shape::reshape(r.status, &r.body, *shape)?,
                 "the response could not be read",
             ),
             // `Wait` goes its own way (`Op::Wait`).

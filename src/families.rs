@@ -276,13 +276,13 @@ fn op(spec: &Spec, args: &[&JsValue]) -> Result<Op, Error> {
     let req = wire::request(spec, &values)?;
     if let Answer::Wait(pending) = spec.answer {
         let (t, signal) = wait_args(args.get(spec.args.len()).copied())?;
-        return Ok(Op::Wait(req, t, pending, signal));
+        return Ok(Op::Wait(req, t, pending.code(), signal));
     }
     Ok(Op::Send(req, spec.answer))
 }
 
 /// Reads `args` as `decl` declares them, in order; the first bad one is the error.
-pub(crate) fn read_args(decl: &[Arg], args: &[&JsValue]) -> Result<Vec<Value>, Error> {
+fn read_args(decl: &[Arg], args: &[&JsValue]) -> Result<Vec<Value>, Error> {
     let mut values = Vec::with_capacity(decl.len());
     for (i, a) in decl.iter().enumerate() {
         values.push(read_arg(a, args.get(i).copied())?);

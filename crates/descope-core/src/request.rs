@@ -1,5 +1,6 @@
-//! What each call sends: method, path, JSON body and which credential (descope-api.md §2.1, §2.10).
-//! Inputs are validated here, before any network I/O.
+//! Requests: method, path, JSON body and which credential (descope-api.md §1.2, §2.0), the rules of
+//! their common inputs (login ids, emails, phones, login / update options, the sign-up user) and
+//! the session calls (refresh, logout). The sign-in methods' requests are declared in `wire`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;

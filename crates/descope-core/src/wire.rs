@@ -53,14 +53,32 @@ pub enum Answer {
     /// The new `Session`.
     SignIn,
     /// A plain object (or array) made from the response by the shape.
-    Shaped(Shape),
+    Shaped(&'static Shape),
     /// `undefined`.
     Void,
     /// The response's JSON object as it is (`me`).
     Object,
-    /// A `Session`, polled for until the server stops answering with this "not yet" error code;
-    /// the argument after the declared ones is `waitForSession`'s options.
-    Wait(&'static str),
+    /// A `Session`, polled for while the server answers that this sign-in is pending; the
+    /// argument after the declared ones is `waitForSession`'s options.
+    Wait(Pending),
+}
+
+/// A sign-in `waitForSession` polls for. (An enum rather than the `&str` error code in
+/// [`Answer`]: a smaller table, as for [`MethodSet`].)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pending {
+    EnchantedLink,
+    Notp,
+}
+
+impl Pending {
+    /// The server's "not yet" error code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Pending::EnchantedLink => poll::ENCHANTED_LINK_PENDING,
+            Pending::Notp => poll::NOTP_PENDING,
+        }
+    }
 }
 
 /// What an argument must hold, and where it goes. Every string is sent as given (no trimming).
@@ -141,7 +159,7 @@ pub struct Arg {
     pub key: &'static str,
 }
 
-/// One method of the families.
+/// One method: its declaration in the table.
 #[derive(Clone, Copy)]
 pub struct Spec {
     pub method: Method,
@@ -462,19 +480,19 @@ pub static ENCHANTED_LINK_SIGN_UP: Spec = post(
     "/v1/auth/enchantedlink/signup/email",
     Project,
     &[LOGIN_ID, URI, USER, OPTIONS],
-    Shaped(shape::PENDING_LINK),
+    Shaped(&shape::PENDING_LINK),
 );
 pub static ENCHANTED_LINK_SIGN_IN: Spec = post(
     "/v1/auth/enchantedlink/signin/email",
     StepUp,
     &[LOGIN_ID, URI, OPTIONS],
-    Shaped(shape::PENDING_LINK),
+    Shaped(&shape::PENDING_LINK),
 );
 pub static ENCHANTED_LINK_SIGN_UP_OR_IN: Spec = post(
     "/v1/auth/enchantedlink/signup-in/email",
     StepUp,
     &[LOGIN_ID, URI, OPTIONS],
-    Shaped(shape::PENDING_LINK),
+    Shaped(&shape::PENDING_LINK),
 );
 /// The page the link opens.
 pub static ENCHANTED_LINK_VERIFY: Spec =
@@ -483,13 +501,13 @@ pub static ENCHANTED_LINK_UPDATE_EMAIL: Spec = post(
     "/v1/auth/enchantedlink/update/email",
     Session,
     &[LOGIN_ID, EMAIL, URI, UPDATE],
-    Shaped(shape::PENDING_LINK),
+    Shaped(&shape::PENDING_LINK),
 );
 pub static ENCHANTED_LINK_WAIT: Spec = post(
     "/v1/auth/enchantedlink/pending-session",
     Project,
     &[PENDING_REF],
-    Wait(poll::ENCHANTED_LINK_PENDING),
+    Wait(Pending::EnchantedLink),
 );
 
 // NOTP (§2.9): the login id may be left out (the phone then comes from the WhatsApp message).
@@ -497,25 +515,25 @@ pub static NOTP_SIGN_UP: Spec = post(
     "/v1/auth/notp/whatsapp/signup",
     Project,
     &[arg("loginId", Kind::OptLoginId), USER, OPTIONS],
-    Shaped(shape::PENDING_NOTP),
+    Shaped(&shape::PENDING_NOTP),
 );
 pub static NOTP_SIGN_IN: Spec = post(
     "/v1/auth/notp/whatsapp/signin",
     StepUp,
     &[arg("loginId", Kind::OptLoginId), OPTIONS],
-    Shaped(shape::PENDING_NOTP),
+    Shaped(&shape::PENDING_NOTP),
 );
 pub static NOTP_SIGN_UP_OR_IN: Spec = post(
     "/v1/auth/notp/whatsapp/signup-in",
     StepUp,
     &[arg("loginId", Kind::OptLoginId), OPTIONS],
-    Shaped(shape::PENDING_NOTP),
+    Shaped(&shape::PENDING_NOTP),
 );
 pub static NOTP_WAIT: Spec = post(
     "/v1/auth/notp/pending-session",
     Project,
     &[PENDING_REF],
-    Wait(poll::NOTP_PENDING),
+    Wait(Pending::Notp),
 );
 
 // OAuth (§2.4) and SSO (§2.5, the `saml/*` paths the JS SDK uses). An SSO `tenant` is a tenant
@@ -524,7 +542,7 @@ pub static OAUTH_START: Spec = post(
     "/v1/auth/oauth/authorize",
     StepUp,
     &[arg("provider", Kind::Query), QUERY_REDIRECT, OPTIONS_BODY],
-    Shaped(shape::URL),
+    Shaped(&shape::URL),
 );
 pub static OAUTH_EXCHANGE: Spec =
     post("/v1/auth/oauth/exchange", Project, &[EXCHANGE_CODE], SignIn);
@@ -532,7 +550,7 @@ pub static SSO_START: Spec = post(
     "/v1/auth/saml/authorize",
     StepUp,
     &[arg("tenant", Kind::Query), QUERY_REDIRECT, OPTIONS_BODY],
-    Shaped(shape::URL),
+    Shaped(&shape::URL),
 );
 pub static SSO_EXCHANGE: Spec = post("/v1/auth/saml/exchange", Project, &[EXCHANGE_CODE], SignIn);
 
@@ -541,7 +559,7 @@ pub static TOTP_SIGN_UP: Spec = post(
     "/v1/auth/totp/signup",
     Project,
     &[LOGIN_ID, USER],
-    Shaped(shape::TOTP),
+    Shaped(&shape::TOTP),
 );
 pub static TOTP_VERIFY: Spec = post(
     "/v1/auth/totp/verify",
@@ -553,7 +571,7 @@ pub static TOTP_UPDATE: Spec = post(
     "/v1/auth/totp/update",
     Session,
     &[LOGIN_ID],
-    Shaped(shape::TOTP),
+    Shaped(&shape::TOTP),
 );
 
 // Password (§2.7).
@@ -584,7 +602,7 @@ pub static PASSWORD_SEND_RESET: Spec = post(
     "/v1/auth/password/reset",
     Project,
     &[LOGIN_ID, arg("redirectUrl", Kind::RedirectUrl)],
-    Shaped(shape::RESET),
+    Shaped(&shape::RESET),
 );
 pub static PASSWORD_UPDATE: Spec = post(
     "/v1/auth/password/update",
@@ -592,7 +610,7 @@ pub static PASSWORD_UPDATE: Spec = post(
     &[LOGIN_ID, arg("newPassword", Kind::Password)],
     Void,
 );
-pub static PASSWORD_POLICY: Spec = get("/v1/auth/password/policy", Project, Shaped(shape::POLICY));
+pub static PASSWORD_POLICY: Spec = get("/v1/auth/password/policy", Project, Shaped(&shape::POLICY));
 
 /// The signed-in user.
 pub static ME: Spec = get("/v1/auth/me", Session, Object);
@@ -618,7 +636,7 @@ pub static MY_TENANTS: Spec = post(
         kind: Kind::Tenants,
         key: "ids",
     }],
-    Shaped(shape::TENANTS),
+    Shaped(&shape::TENANTS),
 );
 /// A bare array of entries, newest first.
-pub static HISTORY: Spec = get("/v1/auth/me/history", Session, Shaped(shape::HISTORY));
+pub static HISTORY: Spec = get("/v1/auth/me/history", Session, Shaped(&shape::HISTORY));

@@ -488,8 +488,13 @@ fn enchanted_link_routes() {
     );
     assert_eq!(
         wire::ENCHANTED_LINK_WAIT.answer,
-        wire::Answer::Wait(poll::ENCHANTED_LINK_PENDING)
+        wire::Answer::Wait(wire::Pending::EnchantedLink)
     );
+    assert_eq!(
+        wire::Pending::EnchantedLink.code(),
+        poll::ENCHANTED_LINK_PENDING
+    );
+    assert_eq!(wire::Pending::Notp.code(), poll::NOTP_PENDING);
     validation(
         call(&wire::ENCHANTED_LINK_WAIT, &[t("")]).unwrap_err(),
         "invalidPendingRef",
@@ -527,7 +532,7 @@ fn enchanted_link_update_email_sends_the_refresh_jwt() {
     );
     assert_eq!(
         wire::ENCHANTED_LINK_UPDATE_EMAIL.answer,
-        wire::Answer::Shaped(shape::PENDING_LINK)
+        wire::Answer::Shaped(&shape::PENDING_LINK)
     );
     // No redirect URL, no options: only the two strings.
     let r = update("a@b.co", "new@b.co", None, Default::default()).unwrap();

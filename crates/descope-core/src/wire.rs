@@ -185,11 +185,8 @@ pub enum Value {
     Tenants(Option<Vec<String>>),
 }
 
-/// Checks `values` (one per argument of `spec`, as the glue read them) and writes the request.
-///
-/// The values are checked in argument order (as the glue read them), so the first bad one is the
-/// error. Descope's bodies start with the login id and the redirect URL; the other members follow
-/// in argument order.
+/// Checks `values` (one per argument of `spec`, as the glue read them) in argument order, so the
+/// first bad one is the error, and writes the request.
 pub fn request(spec: &Spec, values: &[Value]) -> Result<Request, Error> {
     use Kind::*;
     let mut path = String::from(spec.path);

@@ -13,6 +13,7 @@ use descope_core::request::{self, Auth, Request};
 use descope_core::response;
 use descope_core::session::{EventType, Reason, State};
 use descope_core::storage as core_storage;
+use descope_core::wire::{self, Answer};
 use descope_core::{clock, Error};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -308,11 +309,16 @@ impl Inner {
 /// one [`Inner::run`] future: one async state machine and one `future_to_promise` instantiation in
 /// the wasm instead of one per method (each costs about 1 KB).
 pub(crate) enum Op {
-    /// Sends a code; resolves to a `MaskedAddress`.
-    Masked(Request),
-    /// Verifies a code; resolves to the new `Session`.
-    SignIn(Request),
-    Me,
+    /// Sends the request; resolves to what [`Inner::then`] makes of the answer.
+    Send(Request, Answer),
+    /// `waitForSession`: polls a pending session (the `&str` is the server's "not yet" error
+    /// code) until it is a `Session`.
+    Wait(
+        Request,
+        descope_core::poll::PollTiming,
+        &'static str,
+        Option<crate::poll::AbortSignalJs>,
+    ),
     /// `logout` / `logoutAll`.
     End(Request),
     SessionToken,
@@ -329,8 +335,6 @@ pub(crate) enum Op {
     Storage(Option<String>),
     /// The page woke up (`true`: it came back online).
     Wake(bool),
-    /// An operation of the other sign-in families (see families.rs).
-    Family(crate::families::FamilyOp),
     /// A passkey call (see webauthn.rs).
     WebAuthn(crate::webauthn::Passkey),
     /// `verifySession`: the `jwt` argument (`undefined`: the current session's), see verify.rs.
@@ -369,16 +373,11 @@ impl Inner {
     }
 
     async fn run(self: Rc<Self>, op: Op) -> Result<JsValue, Rejection> {
-        use crate::families::FamilyOp;
         // Every "send, then read the answer" operation shares one await of `call_with_session`:
         // each await site adds its own states and drop paths to the one state machine.
         let (req, then) = match op {
-            Op::Masked(req) => (req, Then::Masked),
-            Op::SignIn(req) => (req, Then::SignIn),
-            Op::Me => (request::me(), Then::Me),
-            Op::Family(FamilyOp::Shaped(req, shape)) => (req, Then::Shaped(shape)),
-            Op::Family(FamilyOp::Void(req)) => (req, Then::Void),
-            Op::Family(FamilyOp::Wait(req, timing, pending, signal)) => {
+            Op::Send(req, then) => (req, then),
+            Op::Wait(req, timing, pending, signal) => {
                 // Boxed: its state machine (request, sleep, abort watch) is then polled through
                 // one pointer instead of being laid out, and dropped, inside every state of `run`
                 // (measured: boxing the other awaits here does not pay).
@@ -393,9 +392,9 @@ impl Inner {
             Op::WebAuthn(p) => (
                 crate::webauthn::prompt(&self, &p).await?,
                 if p.ceremony == descope_core::webauthn::Ceremony::Update {
-                    Then::Void
+                    Answer::Void
                 } else {
-                    Then::SignIn
+                    Answer::SignIn
                 },
             ),
             Op::End(req) => {
@@ -456,12 +455,12 @@ impl Inner {
     }
 
     /// The synchronous second half of a simple operation: its response made into the JS result.
-    fn then(self: &Rc<Self>, then: Then, r: &HttpResponse) -> Result<JsValue, Error> {
+    fn then(self: &Rc<Self>, then: Answer, r: &HttpResponse) -> Result<JsValue, Error> {
         let parse = |text: &str, what: &str| {
             js_sys::JSON::parse(text).map_err(|_| Error::protocol("invalidResponse", what))
         };
         match then {
-            Then::Masked => {
+            Answer::Masked => {
                 let m = response::parse_masked(r.status, &r.body)?;
                 let o = Object::new();
                 if let Some(e) = &m.masked_email {
@@ -472,27 +471,19 @@ impl Inner {
                 }
                 Ok(o.into())
             }
-            Then::SignIn => self.adopt_response(r).map(JsValue::from),
-            Then::Me => parse(
+            Answer::SignIn => self.adopt_response(r).map(JsValue::from),
+            Answer::Object => parse(
                 &response::parse_object_text(r.status, &r.body)?,
                 "the user object could not be read",
             ),
-            Then::Shaped(shape) => parse(
-                &descope_core::shape::reshape(r.status, &r.body, shape)?,
+            Answer::Shaped(shape) => parse(
+                &descope_core::shape::reshape(r.status, &r.body, *shape)?,
                 "the response could not be read",
             ),
-            Then::Void => Ok(JsValue::UNDEFINED),
+            // `Wait` goes its own way (`Op::Wait`).
+            Answer::Void | Answer::Wait(_) => Ok(JsValue::UNDEFINED),
         }
     }
-}
-
-/// What [`Inner::then`] makes of a response.
-enum Then {
-    Masked,
-    SignIn,
-    Me,
-    Shaped(descope_core::shape::Shape),
-    Void,
 }
 
 /// The Descope client: sign-in methods, the current session, refresh and events.
@@ -589,7 +580,7 @@ impl Descope {
     /// The signed-in user's details (`GET /v1/auth/me`).
     #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
     pub fn me(&self) -> Promise {
-        self.inner.start(Ok(Op::Me))
+        crate::families::go(&self.inner, &wire::ME, &[])
     }
 
     /// Signs out: revokes the refresh token on the server and clears the session and storage.

@@ -3,13 +3,13 @@
 
 use alloc::rc::Rc;
 
-use descope_core::links::SignOp;
+use descope_core::wire;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 
 /// Enchanted-link sign-in: an email link signs in the page that is waiting for it.
 #[wasm_bindgen]
@@ -41,13 +41,8 @@ impl EnchantedLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::EnchantedSign(SignOp::SignUp),
-            &[
-                Some(&login_id),
-                Some(&redirect_url),
-                Some(&user),
-                Some(&options),
-            ],
+            &wire::ENCHANTED_LINK_SIGN_UP,
+            &[&login_id, &redirect_url, &user, &options],
         )
     }
 
@@ -62,8 +57,8 @@ impl EnchantedLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::EnchantedSign(SignOp::SignIn),
-            &[Some(&login_id), Some(&redirect_url), None, Some(&options)],
+            &wire::ENCHANTED_LINK_SIGN_IN,
+            &[&login_id, &redirect_url, &options],
         )
     }
 
@@ -78,8 +73,8 @@ impl EnchantedLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::EnchantedSign(SignOp::SignUpOrIn),
-            &[Some(&login_id), Some(&redirect_url), None, Some(&options)],
+            &wire::ENCHANTED_LINK_SIGN_UP_OR_IN,
+            &[&login_id, &redirect_url, &options],
         )
     }
 
@@ -101,13 +96,8 @@ impl EnchantedLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::EnchantedUpdateEmail,
-            &[
-                Some(&login_id),
-                Some(&email),
-                Some(&redirect_url),
-                Some(&options),
-            ],
+            &wire::ENCHANTED_LINK_UPDATE_EMAIL,
+            &[&login_id, &email, &redirect_url, &options],
         )
     }
 
@@ -121,7 +111,7 @@ impl EnchantedLink {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::EnchantedVerify, &[Some(&token)])
+        go(&self.inner, &wire::ENCHANTED_LINK_VERIFY, &[&token])
     }
 
     /// Polls until the link is opened; the session then becomes current, is persisted and
@@ -138,8 +128,8 @@ impl EnchantedLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::EnchantedWait,
-            &[Some(&pending_ref), Some(&opts)],
+            &wire::ENCHANTED_LINK_WAIT,
+            &[&pending_ref, &opts],
         )
     }
 }

@@ -21,7 +21,7 @@ use web_sys::AbortController;
 
 use crate::client::{js_str, now_ms, rand_u32, Inner};
 use crate::error::set;
-use crate::otp::field;
+use crate::families::field;
 use crate::timer::{pause, set_timeout};
 
 /// `navigator.locks`, where it exists.

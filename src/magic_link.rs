@@ -3,13 +3,13 @@
 
 use alloc::rc::Rc;
 
-use descope_core::links::SignOp;
+use descope_core::wire;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call, LinkMethodJs, LinkPhoneMethodJs};
+use crate::families::{go, LinkMethodJs, LinkPhoneMethodJs};
 
 /// Magic-link sign-in: a one-click link is sent by email, SMS or WhatsApp.
 #[wasm_bindgen]
@@ -43,14 +43,8 @@ impl MagicLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::MagicSign(SignOp::SignUp),
-            &[
-                Some(&method),
-                Some(&login_id),
-                Some(&redirect_url),
-                Some(&user),
-                Some(&options),
-            ],
+            &wire::MAGIC_LINK_SIGN_UP,
+            &[&method, &login_id, &redirect_url, &user, &options],
         )
     }
 
@@ -70,14 +64,8 @@ impl MagicLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::MagicSign(SignOp::SignIn),
-            &[
-                Some(&method),
-                Some(&login_id),
-                Some(&redirect_url),
-                None,
-                Some(&options),
-            ],
+            &wire::MAGIC_LINK_SIGN_IN,
+            &[&method, &login_id, &redirect_url, &options],
         )
     }
 
@@ -93,14 +81,8 @@ impl MagicLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::MagicSign(SignOp::SignUpOrIn),
-            &[
-                Some(&method),
-                Some(&login_id),
-                Some(&redirect_url),
-                None,
-                Some(&options),
-            ],
+            &wire::MAGIC_LINK_SIGN_UP_OR_IN,
+            &[&method, &login_id, &redirect_url, &options],
         )
     }
 
@@ -114,7 +96,7 @@ impl MagicLink {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::MagicVerify, &[Some(&token)])
+        go(&self.inner, &wire::MAGIC_LINK_VERIFY, &[&token])
     }
 
     /// Sends a link to a new email address of the signed-in user (confirmed by `verify`).
@@ -132,13 +114,8 @@ impl MagicLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::MagicUpdateEmail,
-            &[
-                Some(&login_id),
-                Some(&email),
-                Some(&redirect_url),
-                Some(&options),
-            ],
+            &wire::MAGIC_LINK_UPDATE_EMAIL,
+            &[&login_id, &email, &redirect_url, &options],
         )
     }
 
@@ -158,14 +135,8 @@ impl MagicLink {
     ) -> Promise {
         go(
             &self.inner,
-            Call::MagicUpdatePhone,
-            &[
-                Some(&method),
-                Some(&login_id),
-                Some(&phone),
-                Some(&redirect_url),
-                Some(&options),
-            ],
+            &wire::MAGIC_LINK_UPDATE_PHONE,
+            &[&method, &login_id, &phone, &redirect_url, &options],
         )
     }
 }

@@ -3,13 +3,13 @@
 
 use alloc::rc::Rc;
 
-use descope_core::links::SignOp;
+use descope_core::wire;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 
 /// WhatsApp "no-OTP" sign-in.
 #[wasm_bindgen]
@@ -36,8 +36,8 @@ impl Notp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::NotpSign(SignOp::SignUp),
-            &[Some(&login_id), Some(&user), Some(&options)],
+            &wire::NOTP_SIGN_UP,
+            &[&login_id, &user, &options],
         )
     }
 
@@ -49,11 +49,7 @@ impl Notp {
         login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::NotpSign(SignOp::SignIn),
-            &[Some(&login_id), None, Some(&options)],
-        )
+        go(&self.inner, &wire::NOTP_SIGN_IN, &[&login_id, &options])
     }
 
     /// Starts a sign-up or sign-in.
@@ -66,8 +62,8 @@ impl Notp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::NotpSign(SignOp::SignUpOrIn),
-            &[Some(&login_id), None, Some(&options)],
+            &wire::NOTP_SIGN_UP_OR_IN,
+            &[&login_id, &options],
         )
     }
 
@@ -79,10 +75,6 @@ impl Notp {
         #[wasm_bindgen(js_name = pendingRef, unchecked_param_type = "string")] pending_ref: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions | null")] opts: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::NotpWait,
-            &[Some(&pending_ref), Some(&opts)],
-        )
+        go(&self.inner, &wire::NOTP_WAIT, &[&pending_ref, &opts])
     }
 }

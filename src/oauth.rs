@@ -3,11 +3,12 @@
 
 use alloc::rc::Rc;
 
+use descope_core::wire;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 
 /// Social sign-in (Google, GitHub, Apple, …) through Descope's OAuth redirect.
 #[wasm_bindgen]
@@ -38,8 +39,8 @@ impl OAuth {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OAuthStart,
-            &[Some(&provider), Some(&redirect_url), Some(&options)],
+            &wire::OAUTH_START,
+            &[&provider, &redirect_url, &options],
         )
     }
 
@@ -53,6 +54,6 @@ impl OAuth {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::OAuthExchange, &[Some(&code)])
+        go(&self.inner, &wire::OAUTH_EXCHANGE, &[&code])
     }
 }

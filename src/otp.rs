@@ -4,111 +4,13 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use descope_core::links::SignOp;
-use descope_core::request::{LoginOptions, SignUpUser, UpdateOptions};
-use descope_core::Error;
-use js_sys::{Promise, Reflect};
+use descope_core::wire;
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 use crate::types::{DeliveryMethodJs, PhoneMethodJs};
-
-pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn invalid(name: &str, what: &str) -> Error {
-    let mut d = String::from(name);
-    d.push_str(what);
-    Error::validation("invalidArgument", &d)
-}
-
-pub(crate) fn str_arg(v: &JsValue, name: &str) -> Result<String, Error> {
-    v.as_string()
-        .ok_or_else(|| invalid(name, " must be a string"))
-}
-
-fn opt_str_field(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
-    let v = field(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    str_arg(&v, key).map(Some)
-}
-
-fn opt_bool_field(obj: &JsValue, key: &str) -> Result<Option<bool>, Error> {
-    let v = field(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_bool()
-        .map(Some)
-        .ok_or_else(|| invalid(key, " must be a boolean"))
-}
-
-pub(crate) fn object_arg<'a>(
-    v: Option<&'a JsValue>,
-    name: &str,
-) -> Result<Option<&'a JsValue>, Error> {
-    match v {
-        None => Ok(None),
-        Some(v) if v.is_undefined() || v.is_null() => Ok(None),
-        Some(v) if v.is_object() && !js_sys::Array::is_array(v) => Ok(Some(v)),
-        Some(_) => Err(invalid(name, " must be an object")),
-    }
-}
-
-/// An object-valued option as JSON text (the core checks its shape).
-fn json_field(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
-    let v = field(obj, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    object_arg(Some(&v), key)?;
-    js_sys::JSON::stringify(&v)
-        .ok()
-        .and_then(|s| s.as_string())
-        .map(Some)
-        .ok_or_else(|| invalid(key, " must be JSON-serialisable"))
-}
-
-pub(crate) fn login_options(v: Option<&JsValue>) -> Result<LoginOptions, Error> {
-    let Some(o) = object_arg(v, "options")? else {
-        return Ok(LoginOptions::default());
-    };
-    Ok(LoginOptions {
-        stepup: opt_bool_field(o, "stepup")?.unwrap_or(false),
-        mfa: opt_bool_field(o, "mfa")?.unwrap_or(false),
-        custom_claims: json_field(o, "customClaims")?,
-        template_options: json_field(o, "templateOptions")?,
-    })
-}
-
-pub(crate) fn sign_up_user(v: Option<&JsValue>) -> Result<Option<SignUpUser>, Error> {
-    let Some(o) = object_arg(v, "user")? else {
-        return Ok(None);
-    };
-    Ok(Some(SignUpUser {
-        name: opt_str_field(o, "name")?,
-        given_name: opt_str_field(o, "givenName")?,
-        middle_name: opt_str_field(o, "middleName")?,
-        family_name: opt_str_field(o, "familyName")?,
-        email: opt_str_field(o, "email")?,
-        phone: opt_str_field(o, "phone")?,
-    }))
-}
-
-pub(crate) fn update_options(v: Option<&JsValue>) -> Result<UpdateOptions, Error> {
-    let Some(o) = object_arg(v, "options")? else {
-        return Ok(UpdateOptions::default());
-    };
-    Ok(UpdateOptions {
-        add_to_login_ids: opt_bool_field(o, "addToLoginIDs")?,
-        on_merge_use_existing: opt_bool_field(o, "onMergeUseExisting")?,
-        template_options: json_field(o, "templateOptions")?,
-    })
-}
 
 /// One-time-password sign-in: a code is sent by email, SMS, voice or WhatsApp, then verified.
 #[wasm_bindgen]
@@ -138,8 +40,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpSign(SignOp::SignUp),
-            &[Some(&method), Some(&login_id), Some(&user), Some(&options)],
+            &wire::OTP_SIGN_UP,
+            &[&method, &login_id, &user, &options],
         )
     }
 
@@ -157,8 +59,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpSign(SignOp::SignIn),
-            &[Some(&method), Some(&login_id), None, Some(&options)],
+            &wire::OTP_SIGN_IN,
+            &[&method, &login_id, &options],
         )
     }
 
@@ -172,8 +74,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpSign(SignOp::SignUpOrIn),
-            &[Some(&method), Some(&login_id), None, Some(&options)],
+            &wire::OTP_SIGN_UP_OR_IN,
+            &[&method, &login_id, &options],
         )
     }
 
@@ -188,11 +90,7 @@ impl Otp {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::OtpVerify,
-            &[Some(&method), Some(&login_id), Some(&code)],
-        )
+        go(&self.inner, &wire::OTP_VERIFY, &[&method, &login_id, &code])
     }
 
     /// Sends a code to a new email address of the signed-in user (confirm with `verify("email", …)`).
@@ -205,8 +103,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpUpdateEmail,
-            &[Some(&login_id), Some(&email), Some(&options)],
+            &wire::OTP_UPDATE_EMAIL,
+            &[&login_id, &email, &options],
         )
     }
 
@@ -221,8 +119,8 @@ impl Otp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::OtpUpdatePhone,
-            &[Some(&method), Some(&login_id), Some(&phone), Some(&options)],
+            &wire::OTP_UPDATE_PHONE,
+            &[&method, &login_id, &phone, &options],
         )
     }
 }

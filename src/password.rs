@@ -3,11 +3,12 @@
 
 use alloc::rc::Rc;
 
+use descope_core::wire;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 
 /// Password sign-in, reset and policy.
 #[wasm_bindgen]
@@ -37,13 +38,8 @@ impl Password {
     ) -> Promise {
         go(
             &self.inner,
-            Call::PasswordSignUp,
-            &[
-                Some(&login_id),
-                Some(&password),
-                Some(&user),
-                Some(&options),
-            ],
+            &wire::PASSWORD_SIGN_UP,
+            &[&login_id, &password, &user, &options],
         )
     }
 
@@ -60,8 +56,8 @@ impl Password {
     ) -> Promise {
         go(
             &self.inner,
-            Call::PasswordSignIn,
-            &[Some(&login_id), Some(&password), Some(&options)],
+            &wire::PASSWORD_SIGN_IN,
+            &[&login_id, &password, &options],
         )
     }
 
@@ -80,8 +76,8 @@ impl Password {
     ) -> Promise {
         go(
             &self.inner,
-            Call::PasswordReplace,
-            &[Some(&login_id), Some(&old_password), Some(&new_password)],
+            &wire::PASSWORD_REPLACE,
+            &[&login_id, &old_password, &new_password],
         )
     }
 
@@ -99,8 +95,8 @@ impl Password {
     ) -> Promise {
         go(
             &self.inner,
-            Call::PasswordSendReset,
-            &[Some(&login_id), Some(&redirect_url)],
+            &wire::PASSWORD_SEND_RESET,
+            &[&login_id, &redirect_url],
         )
     }
 
@@ -117,14 +113,14 @@ impl Password {
     ) -> Promise {
         go(
             &self.inner,
-            Call::PasswordUpdate,
-            &[Some(&login_id), Some(&new_password)],
+            &wire::PASSWORD_UPDATE,
+            &[&login_id, &new_password],
         )
     }
 
     /// The project's password policy.
     #[wasm_bindgen(unchecked_return_type = "Promise<PasswordPolicy>")]
     pub fn policy(&self) -> Promise {
-        go(&self.inner, Call::PasswordPolicy, &[])
+        go(&self.inner, &wire::PASSWORD_POLICY, &[])
     }
 }

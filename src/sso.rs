@@ -3,11 +3,12 @@
 
 use alloc::rc::Rc;
 
+use descope_core::wire;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 
 /// Enterprise SSO (SAML / OIDC) through Descope's redirect.
 #[wasm_bindgen]
@@ -38,8 +39,8 @@ impl Sso {
     ) -> Promise {
         go(
             &self.inner,
-            Call::SsoStart,
-            &[Some(&tenant), Some(&redirect_url), Some(&options)],
+            &wire::SSO_START,
+            &[&tenant, &redirect_url, &options],
         )
     }
 
@@ -52,6 +53,6 @@ impl Sso {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::SsoExchange, &[Some(&code)])
+        go(&self.inner, &wire::SSO_EXCHANGE, &[&code])
     }
 }

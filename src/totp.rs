@@ -2,11 +2,12 @@
 
 use alloc::rc::Rc;
 
+use descope_core::wire;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::Inner;
-use crate::families::{go, Call};
+use crate::families::go;
 
 /// Authenticator-app (TOTP) sign-in.
 #[wasm_bindgen]
@@ -32,11 +33,7 @@ impl Totp {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SignUpUser | null")] user: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::TotpSignUp,
-            &[Some(&login_id), Some(&user)],
-        )
+        go(&self.inner, &wire::TOTP_SIGN_UP, &[&login_id, &user])
     }
 
     /// Verifies a code from the authenticator app; the new session becomes current, is persisted
@@ -53,8 +50,8 @@ impl Totp {
     ) -> Promise {
         go(
             &self.inner,
-            Call::TotpVerify,
-            &[Some(&login_id), Some(&code), Some(&options)],
+            &wire::TOTP_VERIFY,
+            &[&login_id, &code, &options],
         )
     }
 
@@ -67,6 +64,6 @@ impl Totp {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::TotpUpdate, &[Some(&login_id)])
+        go(&self.inner, &wire::TOTP_UPDATE, &[&login_id])
     }
 }

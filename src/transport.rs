@@ -19,7 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Response};
 
 use crate::error::set;
-use crate::otp::field;
+use crate::families::field;
 use crate::timer::Timer;
 
 #[wasm_bindgen]

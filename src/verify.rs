@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{now_ms, Inner};
-use crate::otp::field;
+use crate::families::field;
 
 #[wasm_bindgen]
 extern "C" {

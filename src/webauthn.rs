@@ -27,9 +27,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::Inner;
+use crate::client::Op;
 use crate::error::set;
-use crate::families::{go, Call};
-use crate::otp::field;
+use crate::families::{field, login_options, object_arg};
+use crate::families::{opt_str_arg, signal_field};
 use crate::poll::AbortSignalJs;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -77,7 +78,26 @@ fn support() -> Result<(), Error> {
     Ok(())
 }
 
-/// A passkey call whose arguments were read (families.rs, `Call::WebAuthn`); `signal` is
+/// Starts the passkey call `ceremony` with its JS arguments in order: `loginId, name?, options?`
+/// for sign-up, `loginId?, options?` for the others (`update` has no options).
+#[inline(never)]
+fn go(inner: &Rc<Inner>, ceremony: Ceremony, args: &[&JsValue]) -> Promise {
+    let arg = |i: usize| args.get(i).copied();
+    let sign_up = ceremony == Ceremony::SignUp;
+    let p = (|| {
+        let id = opt_str_arg(arg(0), "loginId")?;
+        let name = if sign_up {
+            opt_str_arg(arg(1), "name")?
+        } else {
+            None
+        };
+        let opts = login_options(arg(if sign_up { 2 } else { 1 }))?;
+        passkey(ceremony, id.as_deref(), name.as_deref(), &opts, None)
+    })();
+    inner.start(p.map(Op::WebAuthn))
+}
+
+/// A passkey call whose arguments were read (see [`go`]); `signal` is
 /// `Some(the caller's signal, if any)` for autofill (`mediation: "conditional"`), `None` otherwise.
 /// Checks that the page can use passkeys last, so bad arguments are reported first.
 pub(crate) fn passkey(
@@ -219,11 +239,7 @@ impl WebAuthn {
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] name: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::WebAuthn(Ceremony::SignUp),
-            &[Some(&login_id), Some(&name), Some(&options)],
-        )
+        go(&self.inner, Ceremony::SignUp, &[&login_id, &name, &options])
     }
 
     /// Signs in with a passkey of `loginId`, or, without one, with any passkey of this site the
@@ -239,11 +255,7 @@ impl WebAuthn {
         login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::WebAuthn(Ceremony::SignIn),
-            &[Some(&login_id), Some(&options)],
-        )
+        go(&self.inner, Ceremony::SignIn, &[&login_id, &options])
     }
 
     /// Signs in with the user's passkey, or creates the user (or their first passkey) when they
@@ -254,11 +266,7 @@ impl WebAuthn {
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::WebAuthn(Ceremony::SignUpOrIn),
-            &[Some(&login_id), Some(&options)],
-        )
+        go(&self.inner, Ceremony::SignUpOrIn, &[&login_id, &options])
     }
 
     /// Adds a new passkey (e.g. of another device) to the signed-in user `loginId`.
@@ -271,11 +279,7 @@ impl WebAuthn {
         &self,
         #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
     ) -> Promise {
-        go(
-            &self.inner,
-            Call::WebAuthn(Ceremony::Update),
-            &[Some(&login_id)],
-        )
+        go(&self.inner, Ceremony::Update, &[&login_id])
     }
 
     /// Offers this site's passkeys in the browser's autofill of an
@@ -290,6 +294,20 @@ impl WebAuthn {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "AutofillOptions | null")] opts: JsValue,
     ) -> Promise {
-        go(&self.inner, Call::WebAuthnAutofill, &[Some(&opts)])
+        let signal = match object_arg(Some(&opts), "opts") {
+            Ok(Some(o)) => signal_field(o),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        };
+        let p = signal.and_then(|s| {
+            passkey(
+                Ceremony::SignIn,
+                None,
+                None,
+                &LoginOptions::default(),
+                Some(s),
+            )
+        });
+        self.inner.start(p.map(Op::WebAuthn))
     }
 }

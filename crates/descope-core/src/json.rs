@@ -626,17 +626,32 @@ impl ObjectWriter {
     }
 
     /// Adds `"key":["a","b",...]`.
-    pub fn string_array(&mut self, key: &str, values: &[&str]) -> &mut Self {
+    pub fn string_array<S: AsRef<str>>(&mut self, key: &str, values: &[S]) -> &mut Self {
         self.key(key);
         self.buf.push('[');
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
                 self.buf.push(',');
             }
-            write_string(&mut self.buf, v);
+            write_string(&mut self.buf, v.as_ref());
         }
         self.buf.push(']');
         self
+    }
+
+    /// Adds the members of `other` after these.
+    pub fn append(&mut self, other: ObjectWriter) {
+        if let Some(members) = other.buf.get(1..).filter(|m| !m.is_empty()) {
+            if !self.is_empty() {
+                self.buf.push(',');
+            }
+            self.buf.push_str(members);
+        }
+    }
+
+    /// Whether nothing was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.buf.len() == 1
     }
 
     /// The finished object text: `"{...}"`, or `"{}"` when nothing was added.
@@ -1156,7 +1171,7 @@ mod tests {
             .bool("x", false)
             .raw("loginOptions", r#"{"stepup":false}"#)
             .string_array("tenants", &["t1", "t\n2"])
-            .string_array("none", &[]);
+            .string_array::<&str>("none", &[]);
         let s = w.finish();
         assert_eq!(
             s,
@@ -1167,7 +1182,30 @@ mod tests {
         assert_eq!(v.get("skipped"), None);
         let mut only_none = ObjectWriter::new();
         only_none.opt_string("a", None);
+        assert!(only_none.is_empty());
         assert_eq!(only_none.finish(), "{}");
+        // `append`: the other's members after these, with one comma where both have some.
+        let writer = |keys: &[&str]| {
+            let mut w = ObjectWriter::new();
+            for k in keys {
+                w.bool(k, true);
+            }
+            w
+        };
+        for (a, b, joined) in [
+            (
+                &["a"][..],
+                &["b", "c"][..],
+                r#"{"a":true,"b":true,"c":true}"#,
+            ),
+            (&[], &["b"], r#"{"b":true}"#),
+            (&["a"], &[], r#"{"a":true}"#),
+            (&[], &[], "{}"),
+        ] {
+            let mut w = writer(a);
+            w.append(writer(b));
+            assert_eq!(w.finish(), joined);
+        }
     }
 
     // ---- properties (G8) ----

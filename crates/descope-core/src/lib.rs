@@ -30,9 +30,6 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod jwt;
-pub mod links;
-pub mod oauth;
-pub mod password;
 pub mod poll;
 pub mod redirect;
 pub mod refresh;
@@ -45,9 +42,8 @@ pub mod shape;
 #[cfg(test)]
 mod sim;
 pub mod storage;
-pub mod tenant;
-pub mod totp;
 pub mod verify;
 pub mod webauthn;
+pub mod wire;
 
 pub use error::{Error, ErrorData, ErrorKind};

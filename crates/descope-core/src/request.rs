@@ -1,5 +1,6 @@
-//! What each call sends: method, path, JSON body and which credential (descope-api.md §2.1, §2.10).
-//! Inputs are validated here, before any network I/O.
+//! Requests: method, path, JSON body and which credential (descope-api.md §1.2, §2.0), the rules of
+//! their common inputs (login ids, emails, phones, login / update options, the sign-up user) and
+//! the session calls (refresh, logout). The sign-in methods' requests are declared in `wire`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -64,26 +65,21 @@ pub enum DeliveryMethod {
 }
 
 impl DeliveryMethod {
-    pub fn parse(s: &str) -> Result<Self, Error> {
-        match s {
-            "email" => Ok(DeliveryMethod::Email),
-            "sms" => Ok(DeliveryMethod::Sms),
-            "voice" => Ok(DeliveryMethod::Voice),
-            "whatsapp" => Ok(DeliveryMethod::Whatsapp),
-            _ => Err(Error::validation(
-                "invalidMethod",
-                "method must be \"email\", \"sms\", \"voice\" or \"whatsapp\"",
-            )),
+    /// `s` as one of the `allowed` methods, else `invalidMethod` naming them.
+    pub fn parse(s: &str, allowed: &[DeliveryMethod]) -> Result<Self, Error> {
+        if let Some(m) = allowed.iter().find(|m| m.as_str() == s) {
+            return Ok(*m);
         }
-    }
-    pub fn parse_phone(s: &str) -> Result<Self, Error> {
-        match Self::parse(s) {
-            Ok(DeliveryMethod::Email) | Err(_) => Err(Error::validation(
-                "invalidMethod",
-                "method must be \"sms\", \"voice\" or \"whatsapp\"",
-            )),
-            ok => ok,
+        let mut d = String::from("method must be ");
+        for (i, m) in allowed.iter().enumerate() {
+            if i > 0 {
+                d.push_str(if i + 1 == allowed.len() { " or " } else { ", " });
+            }
+            d.push('"');
+            d.push_str(m.as_str());
+            d.push('"');
         }
+        Err(Error::validation("invalidMethod", &d))
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -234,36 +230,42 @@ pub(crate) enum OptsFlavor {
     SignIn,
 }
 
+/// Adds `loginOptions` to `w` unless there is nothing to send.
 pub(crate) fn write_login_options(
     w: &mut ObjectWriter,
     o: &LoginOptions,
     flavor: OptsFlavor,
 ) -> Result<(), Error> {
+    let mut lo = ObjectWriter::new();
+    write_login_members(&mut lo, o, flavor)?;
+    if !lo.is_empty() {
+        w.raw("loginOptions", &lo.finish());
+    }
+    Ok(())
+}
+
+/// Writes the members of `o` into `w`: `stepup`/`mfa` when set (sign-ins only), then
+/// `customClaims` and `templateOptions` (both checked).
+pub(crate) fn write_login_members(
+    w: &mut ObjectWriter,
+    o: &LoginOptions,
+    flavor: OptsFlavor,
+) -> Result<(), Error> {
+    let signin = flavor == OptsFlavor::SignIn;
+    if signin && o.stepup {
+        w.bool("stepup", true);
+    }
+    if signin && o.mfa {
+        w.bool("mfa", true);
+    }
     if let Some(c) = &o.custom_claims {
         check_options_json(c, false, "customClaims")?;
+        w.raw("customClaims", c);
     }
     if let Some(t) = &o.template_options {
         check_options_json(t, true, "templateOptions")?;
+        w.raw("templateOptions", t);
     }
-    let signin = flavor == OptsFlavor::SignIn;
-    if !(signin && (o.stepup || o.mfa)) && o.custom_claims.is_none() && o.template_options.is_none()
-    {
-        return Ok(());
-    }
-    let mut lo = ObjectWriter::new();
-    if signin && o.stepup {
-        lo.bool("stepup", true);
-    }
-    if signin && o.mfa {
-        lo.bool("mfa", true);
-    }
-    if let Some(c) = &o.custom_claims {
-        lo.raw("customClaims", c);
-    }
-    if let Some(t) = &o.template_options {
-        lo.raw("templateOptions", t);
-    }
-    w.raw("loginOptions", &lo.finish());
     Ok(())
 }
 
@@ -274,36 +276,6 @@ pub(crate) fn post(path: String, body: String, auth: Auth) -> Request {
         body: Some(body),
         auth,
     }
-}
-
-fn otp_path(op: &str, method: &str) -> String {
-    let mut p = String::from("/v1/auth/otp/");
-    p.push_str(op);
-    p.push('/');
-    p.push_str(method);
-    p
-}
-
-/// `POST /v1/auth/otp/signup/{M}`. Sign-up sends only `customClaims`/`templateOptions` in
-/// `loginOptions` (§2.0); `stepup`/`mfa` are ignored there.
-pub fn otp_sign_up(
-    method: DeliveryMethod,
-    login_id: &str,
-    user: Option<&SignUpUser>,
-    opts: &LoginOptions,
-) -> Result<Request, Error> {
-    validate_login_id(login_id)?;
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id);
-    if let Some(u) = user {
-        write_user(&mut w, u)?;
-    }
-    write_login_options(&mut w, opts, OptsFlavor::SignUp)?;
-    Ok(post(
-        otp_path("signup", method.as_str()),
-        w.finish(),
-        Auth::Project,
-    ))
 }
 
 /// Checks and writes sign-up's `user` object.
@@ -335,60 +307,6 @@ pub(crate) fn write_user(w: &mut ObjectWriter, u: &SignUpUser) -> Result<(), Err
     Ok(())
 }
 
-fn otp_sign_in_like(
-    op: &str,
-    method: DeliveryMethod,
-    login_id: &str,
-    opts: &LoginOptions,
-) -> Result<Request, Error> {
-    validate_login_id(login_id)?;
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id);
-    write_login_options(&mut w, opts, OptsFlavor::SignIn)?;
-    let auth = if opts.needs_session() {
-        Auth::Refresh
-    } else {
-        Auth::Project
-    };
-    Ok(post(otp_path(op, method.as_str()), w.finish(), auth))
-}
-
-/// `POST /v1/auth/otp/signin/{M}`; step-up/MFA send the refresh JWT.
-pub fn otp_sign_in(
-    method: DeliveryMethod,
-    login_id: &str,
-    opts: &LoginOptions,
-) -> Result<Request, Error> {
-    otp_sign_in_like("signin", method, login_id, opts)
-}
-
-/// `POST /v1/auth/otp/signup-in/{M}`; step-up/MFA send the refresh JWT.
-pub fn otp_sign_up_or_in(
-    method: DeliveryMethod,
-    login_id: &str,
-    opts: &LoginOptions,
-) -> Result<Request, Error> {
-    otp_sign_in_like("signup-in", method, login_id, opts)
-}
-
-/// `POST /v1/auth/otp/verify/{M}` with `{loginId, code}`.
-pub fn otp_verify(method: DeliveryMethod, login_id: &str, code: &str) -> Result<Request, Error> {
-    validate_login_id(login_id)?;
-    if code.is_empty() || code.len() > 64 {
-        return Err(Error::validation(
-            "invalidCode",
-            "code must be a non-empty string",
-        ));
-    }
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id).string("code", code);
-    Ok(post(
-        otp_path("verify", method.as_str()),
-        w.finish(),
-        Auth::Project,
-    ))
-}
-
 pub(crate) fn write_update_options(w: &mut ObjectWriter, o: &UpdateOptions) -> Result<(), Error> {
     if let Some(b) = o.add_to_login_ids {
         w.bool("addToLoginIDs", b);
@@ -401,57 +319,6 @@ pub(crate) fn write_update_options(w: &mut ObjectWriter, o: &UpdateOptions) -> R
         w.raw("templateOptions", t);
     }
     Ok(())
-}
-
-/// `POST /v1/auth/otp/update/email` (needs a session).
-pub fn otp_update_email(
-    login_id: &str,
-    email: &str,
-    opts: &UpdateOptions,
-) -> Result<Request, Error> {
-    validate_login_id(login_id)?;
-    if !is_valid_email(email) {
-        return Err(Error::validation(
-            "invalidEmail",
-            "email is not a valid email address",
-        ));
-    }
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id).string("email", email);
-    write_update_options(&mut w, opts)?;
-    Ok(post(
-        "/v1/auth/otp/update/email".to_string(),
-        w.finish(),
-        Auth::Refresh,
-    ))
-}
-
-/// `POST /v1/auth/otp/update/phone/{P}` (needs a session).
-pub fn otp_update_phone(
-    method: DeliveryMethod,
-    login_id: &str,
-    phone: &str,
-    opts: &UpdateOptions,
-) -> Result<Request, Error> {
-    if method == DeliveryMethod::Email {
-        return Err(Error::validation(
-            "invalidMethod",
-            "method must be \"sms\", \"voice\" or \"whatsapp\"",
-        ));
-    }
-    validate_login_id(login_id)?;
-    if !is_valid_phone(phone) {
-        return Err(Error::validation(
-            "invalidPhone",
-            "phone must look like +15551234567",
-        ));
-    }
-    let mut w = ObjectWriter::new();
-    w.string("loginId", login_id).string("phone", phone);
-    write_update_options(&mut w, opts)?;
-    let mut path = String::from("/v1/auth/otp/update/phone/");
-    path.push_str(method.as_str());
-    Ok(post(path, w.finish(), Auth::Refresh))
 }
 
 /// `POST /v1/auth/refresh` with `{}`; `/v1/auth/try-refresh` when `restoring` a session this
@@ -483,186 +350,49 @@ pub fn logout_all() -> Request {
     )
 }
 
-/// `GET /v1/auth/me`.
-pub fn me() -> Request {
-    Request {
-        method: Method::Get,
-        path: "/v1/auth/me".to_string(),
-        body: None,
-        auth: Auth::Refresh,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
 
-    fn body(r: &Request) -> Value {
-        json::parse(r.body.as_deref().unwrap()).unwrap()
-    }
-
     #[test]
-    fn otp_routes_and_bodies() {
-        let r = otp_sign_in(DeliveryMethod::Email, "a@b.co", &LoginOptions::default()).unwrap();
-        assert_eq!(
-            (r.method, r.path.as_str(), r.auth),
-            (Method::Post, "/v1/auth/otp/signin/email", Auth::Project)
-        );
-        assert_eq!(r.body.as_deref(), Some(r#"{"loginId":"a@b.co"}"#));
-        let r = otp_sign_up_or_in(
-            DeliveryMethod::Sms,
-            "+15551234567",
-            &LoginOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(r.path, "/v1/auth/otp/signup-in/sms");
-        let r = otp_verify(DeliveryMethod::Whatsapp, "x", "123456").unwrap();
-        assert_eq!(r.path, "/v1/auth/otp/verify/whatsapp");
-        let b = body(&r);
-        assert_eq!(b.get("code").and_then(Value::as_str), Some("123456"));
-        let user = SignUpUser {
-            name: Some("N \"q\"".into()),
-            email: Some("a@b.co".into()),
-            ..Default::default()
-        };
-        let r = otp_sign_up(
-            DeliveryMethod::Voice,
-            "x",
-            Some(&user),
-            &LoginOptions {
-                stepup: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(r.path, "/v1/auth/otp/signup/voice");
-        assert_eq!(r.auth, Auth::Project);
-        let b = body(&r);
-        assert_eq!(
-            b.get("user")
-                .and_then(|u| u.get("name"))
-                .and_then(Value::as_str),
-            Some("N \"q\"")
-        );
-        assert!(b.get("loginOptions").is_none());
-    }
-
-    #[test]
-    fn stepup_and_mfa_need_the_refresh_token() {
-        let o = LoginOptions {
-            stepup: true,
-            custom_claims: Some(r#"{"k":1}"#.into()),
-            ..Default::default()
-        };
-        let r = otp_sign_in(DeliveryMethod::Email, "x", &o).unwrap();
-        assert_eq!(r.auth, Auth::Refresh);
-        let lo = body(&r).get("loginOptions").cloned().unwrap();
-        assert_eq!(lo.get("stepup").and_then(Value::as_bool), Some(true));
-        assert_eq!(
-            lo.get("customClaims")
-                .and_then(|c| c.get("k"))
-                .and_then(Value::as_i64),
-            Some(1)
-        );
-        let r = otp_sign_in(
-            DeliveryMethod::Email,
-            "x",
-            &LoginOptions {
-                mfa: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(r.auth, Auth::Refresh);
-    }
-
-    #[test]
-    fn validation_before_network() {
-        let e = otp_sign_in(DeliveryMethod::Email, "", &LoginOptions::default()).unwrap_err();
-        assert_eq!(
-            (e.kind, e.code.as_str()),
-            (ErrorKind::Validation, "emptyLoginId")
-        );
-        assert_eq!(
-            DeliveryMethod::parse("fax").unwrap_err().kind,
-            ErrorKind::Validation
-        );
-        assert_eq!(
-            DeliveryMethod::parse_phone("email").unwrap_err().kind,
-            ErrorKind::Validation
-        );
-        assert!(otp_update_email("x", "not-an-email", &UpdateOptions::default()).is_err());
-        assert!(otp_update_phone(
-            DeliveryMethod::Sms,
-            "x",
-            "5551234",
-            &UpdateOptions::default()
-        )
-        .is_err());
-        assert!(otp_update_phone(
-            DeliveryMethod::Email,
-            "x",
-            "+15551234567",
-            &UpdateOptions::default()
-        )
-        .is_err());
-        assert!(otp_verify(DeliveryMethod::Email, "x", "").is_err());
-        let o = LoginOptions {
-            custom_claims: Some("[1]".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            otp_sign_in(DeliveryMethod::Email, "x", &o)
-                .unwrap_err()
-                .code,
-            "invalidOptions"
-        );
-        let o = LoginOptions {
-            template_options: Some(r#"{"a":1}"#.into()),
-            ..Default::default()
-        };
-        assert!(otp_sign_in(DeliveryMethod::Email, "x", &o).is_err());
-        let long = "a".repeat(1025);
-        assert!(otp_sign_in(DeliveryMethod::Email, &long, &LoginOptions::default()).is_err());
-    }
-
-    #[test]
-    fn f38_unicode_login_ids_sent_byte_for_byte() {
-        for id in [
-            " lead",
-            "e\u{301}",
-            "\u{202e}x",
-            "\u{1f600}@x.io",
-            "a\u{200b}b",
+    fn delivery_methods() {
+        use DeliveryMethod::*;
+        for (allowed, ok, bad, message) in [
+            (
+                &[Email, Sms, Voice, Whatsapp][..],
+                "voice",
+                "fax",
+                r#"method must be "email", "sms", "voice" or "whatsapp""#,
+            ),
+            (
+                &[Sms, Voice, Whatsapp],
+                "sms",
+                "email",
+                r#"method must be "sms", "voice" or "whatsapp""#,
+            ),
+            (
+                &[Email, Sms, Whatsapp],
+                "whatsapp",
+                "voice",
+                r#"method must be "email", "sms" or "whatsapp""#,
+            ),
+            (
+                &[Sms, Whatsapp],
+                "sms",
+                "Sms",
+                r#"method must be "sms" or "whatsapp""#,
+            ),
         ] {
-            let r = otp_sign_in(DeliveryMethod::Email, id, &LoginOptions::default()).unwrap();
-            assert_eq!(body(&r).get("loginId").and_then(Value::as_str), Some(id));
+            assert_eq!(DeliveryMethod::parse(ok, allowed).unwrap().as_str(), ok);
+            for bad in [bad, ""] {
+                let e = DeliveryMethod::parse(bad, allowed).unwrap_err();
+                assert_eq!(
+                    (e.kind, e.code.as_str(), e.description.as_str()),
+                    (ErrorKind::Validation, "invalidMethod", message)
+                );
+            }
         }
-    }
-
-    #[test]
-    fn update_bodies() {
-        let o = UpdateOptions {
-            add_to_login_ids: Some(true),
-            template_options: Some(r#"{"a":"b"}"#.into()),
-            ..Default::default()
-        };
-        let r = otp_update_email("x", "a.b+c@d-e.io", &o).unwrap();
-        assert_eq!(
-            (r.path.as_str(), r.auth),
-            ("/v1/auth/otp/update/email", Auth::Refresh)
-        );
-        let b = body(&r);
-        assert_eq!(b.get("addToLoginIDs").and_then(Value::as_bool), Some(true));
-        let r = otp_update_phone(
-            DeliveryMethod::Whatsapp,
-            "x",
-            "+972501234567",
-            &UpdateOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(r.path, "/v1/auth/otp/update/phone/whatsapp");
     }
 
     #[test]
@@ -690,11 +420,6 @@ mod tests {
     fn session_routes() {
         assert_eq!(logout().path, "/v1/auth/logout");
         assert_eq!(logout_all().path, "/v1/auth/logoutall");
-        let m = me();
-        assert_eq!(
-            (m.method, m.body, m.auth),
-            (Method::Get, None, Auth::Refresh)
-        );
         assert_eq!(authorization("P1", Some("t")), "Bearer P1:t");
         assert_eq!(authorization("P1", None), "Bearer P1");
         // Cookie mode: the refresh JWT travels as an HttpOnly cookie, the header names the project.

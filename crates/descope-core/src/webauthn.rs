@@ -7,11 +7,11 @@ use crate::prelude::*;
 
 use crate::error::{Error, ErrorKind};
 use crate::json::{self, ObjectWriter};
-use crate::links::{path, MAX_OPAQUE_BYTES};
 use crate::request::{
     post, validate_login_id, write_login_options, Auth, LoginOptions, OptsFlavor, Request,
 };
 use crate::response::invalid_response;
+use crate::wire::MAX_OPAQUE_BYTES;
 
 /// The four passkey calls; also the start path's segment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,8 +113,16 @@ pub fn start(
             }
         }
     };
-    let p = path(&["/v1/auth/webauthn/", ceremony.segment(), "/start"]);
+    let p = path(ceremony.segment(), "/start");
     Ok(post(p, w.finish(), auth))
+}
+
+/// `/v1/auth/webauthn/<segment>/<step>`.
+fn path(segment: &str, step: &str) -> String {
+    let mut p = String::from("/v1/auth/webauthn/");
+    p.push_str(segment);
+    p.push_str(step);
+    p
 }
 
 /// Reads a start's `{transactionId, options, create}`.
@@ -160,11 +168,7 @@ pub fn finish(ceremony: Ceremony, start: &Start, response: &str) -> Result<Reque
     let mut w = ObjectWriter::new();
     w.string("transactionId", &start.transaction_id)
         .string("response", response);
-    Ok(post(
-        path(&["/v1/auth/webauthn/", segment, "/finish"]),
-        w.finish(),
-        Auth::Project,
-    ))
+    Ok(post(path(segment, "/finish"), w.finish(), Auth::Project))
 }
 
 /// The rejection when the caller's `AbortSignal` fires (before the start request, during it, or

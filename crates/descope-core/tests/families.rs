@@ -3,17 +3,43 @@
 //! `waitForSession` rules. Fault ids (F..) are named where a test covers one.
 
 use descope_core::json::{self, Value};
-use descope_core::links::*;
-use descope_core::oauth::*;
-use descope_core::password::*;
 use descope_core::poll::{self, PollTiming};
 use descope_core::request::{
     Auth, DeliveryMethod, LoginOptions, Method, Request, SignUpUser, UpdateOptions,
 };
 use descope_core::shape::{self, reshape};
-use descope_core::tenant::{self, TenantSelector};
-use descope_core::totp::*;
+use descope_core::wire::{self, Spec, Value as Arg};
 use descope_core::{Error, ErrorKind};
+
+/// `spec`'s request for these argument values, as the glue would pass them.
+fn call(spec: &Spec, args: &[Arg]) -> Result<Request, Error> {
+    wire::request(spec, args)
+}
+
+fn t(s: &str) -> Arg {
+    Arg::Text(s.to_string())
+}
+
+/// An optional string argument.
+fn o(s: Option<&str>) -> Arg {
+    s.map_or(Arg::Absent, t)
+}
+
+fn m(m: DeliveryMethod) -> Arg {
+    Arg::Method(m)
+}
+
+fn lo(o: LoginOptions) -> Arg {
+    Arg::LoginOptions(o)
+}
+
+fn up(o: UpdateOptions) -> Arg {
+    Arg::UpdateOptions(o)
+}
+
+fn none() -> Arg {
+    lo(LoginOptions::default())
+}
 
 fn body(r: &Request) -> Value {
     json::parse(r.body.as_deref().expect("a body")).expect("JSON body")
@@ -42,24 +68,191 @@ fn validation(e: Error, code: &str) {
     assert_eq!((e.kind, e.code.as_str()), (ErrorKind::Validation, code));
 }
 
-fn user() -> SignUpUser {
-    SignUpUser {
+fn user() -> Arg {
+    Arg::User(SignUpUser {
         name: Some("Ada".into()),
         email: Some("ada@example.com".into()),
         ..Default::default()
+    })
+}
+
+#[test]
+fn otp_routes_and_bodies() {
+    use DeliveryMethod::*;
+    let r = call(&wire::OTP_SIGN_IN, &[m(Email), t("a@b.co"), none()]).unwrap();
+    assert_eq!(
+        (r.method, r.path.as_str(), r.auth),
+        (Method::Post, "/v1/auth/otp/signin/email", Auth::Project)
+    );
+    assert_eq!(r.body.as_deref(), Some(r#"{"loginId":"a@b.co"}"#));
+    let r = call(
+        &wire::OTP_SIGN_UP_OR_IN,
+        &[m(Sms), t("+15551234567"), none()],
+    )
+    .unwrap();
+    assert_eq!(r.path, "/v1/auth/otp/signup-in/sms");
+    let r = call(&wire::OTP_VERIFY, &[m(Whatsapp), t("x"), t("123456")]).unwrap();
+    assert_eq!(r.path, "/v1/auth/otp/verify/whatsapp");
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"loginId":"x","code":"123456"}"#)
+    );
+    let u = Arg::User(SignUpUser {
+        name: Some("N \"q\"".into()),
+        email: Some("a@b.co".into()),
+        ..Default::default()
+    });
+    let opts = lo(LoginOptions {
+        stepup: true,
+        ..Default::default()
+    });
+    let r = call(&wire::OTP_SIGN_UP, &[m(Voice), t("x"), u, opts]).unwrap();
+    assert_eq!(
+        (r.path.as_str(), r.auth),
+        ("/v1/auth/otp/signup/voice", Auth::Project)
+    );
+    // Sign-up never sends stepup/mfa (so no loginOptions here).
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"loginId":"x","user":{"name":"N \"q\"","email":"a@b.co"}}"#)
+    );
+}
+
+#[test]
+fn otp_stepup_and_mfa_need_the_refresh_token() {
+    let o = LoginOptions {
+        stepup: true,
+        custom_claims: Some(r#"{"k":1}"#.into()),
+        ..Default::default()
+    };
+    let r = call(
+        &wire::OTP_SIGN_IN,
+        &[m(DeliveryMethod::Email), t("x"), lo(o)],
+    )
+    .unwrap();
+    assert_eq!(r.auth, Auth::Refresh);
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"loginId":"x","loginOptions":{"stepup":true,"customClaims":{"k":1}}}"#)
+    );
+    let r = call(
+        &wire::OTP_SIGN_UP_OR_IN,
+        &[m(DeliveryMethod::Email), t("x"), lo(mfa())],
+    )
+    .unwrap();
+    assert_eq!(r.auth, Auth::Refresh);
+}
+
+#[test]
+fn otp_validation_before_network() {
+    let email = || m(DeliveryMethod::Email);
+    let e = call(&wire::OTP_SIGN_IN, &[email(), t(""), none()]).unwrap_err();
+    validation(e, "emptyLoginId");
+    let long = "a".repeat(1025);
+    let e = call(&wire::OTP_SIGN_IN, &[email(), t(&long), none()]).unwrap_err();
+    validation(e, "invalidLoginId");
+    let e = call(
+        &wire::OTP_UPDATE_EMAIL,
+        &[t("x"), t("not-an-email"), up(Default::default())],
+    );
+    validation(e.unwrap_err(), "invalidEmail");
+    let e = call(
+        &wire::OTP_UPDATE_PHONE,
+        &[
+            m(DeliveryMethod::Sms),
+            t("x"),
+            t("5551234"),
+            up(Default::default()),
+        ],
+    );
+    validation(e.unwrap_err(), "invalidPhone");
+    validation(
+        call(&wire::OTP_VERIFY, &[email(), t("x"), t("")]).unwrap_err(),
+        "invalidCode",
+    );
+    validation(
+        call(&wire::OTP_VERIFY, &[email(), t("x"), t(&"1".repeat(65))]).unwrap_err(),
+        "invalidCode",
+    );
+    let o = LoginOptions {
+        custom_claims: Some("[1]".into()),
+        ..Default::default()
+    };
+    let e = call(&wire::OTP_SIGN_IN, &[email(), t("x"), lo(o)]).unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.description.as_str()),
+        ("invalidOptions", "customClaims must be a JSON object")
+    );
+    let o = LoginOptions {
+        template_options: Some(r#"{"a":1}"#.into()),
+        ..Default::default()
+    };
+    let e = call(&wire::OTP_SIGN_IN, &[email(), t("x"), lo(o)]).unwrap_err();
+    assert_eq!(
+        e.description,
+        "templateOptions must be an object of strings"
+    );
+}
+
+#[test]
+fn f38_unicode_login_ids_sent_byte_for_byte() {
+    for id in [
+        " lead",
+        "e\u{301}",
+        "\u{202e}x",
+        "\u{1f600}@x.io",
+        "a\u{200b}b",
+    ] {
+        let r = call(
+            &wire::OTP_SIGN_IN,
+            &[m(DeliveryMethod::Email), t(id), none()],
+        )
+        .unwrap();
+        assert_eq!(body(&r).get("loginId").and_then(Value::as_str), Some(id));
     }
 }
 
 #[test]
+fn otp_update_bodies() {
+    let o = UpdateOptions {
+        add_to_login_ids: Some(true),
+        template_options: Some(r#"{"a":"b"}"#.into()),
+        ..Default::default()
+    };
+    let r = call(&wire::OTP_UPDATE_EMAIL, &[t("x"), t("a.b+c@d-e.io"), up(o)]).unwrap();
+    assert_eq!(
+        (r.path.as_str(), r.auth),
+        ("/v1/auth/otp/update/email", Auth::Refresh)
+    );
+    assert_eq!(
+        r.body.as_deref(),
+        Some(
+            r#"{"loginId":"x","email":"a.b+c@d-e.io","addToLoginIDs":true,"templateOptions":{"a":"b"}}"#
+        )
+    );
+    let r = call(
+        &wire::OTP_UPDATE_PHONE,
+        &[
+            m(DeliveryMethod::Whatsapp),
+            t("x"),
+            t("+972501234567"),
+            up(Default::default()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(r.path, "/v1/auth/otp/update/phone/whatsapp");
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"loginId":"x","phone":"+972501234567"}"#)
+    );
+}
+
+#[test]
 fn magic_link_paths_bodies_and_uri() {
-    let none = LoginOptions::default();
-    let r = magic_link_sign(
-        SignOp::SignIn,
-        DeliveryMethod::Email,
-        "a@b.co",
-        Some("https://app.io/verify"),
-        None,
-        &none,
+    use DeliveryMethod::*;
+    let r = call(
+        &wire::MAGIC_LINK_SIGN_IN,
+        &[m(Email), t("a@b.co"), t("https://app.io/verify"), none()],
     )
     .unwrap();
     assert_eq!(
@@ -74,130 +267,143 @@ fn magic_link_paths_bodies_and_uri() {
         r.body.as_deref(),
         Some(r#"{"loginId":"a@b.co","URI":"https://app.io/verify"}"#)
     );
-    let r = magic_link_sign(
-        SignOp::SignUpOrIn,
-        DeliveryMethod::Sms,
-        "+15551234567",
-        None,
-        None,
-        &none,
+    let r = call(
+        &wire::MAGIC_LINK_SIGN_UP_OR_IN,
+        &[m(Sms), t("+15551234567"), Arg::Absent, none()],
     )
     .unwrap();
     assert_eq!(r.path, "/v1/auth/magiclink/signup-in/sms");
     assert_eq!(r.body.as_deref(), Some(r#"{"loginId":"+15551234567"}"#));
-    let r = magic_link_sign(
-        SignOp::SignUp,
-        DeliveryMethod::Whatsapp,
-        "x",
-        Some(""),
-        Some(&user()),
-        &stepup(),
+    let r = call(
+        &wire::MAGIC_LINK_SIGN_UP,
+        &[m(Whatsapp), t("x"), t(""), user(), lo(stepup())],
     )
     .unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/magiclink/signup/whatsapp", Auth::Project)
     );
-    let b = body(&r);
-    assert_eq!(s(b.get("user").unwrap(), "name"), Some("Ada"));
-    assert!(b.get("URI").is_none());
-    // Sign-up sends customClaims but never stepup/mfa.
-    let lo = b.get("loginOptions").unwrap();
-    assert!(lo.get("stepup").is_none());
-    assert!(lo.get("customClaims").is_some());
-    // The user is not sent on sign-in.
-    let r = magic_link_sign(
-        SignOp::SignIn,
-        DeliveryMethod::Email,
-        "x",
-        None,
-        Some(&user()),
-        &none,
-    )
-    .unwrap();
-    assert!(body(&r).get("user").is_none());
+    // An empty redirect URL is left out; sign-up sends customClaims but never stepup/mfa.
+    assert_eq!(
+        r.body.as_deref(),
+        Some(concat!(
+            r#"{"loginId":"x","user":{"name":"Ada","email":"ada@example.com"},"#,
+            r#""loginOptions":{"customClaims":{"plan":"pro"}}}"#
+        ))
+    );
+    // Voice is not a link method.
+    let wire::Kind::Method(set) = wire::MAGIC_LINK_SIGN_IN.args[0].kind else {
+        panic!("the method comes first");
+    };
+    assert_eq!(set.allowed(), &[Email, Sms, Whatsapp]);
     validation(
-        magic_link_sign(
-            SignOp::SignIn,
-            DeliveryMethod::Voice,
-            "x",
-            None,
-            None,
-            &none,
+        call(
+            &wire::MAGIC_LINK_SIGN_IN,
+            &[m(Email), t(""), Arg::Absent, none()],
         )
         .unwrap_err(),
-        "invalidMethod",
-    );
-    assert!(DeliveryMethod::parse_link("voice").is_err());
-    assert!(DeliveryMethod::parse_link("whatsapp").is_ok());
-    assert!(DeliveryMethod::parse_link_phone("email").is_err());
-    validation(
-        magic_link_sign(SignOp::SignIn, DeliveryMethod::Email, "", None, None, &none).unwrap_err(),
         "emptyLoginId",
     );
 }
 
 #[test]
 fn magic_link_stepup_and_mfa_send_the_refresh_jwt() {
-    for op in [SignOp::SignIn, SignOp::SignUpOrIn] {
-        let r = magic_link_sign(op, DeliveryMethod::Email, "x", None, None, &stepup()).unwrap();
+    for spec in [&wire::MAGIC_LINK_SIGN_IN, &wire::MAGIC_LINK_SIGN_UP_OR_IN] {
+        let r = call(
+            spec,
+            &[m(DeliveryMethod::Email), t("x"), Arg::Absent, lo(stepup())],
+        )
+        .unwrap();
         assert_eq!(r.auth, Auth::Refresh);
-        let lo = body(&r).get("loginOptions").cloned().unwrap();
-        assert_eq!(lo.get("stepup").and_then(Value::as_bool), Some(true));
-        assert_eq!(s(lo.get("customClaims").unwrap(), "plan"), Some("pro"));
-        let r = magic_link_sign(op, DeliveryMethod::Email, "x", None, None, &mfa()).unwrap();
+        assert_eq!(
+            r.body.as_deref(),
+            Some(r#"{"loginId":"x","loginOptions":{"stepup":true,"customClaims":{"plan":"pro"}}}"#)
+        );
+        let r = call(
+            spec,
+            &[m(DeliveryMethod::Email), t("x"), Arg::Absent, lo(mfa())],
+        )
+        .unwrap();
         assert_eq!(r.auth, Auth::Refresh);
     }
 }
 
 #[test]
 fn magic_link_verify_and_updates() {
-    let r = magic_link_verify("tok").unwrap();
+    let r = call(&wire::MAGIC_LINK_VERIFY, &[t("tok")]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/magiclink/verify", Auth::Project)
     );
     assert_eq!(r.body.as_deref(), Some(r#"{"token":"tok"}"#));
-    validation(magic_link_verify("").unwrap_err(), "invalidToken");
     validation(
-        magic_link_verify(&"t".repeat(4097)).unwrap_err(),
+        call(&wire::MAGIC_LINK_VERIFY, &[t("")]).unwrap_err(),
         "invalidToken",
     );
-    let o = UpdateOptions {
-        add_to_login_ids: Some(true),
-        ..Default::default()
+    validation(
+        call(&wire::MAGIC_LINK_VERIFY, &[t(&"t".repeat(4097))]).unwrap_err(),
+        "invalidToken",
+    );
+    let opts = || {
+        up(UpdateOptions {
+            add_to_login_ids: Some(true),
+            ..Default::default()
+        })
     };
-    let r = magic_link_update_email("x", "new@b.co", Some("http://localhost:3000/cb"), &o).unwrap();
+    let r = call(
+        &wire::MAGIC_LINK_UPDATE_EMAIL,
+        &[t("x"), t("new@b.co"), t("http://localhost:3000/cb"), opts()],
+    )
+    .unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/magiclink/update/email", Auth::Refresh)
     );
-    let b = body(&r);
+    // `URI` follows the login id, whatever the argument order.
     assert_eq!(
-        (s(&b, "email"), s(&b, "URI")),
-        (Some("new@b.co"), Some("http://localhost:3000/cb"))
+        r.body.as_deref(),
+        Some(concat!(
+            r#"{"loginId":"x","URI":"http://localhost:3000/cb","email":"new@b.co","#,
+            r#""addToLoginIDs":true}"#
+        ))
     );
-    assert_eq!(b.get("addToLoginIDs").and_then(Value::as_bool), Some(true));
     validation(
-        magic_link_update_email("x", "nope", None, &o).unwrap_err(),
+        call(
+            &wire::MAGIC_LINK_UPDATE_EMAIL,
+            &[t("x"), t("nope"), Arg::Absent, opts()],
+        )
+        .unwrap_err(),
         "invalidEmail",
     );
-    let r =
-        magic_link_update_phone(DeliveryMethod::Whatsapp, "x", "+15551234567", None, &o).unwrap();
+    let phone = |method, number: &str| {
+        call(
+            &wire::MAGIC_LINK_UPDATE_PHONE,
+            &[m(method), t("x"), t(number), Arg::Absent, opts()],
+        )
+    };
+    let r = phone(DeliveryMethod::Whatsapp, "+15551234567").unwrap();
     assert_eq!(r.path, "/v1/auth/magiclink/update/phone/whatsapp");
-    validation(
-        magic_link_update_phone(DeliveryMethod::Voice, "x", "+15551234567", None, &o).unwrap_err(),
-        "invalidMethod",
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"loginId":"x","phone":"+15551234567","addToLoginIDs":true}"#)
     );
     validation(
-        magic_link_update_phone(DeliveryMethod::Sms, "x", "555", None, &o).unwrap_err(),
+        phone(DeliveryMethod::Sms, "555").unwrap_err(),
         "invalidPhone",
+    );
+    let wire::Kind::Method(set) = wire::MAGIC_LINK_UPDATE_PHONE.args[0].kind else {
+        panic!("the method comes first");
+    };
+    assert_eq!(
+        set.allowed(),
+        &[DeliveryMethod::Sms, DeliveryMethod::Whatsapp]
     );
 }
 
 #[test]
 fn f39_redirect_urls_checked_before_any_request() {
-    let none = LoginOptions::default();
+    let email = || m(DeliveryMethod::Email);
+    let update = || up(UpdateOptions::default());
     for bad in [
         "javascript:alert(1)",
         "data:text/html,x",
@@ -206,88 +412,72 @@ fn f39_redirect_urls_checked_before_any_request() {
         "https:\\\\evil.tld",
         "http://evil.tld/cb",
     ] {
-        validation(
-            magic_link_sign(
-                SignOp::SignIn,
-                DeliveryMethod::Email,
-                "x",
-                Some(bad),
-                None,
-                &none,
-            )
-            .unwrap_err(),
-            "invalidRedirectUrl",
-        );
-        validation(
-            enchanted_link_sign(SignOp::SignUpOrIn, "x", Some(bad), None, &none).unwrap_err(),
-            "invalidRedirectUrl",
-        );
-        validation(
-            magic_link_update_email("x", "a@b.co", Some(bad), &UpdateOptions::default())
-                .unwrap_err(),
-            "invalidRedirectUrl",
-        );
-        validation(
-            enchanted_link_update_email("x", "a@b.co", Some(bad), &UpdateOptions::default())
-                .unwrap_err(),
-            "invalidRedirectUrl",
-        );
-        validation(
-            oauth_start("google", Some(bad), &none).unwrap_err(),
-            "invalidRedirectUrl",
-        );
-        validation(
-            sso_start("T1", Some(bad), &none).unwrap_err(),
-            "invalidRedirectUrl",
-        );
-        validation(
-            password_send_reset("x", Some(bad)).unwrap_err(),
-            "invalidRedirectUrl",
-        );
+        for r in [
+            call(
+                &wire::MAGIC_LINK_SIGN_IN,
+                &[email(), t("x"), t(bad), none()],
+            ),
+            call(
+                &wire::ENCHANTED_LINK_SIGN_UP_OR_IN,
+                &[t("x"), t(bad), none()],
+            ),
+            call(
+                &wire::MAGIC_LINK_UPDATE_EMAIL,
+                &[t("x"), t("a@b.co"), t(bad), update()],
+            ),
+            call(
+                &wire::ENCHANTED_LINK_UPDATE_EMAIL,
+                &[t("x"), t("a@b.co"), t(bad), update()],
+            ),
+            call(&wire::OAUTH_START, &[t("google"), t(bad), none()]),
+            call(&wire::SSO_START, &[t("T1"), t(bad), none()]),
+            call(&wire::PASSWORD_SEND_RESET, &[t("x"), t(bad)]),
+        ] {
+            validation(r.unwrap_err(), "invalidRedirectUrl");
+        }
     }
 }
 
 #[test]
 fn enchanted_link_routes() {
-    let r = enchanted_link_sign(
-        SignOp::SignUp,
-        "a@b.co",
-        Some("https://app.io/el"),
-        Some(&user()),
-        &LoginOptions::default(),
+    let r = call(
+        &wire::ENCHANTED_LINK_SIGN_UP,
+        &[t("a@b.co"), t("https://app.io/el"), user(), none()],
     )
     .unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/enchantedlink/signup/email", Auth::Project)
     );
-    let b = body(&r);
-    assert_eq!(s(&b, "URI"), Some("https://app.io/el"));
-    assert!(b.get("user").is_some());
     assert_eq!(
-        enchanted_link_sign(SignOp::SignIn, "x", None, None, &mfa())
-            .unwrap()
-            .auth,
-        Auth::Refresh
+        r.body.as_deref(),
+        Some(concat!(
+            r#"{"loginId":"a@b.co","URI":"https://app.io/el","#,
+            r#""user":{"name":"Ada","email":"ada@example.com"}}"#
+        ))
     );
+    let r = call(
+        &wire::ENCHANTED_LINK_SIGN_IN,
+        &[t("x"), Arg::Absent, lo(mfa())],
+    )
+    .unwrap();
+    assert_eq!(r.auth, Auth::Refresh);
     assert_eq!(
-        enchanted_link_sign(
-            SignOp::SignUpOrIn,
-            "x",
-            None,
-            None,
-            &LoginOptions::default()
+        call(
+            &wire::ENCHANTED_LINK_SIGN_UP_OR_IN,
+            &[t("x"), Arg::Absent, none()]
         )
         .unwrap()
         .path,
         "/v1/auth/enchantedlink/signup-in/email"
     );
-    let r = enchanted_link_verify("tok").unwrap();
+    let r = call(&wire::ENCHANTED_LINK_VERIFY, &[t("tok")]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref()),
         ("/v1/auth/enchantedlink/verify", Some(r#"{"token":"tok"}"#))
     );
-    let r = enchanted_link_pending("ref1").unwrap();
+    assert_eq!(wire::ENCHANTED_LINK_VERIFY.answer, wire::Answer::Void);
+    let r = call(&wire::ENCHANTED_LINK_WAIT, &[t("ref1")]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref(), r.auth),
         (
@@ -296,18 +486,35 @@ fn enchanted_link_routes() {
             Auth::Project
         )
     );
-    validation(enchanted_link_pending("").unwrap_err(), "invalidPendingRef");
+    assert_eq!(
+        wire::ENCHANTED_LINK_WAIT.answer,
+        wire::Answer::Wait(wire::Pending::EnchantedLink)
+    );
+    assert_eq!(
+        wire::Pending::EnchantedLink.code(),
+        poll::ENCHANTED_LINK_PENDING
+    );
+    assert_eq!(wire::Pending::Notp.code(), poll::NOTP_PENDING);
+    validation(
+        call(&wire::ENCHANTED_LINK_WAIT, &[t("")]).unwrap_err(),
+        "invalidPendingRef",
+    );
 }
 
 #[test]
 fn enchanted_link_update_email_sends_the_refresh_jwt() {
-    let o = UpdateOptions {
+    let all = UpdateOptions {
         add_to_login_ids: Some(true),
         on_merge_use_existing: Some(false),
         template_options: Some(r#"{"app":"Ada's"}"#.into()),
     };
-    let r = enchanted_link_update_email("a@b.co", "new@b.co", Some("http://localhost:3000/el"), &o)
-        .unwrap();
+    let update = |id: &str, email: &str, uri: Option<&str>, opts: UpdateOptions| {
+        call(
+            &wire::ENCHANTED_LINK_UPDATE_EMAIL,
+            &[t(id), t(email), o(uri), up(opts)],
+        )
+    };
+    let r = update("a@b.co", "new@b.co", Some("http://localhost:3000/el"), all).unwrap();
     assert_eq!(
         (r.method, r.path.as_str(), r.auth),
         (
@@ -323,84 +530,141 @@ fn enchanted_link_update_email_sends_the_refresh_jwt() {
             r#""addToLoginIDs":true,"onMergeUseExisting":false,"templateOptions":{"app":"Ada's"}}"#
         ))
     );
+    assert_eq!(
+        wire::ENCHANTED_LINK_UPDATE_EMAIL.answer,
+        wire::Answer::Shaped(&shape::PENDING_LINK)
+    );
     // No redirect URL, no options: only the two strings.
-    let r =
-        enchanted_link_update_email("a@b.co", "new@b.co", None, &UpdateOptions::default()).unwrap();
+    let r = update("a@b.co", "new@b.co", None, Default::default()).unwrap();
     assert_eq!(
         r.body.as_deref(),
         Some(r#"{"loginId":"a@b.co","email":"new@b.co"}"#)
     );
     // The same checks as the magic-link update, before any request.
-    let none = UpdateOptions::default();
     validation(
-        enchanted_link_update_email("", "new@b.co", None, &none).unwrap_err(),
+        update("", "new@b.co", None, Default::default()).unwrap_err(),
         "emptyLoginId",
     );
     validation(
-        enchanted_link_update_email("a@b.co", "nope", None, &none).unwrap_err(),
+        update("a@b.co", "nope", None, Default::default()).unwrap_err(),
         "invalidEmail",
     );
     let bad = UpdateOptions {
         template_options: Some(r#"{"n":1}"#.into()),
         ..Default::default()
     };
-    assert_eq!(
-        enchanted_link_update_email("a@b.co", "new@b.co", None, &bad)
-            .unwrap_err()
-            .kind,
-        ErrorKind::Validation
+    validation(
+        update("a@b.co", "new@b.co", None, bad).unwrap_err(),
+        "invalidOptions",
     );
     // The magic-link update still goes to its own path.
     assert_eq!(
-        magic_link_update_email("a@b.co", "new@b.co", None, &none)
-            .unwrap()
-            .path,
+        call(
+            &wire::MAGIC_LINK_UPDATE_EMAIL,
+            &[
+                t("a@b.co"),
+                t("new@b.co"),
+                Arg::Absent,
+                up(Default::default())
+            ]
+        )
+        .unwrap()
+        .path,
         "/v1/auth/magiclink/update/email"
     );
 }
 
+/// With two bad arguments, the first in argument order is reported (the hand-written builders
+/// checked the email, phone or code of four methods before the login id).
+#[test]
+fn the_first_bad_argument_is_the_error() {
+    let update = || up(UpdateOptions::default());
+    let e = call(
+        &wire::MAGIC_LINK_UPDATE_EMAIL,
+        &[t(""), t("nope"), Arg::Absent, update()],
+    );
+    validation(e.unwrap_err(), "emptyLoginId");
+    let e = call(
+        &wire::ENCHANTED_LINK_UPDATE_EMAIL,
+        &[t("x"), t("nope"), t("http://evil.tld/cb"), update()],
+    );
+    validation(e.unwrap_err(), "invalidEmail");
+    let e = call(
+        &wire::MAGIC_LINK_UPDATE_PHONE,
+        &[
+            m(DeliveryMethod::Sms),
+            t(""),
+            t("555"),
+            Arg::Absent,
+            update(),
+        ],
+    );
+    validation(e.unwrap_err(), "emptyLoginId");
+    let e = call(&wire::TOTP_VERIFY, &[t(""), t(""), none()]);
+    validation(e.unwrap_err(), "emptyLoginId");
+    let e = call(&wire::OTP_UPDATE_EMAIL, &[t(""), t("nope"), update()]);
+    validation(e.unwrap_err(), "emptyLoginId");
+    let e = call(
+        &wire::MAGIC_LINK_SIGN_IN,
+        &[
+            m(DeliveryMethod::Email),
+            t("x"),
+            t("javascript:x"),
+            lo(mfa()),
+        ],
+    );
+    validation(e.unwrap_err(), "invalidRedirectUrl");
+}
+
 #[test]
 fn notp_routes_with_and_without_login_id() {
-    let none = LoginOptions::default();
-    let r = notp_sign(SignOp::SignUpOrIn, None, None, &none).unwrap();
+    let r = call(&wire::NOTP_SIGN_UP_OR_IN, &[Arg::Absent, none()]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref()),
         ("/v1/auth/notp/whatsapp/signup-in", Some("{}"))
     );
-    let r = notp_sign(SignOp::SignIn, Some(""), None, &none).unwrap();
+    let r = call(&wire::NOTP_SIGN_IN, &[t(""), none()]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref()),
         ("/v1/auth/notp/whatsapp/signin", Some("{}"))
     );
-    let r = notp_sign(SignOp::SignUp, Some("+15551234567"), Some(&user()), &none).unwrap();
-    let b = body(&r);
-    assert_eq!(s(&b, "loginId"), Some("+15551234567"));
-    assert!(b.get("user").is_some());
+    let r = call(&wire::NOTP_SIGN_UP, &[t("+15551234567"), user(), none()]).unwrap();
     assert_eq!(
-        notp_sign(SignOp::SignIn, None, None, &stepup())
+        r.body.as_deref(),
+        Some(r#"{"loginId":"+15551234567","user":{"name":"Ada","email":"ada@example.com"}}"#)
+    );
+    assert_eq!(
+        call(&wire::NOTP_SIGN_IN, &[Arg::Absent, lo(stepup())])
             .unwrap()
             .auth,
         Auth::Refresh
     );
     assert_eq!(
-        notp_pending("p").unwrap().path,
+        call(&wire::NOTP_WAIT, &[t("p")]).unwrap().path,
         "/v1/auth/notp/pending-session"
+    );
+    validation(
+        call(&wire::NOTP_SIGN_IN, &[t(&"a".repeat(1025)), none()]).unwrap_err(),
+        "invalidLoginId",
     );
 }
 
 #[test]
 fn oauth_and_sso_query_encoding_and_body() {
+    let start = |provider: &str, uri: Option<&str>, opts: LoginOptions| {
+        call(&wire::OAUTH_START, &[t(provider), o(uri), lo(opts)])
+    };
     // A space is refused (F39) before encoding matters.
-    let r = oauth_start(
+    let r = start(
         "google",
         Some("https://app.io/cb?x=1&y=a b"),
-        &LoginOptions::default(),
+        Default::default(),
     );
     validation(r.unwrap_err(), "invalidRedirectUrl");
-    let r = oauth_start(
+    let r = start(
         "my provider&x=1",
         Some("https://app.io/cb?x=1&y=%20#f"),
-        &LoginOptions::default(),
+        Default::default(),
     )
     .unwrap();
     assert_eq!(r.method, Method::Post);
@@ -409,27 +673,30 @@ fn oauth_and_sso_query_encoding_and_body() {
         "/v1/auth/oauth/authorize?provider=my%20provider%26x%3D1&redirectURL=https%3A%2F%2Fapp.io%2Fcb%3Fx%3D1%26y%3D%2520%23f"
     );
     assert_eq!((r.body.as_deref(), r.auth), (Some("{}"), Auth::Project));
-    let r = oauth_start("github", None, &stepup()).unwrap();
+    let r = start("github", None, stepup()).unwrap();
     assert_eq!(r.path, "/v1/auth/oauth/authorize?provider=github");
     assert_eq!(r.auth, Auth::Refresh);
     // loginOptions are the whole body, not wrapped.
-    let b = body(&r);
-    assert_eq!(b.get("stepup").and_then(Value::as_bool), Some(true));
-    assert!(b.get("customClaims").is_some());
-    assert!(b.get("loginOptions").is_none());
-    validation(
-        oauth_start("", None, &LoginOptions::default()).unwrap_err(),
-        "invalidArgument",
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"stepup":true,"customClaims":{"plan":"pro"}}"#)
     );
+    let e = start("", None, Default::default()).unwrap_err();
+    assert_eq!(
+        e.description,
+        "provider must be a non-empty string of at most 256 bytes"
+    );
+    validation(e, "invalidArgument");
     let bad = LoginOptions {
         template_options: Some(r#"{"a":1}"#.into()),
         ..Default::default()
     };
-    validation(
-        oauth_start("google", None, &bad).unwrap_err(),
-        "invalidOptions",
-    );
-    let r = sso_start("user@acme.io", Some("http://127.0.0.1:4317/"), &mfa()).unwrap();
+    validation(start("google", None, bad).unwrap_err(), "invalidOptions");
+    let r = call(
+        &wire::SSO_START,
+        &[t("user@acme.io"), t("http://127.0.0.1:4317/"), lo(mfa())],
+    )
+    .unwrap();
     assert_eq!(
         r.path,
         "/v1/auth/saml/authorize?tenant=user%40acme.io&redirectURL=http%3A%2F%2F127.0.0.1%3A4317%2F"
@@ -438,7 +705,7 @@ fn oauth_and_sso_query_encoding_and_body() {
         (r.body.as_deref(), r.auth),
         (Some(r#"{"mfa":true}"#), Auth::Refresh)
     );
-    let r = oauth_exchange("c0de").unwrap();
+    let r = call(&wire::OAUTH_EXCHANGE, &[t("c0de")]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref(), r.auth),
         (
@@ -447,31 +714,44 @@ fn oauth_and_sso_query_encoding_and_body() {
             Auth::Project
         )
     );
-    assert_eq!(sso_exchange("c").unwrap().path, "/v1/auth/saml/exchange");
-    validation(sso_exchange("").unwrap_err(), "invalidCode");
+    assert_eq!(
+        call(&wire::SSO_EXCHANGE, &[t("c")]).unwrap().path,
+        "/v1/auth/saml/exchange"
+    );
+    validation(
+        call(&wire::SSO_EXCHANGE, &[t("")]).unwrap_err(),
+        "invalidCode",
+    );
 }
 
 #[test]
 fn totp_routes() {
-    let r = totp_sign_up("a@b.co", Some(&user())).unwrap();
+    let r = call(&wire::TOTP_SIGN_UP, &[t("a@b.co"), user()]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/totp/signup", Auth::Project)
     );
-    assert!(body(&r).get("user").is_some());
-    let r = totp_verify("a@b.co", "123456", &LoginOptions::default()).unwrap();
+    assert_eq!(
+        r.body.as_deref(),
+        Some(r#"{"loginId":"a@b.co","user":{"name":"Ada","email":"ada@example.com"}}"#)
+    );
+    let r = call(&wire::TOTP_VERIFY, &[t("a@b.co"), t("123456"), none()]).unwrap();
     assert_eq!(
         r.body.as_deref(),
         Some(r#"{"loginId":"a@b.co","code":"123456"}"#)
     );
-    let r = totp_verify("a@b.co", "123456", &stepup()).unwrap();
+    let r = call(
+        &wire::TOTP_VERIFY,
+        &[t("a@b.co"), t("123456"), lo(stepup())],
+    )
+    .unwrap();
     assert_eq!(r.auth, Auth::Refresh);
     assert!(body(&r).get("loginOptions").is_some());
     validation(
-        totp_verify("a@b.co", "", &LoginOptions::default()).unwrap_err(),
+        call(&wire::TOTP_VERIFY, &[t("a@b.co"), t(""), none()]).unwrap_err(),
         "invalidCode",
     );
-    let r = totp_update("a@b.co").unwrap();
+    let r = call(&wire::TOTP_UPDATE, &[t("a@b.co")]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth, r.body.as_deref()),
         (
@@ -485,61 +765,79 @@ fn totp_routes() {
 #[test]
 fn password_routes_never_echo_the_password() {
     let secret = "S3cret!pass";
-    let r = password_sign_up("a@b.co", secret, Some(&user()), &LoginOptions::default()).unwrap();
+    let r = call(
+        &wire::PASSWORD_SIGN_UP,
+        &[t("a@b.co"), t(secret), user(), none()],
+    )
+    .unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/password/signup", Auth::Project)
     );
     assert_eq!(s(&body(&r), "password"), Some(secret));
-    let r = password_sign_in("a@b.co", secret, &mfa()).unwrap();
+    let r = call(
+        &wire::PASSWORD_SIGN_IN,
+        &[t("a@b.co"), t(secret), lo(mfa())],
+    )
+    .unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/password/signin", Auth::Refresh)
     );
-    let r = password_replace("a@b.co", "old", "new").unwrap();
-    let b = body(&r);
+    let r = call(&wire::PASSWORD_REPLACE, &[t("a@b.co"), t("old"), t("new")]).unwrap();
     assert_eq!(
-        (s(&b, "oldPassword"), s(&b, "newPassword")),
-        (Some("old"), Some("new"))
+        r.body.as_deref(),
+        Some(r#"{"loginId":"a@b.co","oldPassword":"old","newPassword":"new"}"#)
     );
-    let r = password_send_reset("a@b.co", Some("https://app.io/reset")).unwrap();
+    let r = call(
+        &wire::PASSWORD_SEND_RESET,
+        &[t("a@b.co"), t("https://app.io/reset")],
+    )
+    .unwrap();
     assert_eq!(
         r.body.as_deref(),
         Some(r#"{"loginId":"a@b.co","redirectUrl":"https://app.io/reset"}"#)
     );
     assert_eq!(
-        password_send_reset("a@b.co", None).unwrap().body.as_deref(),
+        call(&wire::PASSWORD_SEND_RESET, &[t("a@b.co"), Arg::Absent])
+            .unwrap()
+            .body
+            .as_deref(),
         Some(r#"{"loginId":"a@b.co"}"#)
     );
-    let r = password_update("a@b.co", "N3w!pass").unwrap();
+    let r = call(&wire::PASSWORD_UPDATE, &[t("a@b.co"), t("N3w!pass")]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.auth),
         ("/v1/auth/password/update", Auth::Refresh)
     );
-    let p = password_policy();
+    let p = call(&wire::PASSWORD_POLICY, &[]).unwrap();
     assert_eq!(
         (p.method, p.path.as_str(), p.body, p.auth),
         (Method::Get, "/v1/auth/password/policy", None, Auth::Project)
     );
     let long = "p".repeat(1025);
     for e in [
-        password_sign_in("a@b.co", "", &LoginOptions::default()).unwrap_err(),
-        password_sign_in("a@b.co", &long, &LoginOptions::default()).unwrap_err(),
-        password_replace("a@b.co", secret, "").unwrap_err(),
-        password_update("a@b.co", "").unwrap_err(),
+        call(&wire::PASSWORD_SIGN_IN, &[t("a@b.co"), t(""), none()]).unwrap_err(),
+        call(&wire::PASSWORD_SIGN_IN, &[t("a@b.co"), t(&long), none()]).unwrap_err(),
+        call(&wire::PASSWORD_REPLACE, &[t("a@b.co"), t(secret), t("")]).unwrap_err(),
+        call(&wire::PASSWORD_UPDATE, &[t("a@b.co"), t("")]).unwrap_err(),
     ] {
         assert!(!e.description.contains(secret));
         validation(e, "invalidPassword");
     }
     validation(
-        password_sign_up("", secret, None, &LoginOptions::default()).unwrap_err(),
+        call(
+            &wire::PASSWORD_SIGN_UP,
+            &[t(""), t(secret), Arg::Absent, none()],
+        )
+        .unwrap_err(),
         "emptyLoginId",
     );
 }
 
 #[test]
 fn tenant_routes() {
-    let r = tenant::select_tenant("T1").unwrap();
+    let r = call(&wire::SELECT_TENANT, &[t("T1")]).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref(), r.auth),
         (
@@ -548,8 +846,15 @@ fn tenant_routes() {
             Auth::Refresh
         )
     );
-    validation(tenant::select_tenant("").unwrap_err(), "invalidTenant");
-    let r = tenant::my_tenants(TenantSelector::Current).unwrap();
+    validation(
+        call(&wire::SELECT_TENANT, &[t("")]).unwrap_err(),
+        "invalidTenant",
+    );
+    let tenants = |sel: Option<&[&str]>| {
+        let ids = sel.map(|ids| ids.iter().map(|s| s.to_string()).collect());
+        call(&wire::MY_TENANTS, &[Arg::Tenants(ids)])
+    };
+    let r = tenants(None).unwrap();
     assert_eq!(
         (r.path.as_str(), r.body.as_deref(), r.auth),
         (
@@ -558,13 +863,10 @@ fn tenant_routes() {
             Auth::Refresh
         )
     );
-    let r = tenant::my_tenants(TenantSelector::Ids(&["T1", "T\"2"])).unwrap();
+    let r = tenants(Some(&["T1", "T\"2"])).unwrap();
     assert_eq!(r.body.as_deref(), Some(r#"{"ids":["T1","T\"2"]}"#));
-    validation(
-        tenant::my_tenants(TenantSelector::Ids(&["T1", ""])).unwrap_err(),
-        "invalidTenant",
-    );
-    let h = tenant::history();
+    validation(tenants(Some(&["T1", ""])).unwrap_err(), "invalidTenant");
+    let h = call(&wire::HISTORY, &[]).unwrap();
     assert_eq!(
         (h.method, h.path.as_str(), h.body, h.auth),
         (Method::Get, "/v1/auth/me/history", None, Auth::Refresh)

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::{js_str, Inner, Op};
-use crate::otp::field;
+use crate::families::field;
 
 #[wasm_bindgen]
 extern "C" {

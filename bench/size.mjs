@@ -18,7 +18,8 @@ const sizes = (buf) => ({
 });
 const sum = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli });
 
-// Our ES module glue, minified the way an app's bundler would, plus the .wasm.
+// Our ES module entry with everything it imports (the glue and its JS snippets), minified the way an
+// app's bundler would, plus the .wasm.
 const glue = await build({
   entryPoints: [join(root, "pkg", "descope_wasm.js")],
   bundle: true, minify: true, format: "esm", platform: "browser", write: false, logLevel: "silent",

@@ -4,8 +4,9 @@
 #   .wasm before the import resolves (top-level await);
 # - descope_wasm.node.js: the entry for the "node" export condition (Node.js, Vitest, server renders);
 #   it instantiates the .wasm synchronously from the file;
-# - classic/descope_wasm.js: a classic-script build that defines the global `descopeWasm`.
-# The two ES entries share wasm-bindgen's glue, descope_wasm_glue.js.
+# - classic/descope_wasm.js: a classic-script build that defines the global `descopeWasm` (wasm-bindgen's
+#   web glue and the JS snippets of src/ bundled into one script by esbuild).
+# The two ES entries share wasm-bindgen's glue, descope_wasm_glue.js, which imports the snippets (snippets/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,18 +22,20 @@ rm -rf "$stage" && mkdir -p "$stage/classic"
 # `--encode-into always`: no fallback for a TextEncoder without encodeInto. Every browser that runs
 # this module (it needs reference types: Chrome 96, Firefox 79, Safari 15) has encodeInto.
 wasm-bindgen --target web --encode-into always --out-dir "$stage" --out-name descope_wasm "$wasm_in"
+# The JS that src/ imports (#[wasm_bindgen(module = ...)]) lands in snippets/, imported by the glue.
 mv "$stage/descope_wasm.js" "$stage/descope_wasm_glue.js"
+# The classic build bundles its own copy of the glue, whose messages name `descopeWasm.init`
+# (wasm-bindgen's --target no-modules refuses JS snippets).
+cp "$stage/descope_wasm_glue.js" "$stage/descope_wasm_classic_glue.js"
 node scripts/patch-glue.mjs esm "$stage/descope_wasm_glue.js" "$stage/descope_wasm.d.ts"
-cp pkg-template/descope_wasm.js pkg-template/descope_wasm.node.js "$stage/"
-wasm-bindgen --target no-modules --no-modules-global descopeWasm --no-typescript --encode-into always \
-  --out-dir "$stage/classic" --out-name descope_wasm "$wasm_in"
-# Both targets import the same glue functions; keep one .wasm in the package.
-if ! cmp -s "$stage/descope_wasm_bg.wasm" "$stage/classic/descope_wasm_bg.wasm"; then
-  echo "build-pkg: the web and no-modules .wasm differ; cannot share one file" >&2
-  exit 1
-fi
-rm "$stage/classic/descope_wasm_bg.wasm"
-node scripts/patch-glue.mjs classic "$stage/classic/descope_wasm.js"
+node scripts/patch-glue.mjs classic "$stage/descope_wasm_classic_glue.js"
+cp pkg-template/descope_wasm.js pkg-template/descope_wasm.node.js pkg-template/classic.js "$stage/"
+# One script, not minified, whose top-level `var descopeWasm` is the global. `import.meta.url` (the
+# glue's default .wasm URL) does not exist in a classic script; init() passes the URL beside the script.
+node_modules/.bin/esbuild "$stage/classic.js" --bundle --format=iife --global-name=descopeWasm \
+  --platform=browser --target=es2020 --define:import.meta.url=undefined --log-level=warning \
+  --outfile="$stage/classic/descope_wasm.js"
+rm "$stage/classic.js" "$stage/descope_wasm_classic_glue.js"
 
 # npm's binaryen, never Debian's v108 (it breaks wasm-bindgen 0.2.130 modules at init()).
 # Passes run in order: whole-program type flow (--gufa) and re-structured control flow (--flatten
@@ -47,25 +50,6 @@ node_modules/.bin/wasm-opt --enable-bulk-memory --enable-nontrapping-float-to-in
   --strip-debug --strip-producers --strip-target-features \
   -o "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
 mv "$stage/descope_wasm_bg.wasm.opt" "$stage/descope_wasm_bg.wasm"
-
-# The classic loader would look for classic/descope_wasm_bg.wasm next to itself; point it at the shared file.
-cat >> "$stage/classic/descope_wasm.js" <<'JS'
-;(function (script) {
-  // wasm-bindgen's global is its init function with the exports hung on it, declared with `let` (so not
-  // a property of window). Replace it with a plain object, also on window: `await descopeWasm.init()`
-  // fetches the package's one .wasm (later calls are no-ops), and the exports sit beside it.
-  const bindgenInit = descopeWasm;
-  const base = script && script.src;
-  const api = {};
-  for (const name of Object.keys(bindgenInit)) api[name] = bindgenInit[name];
-  api.init = function (input) {
-    if (input === undefined && base) input = { module_or_path: new URL("../descope_wasm_bg.wasm", base) };
-    return bindgenInit(input);
-  };
-  descopeWasm = api;
-  globalThis.descopeWasm = api;
-})(document.currentScript);
-JS
 
 # wasm-bindgen types the raw ABI exports in `InitOutput` with `any`; `unknown` says the same without
 # opening a hole in a consumer's type checking.

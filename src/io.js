@@ -1,0 +1,52 @@
+// The browser half of src/transport.rs: one `fetch` with `redirect: "manual"` (F19) and a deadline
+// over the headers and the body (F22, F23), the body read chunk by chunk up to `max` bytes (F13).
+// Resolves to `{ status, body, retryAfter }`: `body` is the text, or null when it passed `max` (the
+// download is then stopped); text that is not UTF-8 becomes one replacement character, which is not
+// JSON either (F10). Rejects with `true` when the deadline fired, `false` on any other failure.
+export async function send(url, init, ms, max) {
+  const controller = new AbortController();
+  let late = false;
+  const deadline = setTimeout(() => {
+    late = true;
+    controller.abort();
+  }, ms);
+  init.redirect = "manual";
+  init.signal = controller.signal;
+  const chunks = [];
+  let res, length = 0;
+  try {
+    res = await fetch(url, init);
+    // A body-less status has no stream.
+    const reader = res.body && res.body.getReader();
+    for (let chunk; reader && !(chunk = await reader.read()).done; ) {
+      length += chunk.value.length;
+      if (length > max) {
+        controller.abort();
+        length = -1;
+        break;
+      }
+      chunks.push(chunk.value);
+    }
+    if (late) throw 0;
+  } catch {
+    throw late;
+  } finally {
+    clearTimeout(deadline);
+  }
+  let body = null;
+  if (length >= 0) {
+    const bytes = new Uint8Array(length);
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    try {
+      // `ignoreBOM`: a leading BOM stays in the text, as in Rust's `String::from_utf8`.
+      body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      body = "\ufffd";
+    }
+  }
+  return { status: res.status, body, retryAfter: res.headers.get("retry-after") };
+}

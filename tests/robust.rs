@@ -15,6 +15,21 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[wasm_bindgen(inline_js = r#"
+export function answerNextFetchWith(bytes) {
+  const real = globalThis.fetch;
+  globalThis.fetch = function () {
+    globalThis.fetch = real;
+    return Promise.resolve(new Response(new Uint8Array(bytes), { status: 200 }));
+  };
+}
+"#)]
+extern "C" {
+    /// The page's next `fetch` (the SDK's) answers 200 with exactly these bytes, without a server.
+    #[wasm_bindgen(js_name = answerNextFetchWith)]
+    fn answer_next_fetch_with(bytes: &[u8]);
+}
+
 /// This module's linear memory in bytes (its `WebAssembly.Memory` buffer).
 fn wasm_memory() -> f64 {
     let buffer = Reflect::get(&wasm_bindgen::memory(), &"buffer".into()).unwrap();
@@ -265,4 +280,20 @@ async fn f12_a_truncated_body_is_a_retryable_network_error() {
     assert_descope_error(&err(d.me()).await, "protocol", Some("invalidResponse"));
     assert!(d.session().is_some());
     ok(d.me()).await;
+}
+
+/// F10/F03: a 200 body that is not UTF-8, or JSON behind a byte-order mark, is a `protocol`
+/// error like any other non-JSON answer (not a network failure, no panic), and the session stays.
+#[wasm_bindgen_test]
+async fn f10_a_body_that_is_not_utf8_or_starts_with_a_bom_is_not_json() {
+    let d = signed_in("").await;
+    let jwt = jwt_of(&d);
+    let bom_json = [&[0xef, 0xbb, 0xbf][..], br#"{"sessionJwt":"x"}"#].concat();
+    for body in [&[0x7b, 0xff, 0xfe, 0x7d][..], &bom_json] {
+        answer_next_fetch_with(body);
+        let e = err(d.refresh()).await;
+        assert_descope_error(&e, "protocol", Some("invalidResponse"));
+        assert_eq!(jwt_of(&d), jwt, "session kept");
+    }
+    ok(d.refresh()).await;
 }

@@ -399,10 +399,12 @@ impl Inner {
             ),
             Op::End(req) => {
                 self.check_alive()?;
-                let token = self.state.borrow().refresh_token();
-                let res = match token {
-                    Some(t) => self.call(&req, Some(&t)).await.map(|_| ()),
-                    None => Ok(()),
+                // Without a session there is nothing to revoke on the server.
+                let signed_in = self.state.borrow().refresh_token().is_some();
+                let res = if signed_in {
+                    self.call_with_session(&req).await.map(|_| ())
+                } else {
+                    Ok(())
                 };
                 self.sign_out(Reason::Logout);
                 return Ok(res.map(|_| JsValue::UNDEFINED)?);

@@ -15,7 +15,7 @@ use descope_core::session::{EventType, Reason, State};
 use descope_core::storage as core_storage;
 use descope_core::wire::{self, Answer};
 use descope_core::{clock, Error};
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -96,7 +96,7 @@ pub(crate) fn js_str(s: &str) -> JsValue {
 
 /// Reads an optional string field; a present non-string is a config error.
 fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
-    let v = Reflect::get(obj, &js_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let v = crate::families::field(obj, key);
     if v.is_undefined() {
         return Ok(None);
     }
@@ -119,7 +119,7 @@ impl Inner {
         let persistence = opt_string(config, "persistence")?;
         let storage_prefix = opt_string(config, "storagePrefix")?;
         let refresh_cookie_name = opt_string(config, "refreshCookieName")?;
-        let get = |k: &str| Reflect::get(config, &js_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let get = |k: &str| crate::families::field(config, k);
         let auto_refresh = match get("autoRefresh") {
             v if v.is_undefined() => None,
             v => Some(

@@ -22,7 +22,8 @@ impl Session {
     }
 }
 
-fn parse_json(text: &str) -> JsValue {
+/// `JSON.parse(text)`, or `undefined` when it throws.
+pub(crate) fn parse_json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
 }
 

@@ -18,12 +18,12 @@ use descope_core::config::Persistence;
 use descope_core::response::parse_object_text;
 use descope_core::verify::{self, invalid};
 use descope_core::{Error, ErrorKind};
-use js_sys::{Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{now_ms, Inner};
-use crate::families::field;
+use crate::families::{field, item};
 use crate::session::parse_json;
 
 #[wasm_bindgen]
@@ -53,7 +53,7 @@ fn find_key(jwks: &JsValue, kid: &JsValue) -> JsValue {
     let keys = &field(jwks, "keys");
     let len = field(keys, "length").as_f64().unwrap_or(0.0) as u32;
     for i in 0..len {
-        let key = Reflect::get(keys, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED);
+        let key = item(keys, i);
         if field(&key, "kid") == *kid {
             return key;
         }

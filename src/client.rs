@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
-use core::cell::{Cell, OnceCell, RefCell};
+use core::cell::{Cell, RefCell};
 
 use descope_core::config::{self, Config, ConfigInput};
 use descope_core::request::{self, Auth, Request};
@@ -45,12 +45,17 @@ pub(crate) fn rand_u32() -> u32 {
 
 /// `x-descope-sdk-session-id`: one per page load, shared by every instance (§1.3).
 fn sdk_session_id() -> String {
-    struct PageId(OnceCell<String>);
+    struct PageId(Cell<Option<String>>);
     // The module is single-threaded (see allocator.rs), so a plain static cell is enough.
     unsafe impl Sync for PageId {}
-    static ID: PageId = PageId(OnceCell::new());
-    ID.0.get_or_init(|| clock::sdk_session_id(now_ms(), rand_u32()))
-        .clone()
+    static ID: PageId = PageId(Cell::new(None));
+    // Taken out and put back: a `Cell` rather than a `OnceCell`, whose `get_or_init` brings a
+    // panic path for a reentrant init (that cannot happen here).
+    let id =
+        ID.0.take()
+            .unwrap_or_else(|| clock::sdk_session_id(now_ms(), rand_u32()));
+    ID.0.set(Some(id.clone()));
+    id
 }
 
 pub(crate) struct Inner {

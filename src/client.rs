@@ -467,17 +467,6 @@ impl Inner {
             js_sys::JSON::parse(text).map_err(|_| Error::protocol("invalidResponse", what))
         };
         match then {
-            Answer::Masked => {
-                let m = response::parse_masked(r.status, &r.body)?;
-                let o = Object::new();
-                if let Some(e) = &m.masked_email {
-                    set(&o, "maskedEmail", &js_str(e));
-                }
-                if let Some(p) = &m.masked_phone {
-                    set(&o, "maskedPhone", &js_str(p));
-                }
-                Ok(o.into())
-            }
             Answer::SignIn => self.adopt_response(r).map(JsValue::from),
             Answer::Object => parse(
                 &response::parse_object_text(r.status, &r.body)?,

@@ -17,6 +17,8 @@ pub enum Kind {
     Str,
     /// A string, copied when present (a missing, `null` or empty one is left out).
     OptStr,
+    /// Copied when it is a string (even an empty one); anything else is left out.
+    IfStr,
     /// A plain integer, required.
     Int,
     /// A boolean, required.
@@ -40,6 +42,11 @@ pub enum Shape {
 
 use Kind::*;
 
+/// `MaskedAddress`: where a code or link was sent.
+pub const MASKED: Shape = Shape::Object(&[
+    Field("maskedEmail", "maskedEmail", IfStr),
+    Field("maskedPhone", "maskedPhone", IfStr),
+]);
 /// Enchanted-link sign-in: `PendingLink`.
 pub const PENDING_LINK: Shape = Shape::Object(&[
     Field("pendingRef", "pendingRef", Str),
@@ -97,7 +104,8 @@ pub fn reshape(status: u16, body: &str, shape: Shape) -> Result<String, Error> {
         let val = match (kind, v.get(wire)) {
             (OptStr, None | Some(Value::Null)) => continue,
             (OptStr, Some(Value::String(s))) if s.is_empty() => continue,
-            (Str | OptStr, Some(x @ Value::String(_))) => x,
+            (Str | OptStr | IfStr, Some(x @ Value::String(_))) => x,
+            (IfStr, _) => continue,
             (Bool, Some(x @ Value::Bool(_))) => x,
             (Int, Some(x)) if x.as_i64().is_some() => x,
             (Objects, Some(x)) if objects(x).is_some() => x,

@@ -75,11 +75,7 @@ impl Inner {
                     *self.lock.borrow_mut() = Some(release);
                 }
             }
-            let held = Held {
-                refresh: held_refresh.as_deref(),
-                session: held_current.as_ref().map(|c| c.session_jwt.as_str()),
-                user: held_current.as_ref().map(|c| c.user_id()),
-            };
+            let held = Held::of(held_refresh.as_deref(), held_current.as_deref());
             match step {
                 Step::Decide => {
                     if !self.state.borrow().has_credentials() {

@@ -463,19 +463,14 @@ impl Inner {
 
     /// The synchronous second half of a simple operation: its response made into the JS result.
     fn then(self: &Rc<Self>, then: Answer, r: &HttpResponse) -> Result<JsValue, Error> {
-        let parse = |text: &str, what: &str| {
-            js_sys::JSON::parse(text).map_err(|_| Error::protocol("invalidResponse", what))
-        };
         match then {
             Answer::SignIn => self.adopt_response(r).map(JsValue::from),
-            Answer::Object => parse(
-                &response::parse_object_text(r.status, &r.body)?,
-                "the user object could not be read",
-            ),
-            Answer::Shaped(shape) => parse(
-                &descope_core::shape::reshape(r.status, &r.body, *shape)?,
-                "the response could not be read",
-            ),
+            Answer::Shaped(shape) => {
+                js_sys::JSON::parse(&descope_core::shape::reshape(r.status, &r.body, *shape)?)
+                    .map_err(|_| {
+                        Error::protocol("invalidResponse", "the response could not be read")
+                    })
+            }
             // `Wait` goes its own way (`Op::Wait`).
             Answer::Void | Answer::Wait(_) => Ok(JsValue::UNDEFINED),
         }

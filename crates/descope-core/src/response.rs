@@ -272,7 +272,7 @@ pub fn error_from_response(
 mod tests {
     use super::*;
     use crate::jwt::test_support::token;
-    use crate::shape::{reshape, MASKED};
+    use crate::shape::{reshape, MASKED, USER};
 
     const PID: &str = "P2abc";
 
@@ -498,5 +498,11 @@ mod tests {
         );
         assert!(parse_object_text(200, "[]").is_err());
         assert!(parse_object_text(200, r#"{"userId":"U"}"#).is_ok());
+        // `me`: any object, as it is.
+        assert!(reshape(200, "[]", USER).is_err());
+        assert_eq!(
+            reshape(200, r#"{"userId":"U","x":[1]}"#, USER).unwrap(),
+            r#"{"userId":"U","x":[1]}"#
+        );
     }
 }

@@ -38,6 +38,8 @@ pub enum Shape {
     Object(&'static [Field]),
     /// A bare array of objects (`/v1/auth/me/history`).
     Objects,
+    /// Any object, copied as it is (`/v1/auth/me`).
+    AnyObject,
 }
 
 use Kind::*;
@@ -84,6 +86,8 @@ pub const POLICY: Shape = Shape::Object(&[
 pub const TENANTS: Shape = Shape::Object(&[Field("tenants", "tenants", Objects)]);
 /// `history`: `LoginHistoryEntry[]`.
 pub const HISTORY: Shape = Shape::Objects;
+/// `me`: the user object.
+pub const USER: Shape = Shape::AnyObject;
 
 fn objects(v: &Value) -> Option<&[Value]> {
     v.as_array()
@@ -96,6 +100,7 @@ pub fn reshape(status: u16, body: &str, shape: Shape) -> Result<String, Error> {
     let v = parse_body(status, body)?;
     let fields = match shape {
         Shape::Objects => return objects(&v).map(|_| v.to_json()).ok_or_else(bad),
+        Shape::AnyObject => return v.as_object().map(|_| v.to_json()).ok_or_else(bad),
         Shape::Object(f) => f,
     };
     v.as_object().ok_or_else(bad)?;

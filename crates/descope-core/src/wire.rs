@@ -54,8 +54,6 @@ pub enum Answer {
     Shaped(&'static Shape),
     /// `undefined`.
     Void,
-    /// The response's JSON object as it is (`me`).
-    Object,
     /// A `Session`, polled for while the server answers that this sign-in is pending; the
     /// argument after the declared ones is `waitForSession`'s options.
     Wait(Pending),
@@ -608,7 +606,7 @@ pub static PASSWORD_UPDATE: Spec = post(
 pub static PASSWORD_POLICY: Spec = get("/v1/auth/password/policy", Project, Shaped(&shape::POLICY));
 
 /// The signed-in user.
-pub static ME: Spec = get("/v1/auth/me", Session, Object);
+pub static ME: Spec = get("/v1/auth/me", Session, Shaped(&shape::USER));
 
 // Tenants and history (§2.10).
 /// Answers a session whose tokens carry `dct`.

@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
-use core::cell::{Cell, OnceCell, RefCell};
+use core::cell::{Cell, RefCell};
 
 use descope_core::config::{self, Config, ConfigInput};
 use descope_core::request::{self, Auth, Request};
@@ -15,7 +15,7 @@ use descope_core::session::{EventType, Reason, State};
 use descope_core::storage as core_storage;
 use descope_core::wire::{self, Answer};
 use descope_core::{clock, Error};
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -45,12 +45,17 @@ pub(crate) fn rand_u32() -> u32 {
 
 /// `x-descope-sdk-session-id`: one per page load, shared by every instance (§1.3).
 fn sdk_session_id() -> String {
-    struct PageId(OnceCell<String>);
+    struct PageId(Cell<Option<String>>);
     // The module is single-threaded (see allocator.rs), so a plain static cell is enough.
     unsafe impl Sync for PageId {}
-    static ID: PageId = PageId(OnceCell::new());
-    ID.0.get_or_init(|| clock::sdk_session_id(now_ms(), rand_u32()))
-        .clone()
+    static ID: PageId = PageId(Cell::new(None));
+    // Taken out and put back: a `Cell` rather than a `OnceCell`, whose `get_or_init` brings a
+    // panic path for a reentrant init (that cannot happen here).
+    let id =
+        ID.0.take()
+            .unwrap_or_else(|| clock::sdk_session_id(now_ms(), rand_u32()));
+    ID.0.set(Some(id.clone()));
+    id
 }
 
 pub(crate) struct Inner {
@@ -96,7 +101,7 @@ pub(crate) fn js_str(s: &str) -> JsValue {
 
 /// Reads an optional string field; a present non-string is a config error.
 fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
-    let v = Reflect::get(obj, &js_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let v = crate::families::field(obj, key);
     if v.is_undefined() {
         return Ok(None);
     }
@@ -119,7 +124,7 @@ impl Inner {
         let persistence = opt_string(config, "persistence")?;
         let storage_prefix = opt_string(config, "storagePrefix")?;
         let refresh_cookie_name = opt_string(config, "refreshCookieName")?;
-        let get = |k: &str| Reflect::get(config, &js_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let get = |k: &str| crate::families::field(config, k);
         let auto_refresh = match get("autoRefresh") {
             v if v.is_undefined() => None,
             v => Some(
@@ -399,10 +404,12 @@ impl Inner {
             ),
             Op::End(req) => {
                 self.check_alive()?;
-                let token = self.state.borrow().refresh_token();
-                let res = match token {
-                    Some(t) => self.call(&req, Some(&t)).await.map(|_| ()),
-                    None => Ok(()),
+                // Without a session there is nothing to revoke on the server.
+                let signed_in = self.state.borrow().refresh_token().is_some();
+                let res = if signed_in {
+                    self.call_with_session(&req).await.map(|_| ())
+                } else {
+                    Ok(())
                 };
                 self.sign_out(Reason::Logout);
                 return Ok(res.map(|_| JsValue::UNDEFINED)?);
@@ -456,30 +463,14 @@ impl Inner {
 
     /// The synchronous second half of a simple operation: its response made into the JS result.
     fn then(self: &Rc<Self>, then: Answer, r: &HttpResponse) -> Result<JsValue, Error> {
-        let parse = |text: &str, what: &str| {
-            js_sys::JSON::parse(text).map_err(|_| Error::protocol("invalidResponse", what))
-        };
         match then {
-            Answer::Masked => {
-                let m = response::parse_masked(r.status, &r.body)?;
-                let o = Object::new();
-                if let Some(e) = &m.masked_email {
-                    set(&o, "maskedEmail", &js_str(e));
-                }
-                if let Some(p) = &m.masked_phone {
-                    set(&o, "maskedPhone", &js_str(p));
-                }
-                Ok(o.into())
-            }
             Answer::SignIn => self.adopt_response(r).map(JsValue::from),
-            Answer::Object => parse(
-                &response::parse_object_text(r.status, &r.body)?,
-                "the user object could not be read",
-            ),
-            Answer::Shaped(shape) => parse(
-                &descope_core::shape::reshape(r.status, &r.body, *shape)?,
-                "the response could not be read",
-            ),
+            Answer::Shaped(shape) => {
+                js_sys::JSON::parse(&descope_core::shape::reshape(r.status, &r.body, *shape)?)
+                    .map_err(|_| {
+                        Error::protocol("invalidResponse", "the response could not be read")
+                    })
+            }
             // `Wait` goes its own way (`Op::Wait`).
             Answer::Void | Answer::Wait(_) => Ok(JsValue::UNDEFINED),
         }

@@ -31,7 +31,7 @@ pub fn to_js(e: &Error) -> JsValue {
 
 /// True for errors made by [`to_js`].
 pub fn is_descope_error(v: &JsValue) -> bool {
-    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let get = |k: &str| crate::families::field(v, k);
     v.is_instance_of::<js_sys::Error>()
         && get("name").as_string().as_deref() == Some("DescopeError")
         && get("kind").is_string()

@@ -125,6 +125,12 @@ pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// `arr[i]`, or `undefined` (read through `Reflect` as `Array::iter` would, without two more glue
+/// imports).
+pub(crate) fn item(arr: &JsValue, i: u32) -> JsValue {
+    Reflect::get(arr, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)
+}
+
 fn invalid(name: &str, what: &str) -> Error {
     let mut d = String::from(name);
     d.push_str(what);
@@ -340,13 +346,10 @@ fn tenant_selector(selector: Option<&JsValue>) -> Result<Option<Vec<String>>, Er
         )
     };
     let arr = selector.filter(|s| Array::is_array(s)).ok_or_else(bad)?;
-    // Indexed through `Reflect` (as `Array::iter` would read them) without two more glue imports.
     let len = field(arr, "length").as_f64().unwrap_or(0.0) as u32;
     let mut ids = Vec::new();
     for i in 0..len {
-        let id = Reflect::get(arr, &JsValue::from(i))
-            .ok()
-            .and_then(|v| v.as_string());
+        let id = item(arr, i).as_string();
         ids.push(id.ok_or_else(bad)?);
     }
     Ok(Some(ids))

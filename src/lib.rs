@@ -123,7 +123,7 @@ pub(crate) fn str_array(v: Vec<String>) -> JsValue {
         descope_core::json::write_string(&mut text, s);
     }
     text.push(']');
-    js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED)
+    session::parse_json(&text)
 }
 
 /// A JS string, or `undefined` (returned as a `JsValue`: wasm-bindgen's `String` / `Option<String>`
@@ -132,15 +132,24 @@ pub(crate) fn opt_str(v: Option<&str>) -> JsValue {
     v.map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
+/// A token's roles or permissions (`list`: `Jwt::roles` or `Jwt::permissions`) for `tenant` (not a
+/// string: the project's), as a JS array. One body for the four exports that read them.
+#[inline(never)]
+pub(crate) fn authz_list(
+    jwt: &Jwt,
+    tenant: &JsValue,
+    list: fn(&Jwt, Option<&str>) -> Vec<String>,
+) -> JsValue {
+    str_array(list(jwt, tenant.as_string().as_deref()))
+}
+
 /// Project roles of the token, or the roles of `tenant`.
 #[wasm_bindgen(js_name = getJwtRoles, unchecked_return_type = "string[]")]
 pub fn get_jwt_roles(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
 ) -> Result<JsValue, JsValue> {
-    Ok(str_array(
-        decode(&jwt)?.roles(tenant.as_string().as_deref()),
-    ))
+    Ok(authz_list(&decode(&jwt)?, &tenant, Jwt::roles))
 }
 
 /// Project permissions of the token, or the permissions of `tenant`.
@@ -149,9 +158,7 @@ pub fn get_jwt_permissions(
     #[wasm_bindgen(unchecked_param_type = "string")] jwt: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
 ) -> Result<JsValue, JsValue> {
-    Ok(str_array(
-        decode(&jwt)?.permissions(tenant.as_string().as_deref()),
-    ))
+    Ok(authz_list(&decode(&jwt)?, &tenant, Jwt::permissions))
 }
 
 /// Tenant ids of the token's `tenants` claim.

@@ -6,11 +6,10 @@
 use crate::prelude::*;
 use alloc::rc::Rc;
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::client::{js_str, Inner, Op};
+use crate::client::{Inner, Op};
 use crate::families::field;
 
 #[wasm_bindgen]
@@ -75,11 +74,7 @@ impl Inner {
         // closure, so a `dispose()` from a session listener never drops a running closure.
         let l = WindowListener::new(kinds, move |ev: JsValue| {
             if let Some(inner) = weak.upgrade() {
-                let get = |k: &str| {
-                    Reflect::get(&ev, &js_str(k))
-                        .ok()
-                        .and_then(|v| v.as_string())
-                };
+                let get = |k: &str| crate::families::field(&ev, k).as_string();
                 let op = match get("type").as_deref() {
                     Some("storage") => Op::Storage(get("key")),
                     kind => Op::Wake(kind == Some("online")),

@@ -36,12 +36,9 @@ pub(crate) fn web_locks() -> Option<JsValue> {
 fn request_lock(name: &str, wait_ms: u32, pause_ms: u32) -> Promise {
     Promise::new(&mut |resolve, _| {
         let locks = web_locks();
-        let request = locks.as_ref().and_then(|l| {
-            Reflect::get(l, &js_str("request"))
-                .ok()?
-                .dyn_into::<Function>()
-                .ok()
-        });
+        let request = locks
+            .as_ref()
+            .and_then(|l| field(l, "request").dyn_into::<Function>().ok());
         let (Some(locks), Some(request), Ok(ctl)) = (locks, request, AbortController::new()) else {
             set_timeout(&resolve, pause_ms);
             return;

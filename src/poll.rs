@@ -57,12 +57,9 @@ impl AbortWatch {
 
     fn aborted(&self) -> bool {
         // Read through `Reflect` (as `wait_args` checks it): a getter import costs glue.
-        self.signal.as_ref().is_some_and(|s| {
-            js_sys::Reflect::get(s, &JsValue::from_str("aborted"))
-                .ok()
-                .and_then(|a| a.as_bool())
-                == Some(true)
-        })
+        self.signal
+            .as_ref()
+            .is_some_and(|s| crate::families::field(s, "aborted").as_bool() == Some(true))
     }
 
     /// Runs `f` unless the signal aborts first (`None` then).

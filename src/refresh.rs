@@ -14,7 +14,7 @@ use descope_core::session::{
 };
 use descope_core::storage::Held;
 use descope_core::{Error, ErrorKind};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -75,11 +75,7 @@ impl Inner {
                     *self.lock.borrow_mut() = Some(release);
                 }
             }
-            let held = Held {
-                refresh: held_refresh.as_deref(),
-                session: held_current.as_ref().map(|c| c.session_jwt.as_str()),
-                user: held_current.as_ref().map(|c| c.user_id()),
-            };
+            let held = Held::of(held_refresh.as_deref(), held_current.as_deref());
             match step {
                 Step::Decide => {
                     if !self.state.borrow().has_credentials() {
@@ -286,7 +282,7 @@ impl Inner {
         r: Result<JsValue, JsValue>,
     ) -> Result<JsValue, Rejection> {
         match r {
-            Ok(v) => Ok(Reflect::get(&v, &js_str("sessionJwt")).unwrap_or(JsValue::UNDEFINED)),
+            Ok(v) => Ok(crate::families::field(&v, "sessionJwt")),
             // A session being restored (after a reload) that the server no longer has: this
             // browser is simply signed out. A current session that ends is an error.
             Err(_) if restoring && !self.state.borrow().has_credentials() => Ok(JsValue::UNDEFINED),

@@ -6,7 +6,8 @@ use descope_core::session::SessionData;
 use wasm_bindgen::prelude::*;
 
 use crate::client::now_ms;
-use crate::{opt_str, str_array};
+use crate::{authz_list, opt_str, str_array};
+use descope_core::jwt::Jwt;
 
 /// An immutable snapshot of a signed-in session. Claims are decoded, not verified:
 /// authorization decisions belong on the server.
@@ -21,7 +22,8 @@ impl Session {
     }
 }
 
-fn parse_json(text: &str) -> JsValue {
+/// `JSON.parse(text)`, or `undefined` when it throws.
+pub(crate) fn parse_json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -120,7 +122,7 @@ impl Session {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
     ) -> JsValue {
-        str_array(self.data.session.roles(tenant.as_string().as_deref()))
+        authz_list(&self.data.session, &tenant, Jwt::roles)
     }
 
     /// Project permissions, or a tenant's permissions.
@@ -129,6 +131,6 @@ impl Session {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] tenant: JsValue,
     ) -> JsValue {
-        str_array(self.data.session.permissions(tenant.as_string().as_deref()))
+        authz_list(&self.data.session, &tenant, Jwt::permissions)
     }
 }

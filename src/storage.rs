@@ -42,10 +42,10 @@ fn web_storage(p: Persistence) -> Option<WebStorage> {
         Persistence::Memory => return None,
     };
     // Read off the global object through `Reflect` (the getter throws where site data is
-    // blocked; `Reflect::get` catches it) rather than `web_sys::window()?.local_storage()`, which
+    // blocked; `field` reads a throw as `undefined`) rather than `web_sys::window()?.local_storage()`, which
     // costs an `instanceof Window` check and two getter imports in the glue. Outside a window there
     // is no such property and memory is used.
-    let s = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok()?;
+    let s = crate::families::field(&js_sys::global(), name);
     if s.is_undefined() || s.is_null() {
         return None;
     }

@@ -32,11 +32,7 @@ impl Inner {
                 ds.as_deref(),
                 &self.cfg.project_id,
                 now_ms(),
-                Held {
-                    refresh: refresh.as_deref(),
-                    session: cur.as_ref().map(|c| c.session_jwt.as_str()),
-                    user: cur.as_ref().map(|c| c.user_id()),
-                },
+                Held::of(refresh.as_deref(), cur.as_deref()),
             )
         };
         match change {

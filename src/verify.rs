@@ -18,12 +18,13 @@ use descope_core::config::Persistence;
 use descope_core::response::parse_object_text;
 use descope_core::verify::{self, invalid};
 use descope_core::{Error, ErrorKind};
-use js_sys::{Promise, Reflect, JSON};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{now_ms, Inner};
-use crate::families::field;
+use crate::families::{field, item};
+use crate::session::parse_json;
 
 #[wasm_bindgen]
 extern "C" {
@@ -52,7 +53,7 @@ fn find_key(jwks: &JsValue, kid: &JsValue) -> JsValue {
     let keys = &field(jwks, "keys");
     let len = field(keys, "length").as_f64().unwrap_or(0.0) as u32;
     for i in 0..len {
-        let key = Reflect::get(keys, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED);
+        let key = item(keys, i);
         if field(&key, "kid") == *kid {
             return key;
         }
@@ -100,15 +101,15 @@ pub(crate) async fn session(inner: &Rc<Inner>, jwt: JsValue) -> Result<JsValue, 
     if key.is_undefined() && fetch.allow(!inner.keys.borrow().is_undefined(), now_ms()) {
         inner.key_fetch.set(fetch);
         let r = inner.call(&verify::keys_request(pid), None).await?;
-        let jwks = JSON::parse(&parse_object_text(r.status, &r.body)?).unwrap_or_default();
+        let jwks = parse_json(&parse_object_text(r.status, &r.body)?);
         key = find_key(&jwks, &kid);
         inner.keys.replace(jwks);
     }
     if field(&key, "alg") != signed.alg {
         return Err(invalid("no key of the project has the token's kid and alg"));
     }
-    let algorithm = JSON::parse(signed.params).unwrap_or_default();
-    let usages = JSON::parse(r#"["verify"]"#).unwrap_or_default();
+    let algorithm = parse_json(signed.params);
+    let usages = parse_json(r#"["verify"]"#);
     let import = import_key("jwk", &key, &algorithm, false, &usages).map_err(no_crypto)?;
     // A key WebCrypto refuses verifies nothing: both end as "does not verify".
     let valid = match JsFuture::from(import).await {
@@ -123,5 +124,5 @@ pub(crate) async fn session(inner: &Rc<Inner>, jwt: JsValue) -> Result<JsValue, 
     if valid.ok().and_then(|v| v.as_bool()) != Some(true) {
         return Err(invalid("the token's signature does not verify"));
     }
-    Ok(JSON::parse(signed.claims.payload_json()).unwrap_or_default())
+    Ok(parse_json(signed.claims.payload_json()))
 }

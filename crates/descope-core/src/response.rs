@@ -178,22 +178,6 @@ pub fn parse_auth_response(
     })
 }
 
-/// `{maskedEmail?, maskedPhone?}` from a sign-in/sign-up/update response.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Masked {
-    pub masked_email: Option<String>,
-    pub masked_phone: Option<String>,
-}
-
-pub fn parse_masked(status: u16, body: &str) -> Result<Masked, Error> {
-    let v = parse_object(status, body)?;
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    Ok(Masked {
-        masked_email: s("maskedEmail"),
-        masked_phone: s("maskedPhone"),
-    })
-}
-
 /// A bare JSON object (e.g. `/v1/auth/me`): checked and handed back as text.
 pub fn parse_object_text(status: u16, body: &str) -> Result<String, Error> {
     parse_object(status, body).map(|v| v.to_json())
@@ -288,6 +272,7 @@ pub fn error_from_response(
 mod tests {
     use super::*;
     use crate::jwt::test_support::token;
+    use crate::shape::{reshape, MASKED, USER};
 
     const PID: &str = "P2abc";
 
@@ -382,7 +367,7 @@ mod tests {
             (ErrorKind::Api, true, Some(502), "serverError")
         );
         assert!(!e.description.contains("Wi-Fi"));
-        assert!(parse_masked(200, html).is_err());
+        assert!(reshape(200, html, MASKED).is_err());
     }
 
     #[test]
@@ -405,7 +390,9 @@ mod tests {
         let html = parse_auth_response(200, "<html>", PID, false).unwrap_err();
         assert!(failure_delay_ms(&html, 0, 0, true) >= FAILURE_DELAY_MS);
         assert_eq!(
-            parse_masked(200, "{\"maskedEmail\":\"a").unwrap_err().kind,
+            reshape(200, "{\"maskedEmail\":\"a", MASKED)
+                .unwrap_err()
+                .kind,
             ErrorKind::Network
         );
         // Not JSON at all (a captive portal, F10) stays a protocol error.
@@ -499,9 +486,23 @@ mod tests {
 
     #[test]
     fn masked_and_objects() {
-        let m = parse_masked(200, r#"{"maskedEmail":"a***@b.co"}"#).unwrap();
-        assert_eq!(m.masked_email.as_deref(), Some("a***@b.co"));
+        let m = |body| reshape(200, body, MASKED).unwrap();
+        assert_eq!(
+            m(r#"{"maskedEmail":"a***@b.co","x":1}"#),
+            r#"{"maskedEmail":"a***@b.co"}"#
+        );
+        // As the server sends it: an empty string is kept, a non-string left out.
+        assert_eq!(
+            m(r#"{"maskedPhone":"","maskedEmail":7}"#),
+            r#"{"maskedPhone":""}"#
+        );
         assert!(parse_object_text(200, "[]").is_err());
         assert!(parse_object_text(200, r#"{"userId":"U"}"#).is_ok());
+        // `me`: any object, as it is.
+        assert!(reshape(200, "[]", USER).is_err());
+        assert_eq!(
+            reshape(200, r#"{"userId":"U","x":[1]}"#, USER).unwrap(),
+            r#"{"userId":"U","x":[1]}"#
+        );
     }
 }

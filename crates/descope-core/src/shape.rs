@@ -17,6 +17,8 @@ pub enum Kind {
     Str,
     /// A string, copied when present (a missing, `null` or empty one is left out).
     OptStr,
+    /// Copied when it is a string (even an empty one); anything else is left out.
+    IfStr,
     /// A plain integer, required.
     Int,
     /// A boolean, required.
@@ -36,10 +38,17 @@ pub enum Shape {
     Object(&'static [Field]),
     /// A bare array of objects (`/v1/auth/me/history`).
     Objects,
+    /// Any object, copied as it is (`/v1/auth/me`).
+    AnyObject,
 }
 
 use Kind::*;
 
+/// `MaskedAddress`: where a code or link was sent.
+pub const MASKED: Shape = Shape::Object(&[
+    Field("maskedEmail", "maskedEmail", IfStr),
+    Field("maskedPhone", "maskedPhone", IfStr),
+]);
 /// Enchanted-link sign-in: `PendingLink`.
 pub const PENDING_LINK: Shape = Shape::Object(&[
     Field("pendingRef", "pendingRef", Str),
@@ -77,6 +86,8 @@ pub const POLICY: Shape = Shape::Object(&[
 pub const TENANTS: Shape = Shape::Object(&[Field("tenants", "tenants", Objects)]);
 /// `history`: `LoginHistoryEntry[]`.
 pub const HISTORY: Shape = Shape::Objects;
+/// `me`: the user object.
+pub const USER: Shape = Shape::AnyObject;
 
 fn objects(v: &Value) -> Option<&[Value]> {
     v.as_array()
@@ -89,6 +100,7 @@ pub fn reshape(status: u16, body: &str, shape: Shape) -> Result<String, Error> {
     let v = parse_body(status, body)?;
     let fields = match shape {
         Shape::Objects => return objects(&v).map(|_| v.to_json()).ok_or_else(bad),
+        Shape::AnyObject => return v.as_object().map(|_| v.to_json()).ok_or_else(bad),
         Shape::Object(f) => f,
     };
     v.as_object().ok_or_else(bad)?;
@@ -97,7 +109,8 @@ pub fn reshape(status: u16, body: &str, shape: Shape) -> Result<String, Error> {
         let val = match (kind, v.get(wire)) {
             (OptStr, None | Some(Value::Null)) => continue,
             (OptStr, Some(Value::String(s))) if s.is_empty() => continue,
-            (Str | OptStr, Some(x @ Value::String(_))) => x,
+            (Str | OptStr | IfStr, Some(x @ Value::String(_))) => x,
+            (IfStr, _) => continue,
             (Bool, Some(x @ Value::Bool(_))) => x,
             (Int, Some(x)) if x.as_i64().is_some() => x,
             (Objects, Some(x)) if objects(x).is_some() => x,

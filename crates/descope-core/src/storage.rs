@@ -205,6 +205,17 @@ pub struct Held<'a> {
     pub user: Option<&'a str>,
 }
 
+impl<'a> Held<'a> {
+    /// What a tab holding the refresh JWT `refresh` and the session `current` holds.
+    pub fn of(refresh: Option<&'a str>, current: Option<&'a SessionData>) -> Held<'a> {
+        Held {
+            refresh,
+            session: current.map(|c| c.session_jwt.as_str()),
+            user: current.map(SessionData::user_id),
+        }
+    }
+}
+
 /// What a change of our keys by another tab means for this one.
 #[derive(Debug, PartialEq)]
 pub enum TabChange {

@@ -48,16 +48,12 @@ pub enum Credential {
 /// What a call resolves to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Answer {
-    /// A `MaskedAddress` (a code or link was sent).
-    Masked,
     /// The new `Session`.
     SignIn,
     /// A plain object (or array) made from the response by the shape.
     Shaped(&'static Shape),
     /// `undefined`.
     Void,
-    /// The response's JSON object as it is (`me`).
-    Object,
     /// A `Session`, polled for while the server answers that this sign-in is pending; the
     /// argument after the declared ones is `waitForSession`'s options.
     Wait(Pending),
@@ -406,19 +402,19 @@ pub static OTP_SIGN_UP: Spec = post(
     "/v1/auth/otp/signup/",
     Project,
     &[ANY_METHOD, LOGIN_ID, USER, OPTIONS],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static OTP_SIGN_IN: Spec = post(
     "/v1/auth/otp/signin/",
     StepUp,
     &[ANY_METHOD, LOGIN_ID, OPTIONS],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static OTP_SIGN_UP_OR_IN: Spec = post(
     "/v1/auth/otp/signup-in/",
     StepUp,
     &[ANY_METHOD, LOGIN_ID, OPTIONS],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static OTP_VERIFY: Spec = post(
     "/v1/auth/otp/verify/",
@@ -430,13 +426,13 @@ pub static OTP_UPDATE_EMAIL: Spec = post(
     "/v1/auth/otp/update/email",
     Session,
     &[LOGIN_ID, EMAIL, UPDATE],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static OTP_UPDATE_PHONE: Spec = post(
     "/v1/auth/otp/update/phone/",
     Session,
     &[PHONE_METHOD, LOGIN_ID, PHONE, UPDATE],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 
 // Magic link (§2.2).
@@ -444,32 +440,32 @@ pub static MAGIC_LINK_SIGN_UP: Spec = post(
     "/v1/auth/magiclink/signup/",
     Project,
     &[LINK_METHOD, LOGIN_ID, URI, USER, OPTIONS],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static MAGIC_LINK_SIGN_IN: Spec = post(
     "/v1/auth/magiclink/signin/",
     StepUp,
     &[LINK_METHOD, LOGIN_ID, URI, OPTIONS],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static MAGIC_LINK_SIGN_UP_OR_IN: Spec = post(
     "/v1/auth/magiclink/signup-in/",
     StepUp,
     &[LINK_METHOD, LOGIN_ID, URI, OPTIONS],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static MAGIC_LINK_VERIFY: Spec = post("/v1/auth/magiclink/verify", Project, &[TOKEN], SignIn);
 pub static MAGIC_LINK_UPDATE_EMAIL: Spec = post(
     "/v1/auth/magiclink/update/email",
     Session,
     &[LOGIN_ID, EMAIL, URI, UPDATE],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 pub static MAGIC_LINK_UPDATE_PHONE: Spec = post(
     "/v1/auth/magiclink/update/phone/",
     Session,
     &[LINK_PHONE_METHOD, LOGIN_ID, PHONE, URI, UPDATE],
-    Masked,
+    Shaped(&shape::MASKED),
 );
 
 // Enchanted link (§2.3): always by email.
@@ -610,7 +606,7 @@ pub static PASSWORD_UPDATE: Spec = post(
 pub static PASSWORD_POLICY: Spec = get("/v1/auth/password/policy", Project, Shaped(&shape::POLICY));
 
 /// The signed-in user.
-pub static ME: Spec = get("/v1/auth/me", Session, Object);
+pub static ME: Spec = get("/v1/auth/me", Session, Shaped(&shape::USER));
 
 // Tenants and history (§2.10).
 /// Answers a session whose tokens carry `dct`.

@@ -20,8 +20,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::error::{set, to_js};
+use crate::error::to_js;
 use crate::events::{Field, Listeners};
+use crate::js::set;
 use crate::lifecycle::WindowListener;
 use crate::otp::Otp;
 use crate::session::Session;
@@ -101,7 +102,7 @@ pub(crate) fn js_str(s: &str) -> JsValue {
 
 /// Reads an optional string field; a present non-string is a config error.
 fn opt_string(obj: &JsValue, key: &str) -> Result<Option<String>, Error> {
-    let v = crate::families::field(obj, key);
+    let v = crate::js::field(obj, key);
     if v.is_undefined() {
         return Ok(None);
     }
@@ -124,7 +125,7 @@ impl Inner {
         let persistence = opt_string(config, "persistence")?;
         let storage_prefix = opt_string(config, "storagePrefix")?;
         let refresh_cookie_name = opt_string(config, "refreshCookieName")?;
-        let get = |k: &str| crate::families::field(config, k);
+        let get = |k: &str| crate::js::field(config, k);
         let auto_refresh = match get("autoRefresh") {
             v if v.is_undefined() => None,
             v => Some(

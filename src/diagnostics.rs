@@ -4,7 +4,7 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use crate::client::{js_str, Inner};
-use crate::error::set;
+use crate::js::set;
 
 impl Inner {
     pub(crate) fn diagnostics(&self) -> JsValue {

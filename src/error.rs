@@ -1,14 +1,10 @@
 //! Core errors as JS `DescopeError`s: real `Error` objects carrying `code`, `kind`, `description`,
 //! `status`, `retryAfterMs` and `retryable`.
 
+use crate::js::set;
 use descope_core::Error;
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
 
 /// Builds the JS `DescopeError` for a core error.
 pub fn to_js(e: &Error) -> JsValue {
@@ -31,7 +27,7 @@ pub fn to_js(e: &Error) -> JsValue {
 
 /// True for errors made by [`to_js`].
 pub fn is_descope_error(v: &JsValue) -> bool {
-    let get = |k: &str| crate::families::field(v, k);
+    let get = |k: &str| crate::js::field(v, k);
     v.is_instance_of::<js_sys::Error>()
         && get("name").as_string().as_deref() == Some("DescopeError")
         && get("kind").is_string()

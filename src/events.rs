@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use descope_core::session::{Event, EventType, SessionData};
 
 use crate::client::{js_str, Inner};
-use crate::error::set;
+use crate::js::set;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::session::Session;

@@ -12,12 +12,13 @@ use descope_core::poll::{self, PollTiming};
 use descope_core::request::{DeliveryMethod, LoginOptions, SignUpUser, UpdateOptions};
 use descope_core::wire::{self, Answer, Arg, Kind, Spec, Value};
 use descope_core::Error;
-use js_sys::{Array, Promise, Reflect};
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::{Descope, Inner, Op};
 use crate::enchanted_link::EnchantedLink;
+use crate::js::{field, item};
 use crate::magic_link::MagicLink;
 use crate::notp::Notp;
 use crate::oauth::OAuth;
@@ -119,17 +120,6 @@ extern "C" {
 }
 
 // Argument readers: each checks a JS value's type, naming the argument in its error.
-
-/// `obj[key]` (`undefined` when reading throws).
-pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// `arr[i]`, or `undefined` (read through `Reflect` as `Array::iter` would, without two more glue
-/// imports).
-pub(crate) fn item(arr: &JsValue, i: u32) -> JsValue {
-    Reflect::get(arr, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)
-}
 
 fn invalid(name: &str, what: &str) -> Error {
     let mut d = String::from(name);

@@ -34,6 +34,7 @@ mod enchanted_link;
 mod error;
 mod events;
 pub mod families;
+mod js;
 mod lifecycle;
 mod lock;
 mod magic_link;

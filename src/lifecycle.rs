@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::{Inner, Op};
-use crate::families::field;
+use crate::js::field;
 
 #[wasm_bindgen]
 extern "C" {
@@ -74,7 +74,7 @@ impl Inner {
         // closure, so a `dispose()` from a session listener never drops a running closure.
         let l = WindowListener::new(kinds, move |ev: JsValue| {
             if let Some(inner) = weak.upgrade() {
-                let get = |k: &str| crate::families::field(&ev, k).as_string();
+                let get = |k: &str| crate::js::field(&ev, k).as_string();
                 let op = match get("type").as_deref() {
                     Some("storage") => Op::Storage(get("key")),
                     kind => Op::Wake(kind == Some("online")),

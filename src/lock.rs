@@ -20,8 +20,8 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 
 use crate::client::{js_str, now_ms, rand_u32, Inner};
-use crate::error::set;
-use crate::families::field;
+use crate::js::field;
+use crate::js::set;
 use crate::timer::{pause, set_timeout};
 
 /// `navigator.locks`, where it exists.

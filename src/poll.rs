@@ -59,7 +59,7 @@ impl AbortWatch {
         // Read through `Reflect` (as `wait_args` checks it): a getter import costs glue.
         self.signal
             .as_ref()
-            .is_some_and(|s| crate::families::field(s, "aborted").as_bool() == Some(true))
+            .is_some_and(|s| crate::js::field(s, "aborted").as_bool() == Some(true))
     }
 
     /// Runs `f` unless the signal aborts first (`None` then).

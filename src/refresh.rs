@@ -282,7 +282,7 @@ impl Inner {
         r: Result<JsValue, JsValue>,
     ) -> Result<JsValue, Rejection> {
         match r {
-            Ok(v) => Ok(crate::families::field(&v, "sessionJwt")),
+            Ok(v) => Ok(crate::js::field(&v, "sessionJwt")),
             // A session being restored (after a reload) that the server no longer has: this
             // browser is simply signed out. A current session that ends is an error.
             Err(_) if restoring && !self.state.borrow().has_credentials() => Ok(JsValue::UNDEFINED),

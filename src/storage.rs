@@ -45,7 +45,7 @@ fn web_storage(p: Persistence) -> Option<WebStorage> {
     // blocked; `field` reads a throw as `undefined`) rather than `web_sys::window()?.local_storage()`, which
     // costs an `instanceof Window` check and two getter imports in the glue. Outside a window there
     // is no such property and memory is used.
-    let s = crate::families::field(&js_sys::global(), name);
+    let s = crate::js::field(&js_sys::global(), name);
     if s.is_undefined() || s.is_null() {
         return None;
     }

@@ -15,8 +15,8 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::error::set;
-use crate::families::field;
+use crate::js::field;
+use crate::js::set;
 
 #[wasm_bindgen(module = "/src/io.js")]
 extern "C" {

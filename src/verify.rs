@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{now_ms, Inner};
-use crate::families::{field, item};
+use crate::js::{field, item};
 use crate::session::parse_json;
 
 #[wasm_bindgen]

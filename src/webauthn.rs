@@ -28,9 +28,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::client::Inner;
 use crate::client::Op;
-use crate::error::set;
-use crate::families::{field, login_options, object_arg};
+use crate::families::{login_options, object_arg};
 use crate::families::{opt_str_arg, signal_field};
+use crate::js::field;
+use crate::js::set;
 use crate::poll::AbortSignalJs;
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -25,9 +25,16 @@ fuzz_target!(|body: &str| {
             }
         }
     }
-    let _ = response::parse_masked(200, body);
     let _ = response::parse_object_text(200, body);
-    for s in [shape::PENDING_LINK, shape::TOTP, shape::TENANTS, shape::HISTORY, shape::POLICY] {
+    for s in [
+        shape::MASKED,
+        shape::USER,
+        shape::PENDING_LINK,
+        shape::TOTP,
+        shape::TENANTS,
+        shape::HISTORY,
+        shape::POLICY,
+    ] {
         let _ = shape::reshape(200, body, s);
     }
 });

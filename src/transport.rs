@@ -15,7 +15,8 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::js::{field, set};
+use crate::js::field;
+use crate::js::set;
 
 #[wasm_bindgen(module = "/src/io.js")]
 extern "C" {

@@ -1,10 +1,11 @@
 //! Core errors as JS `DescopeError`s: real `Error` objects carrying `code`, `kind`, `description`,
 //! `status`, `retryAfterMs` and `retryable`.
 
-use crate::js::set;
 use descope_core::Error;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+use crate::js::set;
 
 /// Builds the JS `DescopeError` for a core error.
 pub fn to_js(e: &Error) -> JsValue {

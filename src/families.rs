@@ -252,11 +252,9 @@ pub(crate) fn wait_args(
         if v.is_undefined() || v.is_null() {
             return Ok(None);
         }
-        v.as_f64().map(Some).ok_or_else(|| {
-            let mut d = String::from(k);
-            d.push_str(" must be a number");
-            Error::validation("invalidArgument", &d)
-        })
+        v.as_f64()
+            .map(Some)
+            .ok_or_else(|| invalid(k, " must be a number"))
     };
     let timing = poll::timing(num("pollIntervalMs")?, num("timeoutMs")?)?;
     Ok((timing, signal_field(o)?))

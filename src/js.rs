@@ -1,4 +1,4 @@
-//! Reading and writing members of JS values, the few ways every module of the glue does it.
+//! The few ways every module of the glue reads and writes JS values.
 
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
@@ -17,4 +17,14 @@ pub(crate) fn item(arr: &JsValue, i: u32) -> JsValue {
 /// `target[key] = value` (a failed write, on a frozen object, is ignored).
 pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// `JSON.parse(text)`, or `undefined` when it throws.
+pub(crate) fn parse_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The global `navigator`, or `undefined` where the host has none.
+pub(crate) fn navigator() -> JsValue {
+    field(&js_sys::global(), "navigator")
 }

@@ -124,7 +124,7 @@ pub(crate) fn str_array(v: Vec<String>) -> JsValue {
         descope_core::json::write_string(&mut text, s);
     }
     text.push(']');
-    session::parse_json(&text)
+    js::parse_json(&text)
 }
 
 /// A JS string, or `undefined` (returned as a `JsValue`: wasm-bindgen's `String` / `Option<String>`

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::{Inner, Op};
-use crate::js::field;
+use crate::js::{field, navigator};
 
 #[wasm_bindgen]
 extern "C" {
@@ -25,11 +25,6 @@ extern "C" {
 /// as online): a refresh that failed offline waits for the `online` event (F24).
 pub(crate) fn navigator_online() -> bool {
     field(&navigator(), "onLine").as_bool() != Some(false)
-}
-
-/// The global `navigator`, or `undefined` where the host has none.
-pub(crate) fn navigator() -> JsValue {
-    field(&js_sys::global(), "navigator")
 }
 
 /// `visibilitychange` is fired at the document and bubbles to the window.

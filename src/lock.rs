@@ -20,13 +20,12 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 
 use crate::client::{js_str, now_ms, rand_u32, Inner};
-use crate::js::field;
-use crate::js::set;
+use crate::js::{field, navigator, set};
 use crate::timer::{pause, set_timeout};
 
 /// `navigator.locks`, where it exists.
 pub(crate) fn web_locks() -> Option<JsValue> {
-    let locks = field(&crate::lifecycle::navigator(), "locks");
+    let locks = field(&navigator(), "locks");
     locks.is_object().then_some(locks)
 }
 

@@ -2,12 +2,13 @@
 
 use alloc::rc::Rc;
 
+use descope_core::jwt::Jwt;
 use descope_core::session::SessionData;
 use wasm_bindgen::prelude::*;
 
 use crate::client::now_ms;
+use crate::js::parse_json;
 use crate::{authz_list, opt_str, str_array};
-use descope_core::jwt::Jwt;
 
 /// An immutable snapshot of a signed-in session. Claims are decoded, not verified:
 /// authorization decisions belong on the server.
@@ -20,11 +21,6 @@ impl Session {
     pub(crate) fn new(data: Rc<SessionData>) -> Session {
         Session { data }
     }
-}
-
-/// `JSON.parse(text)`, or `undefined` when it throws.
-pub(crate) fn parse_json(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
 }
 
 #[wasm_bindgen]

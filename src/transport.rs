@@ -15,8 +15,7 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::js::field;
-use crate::js::set;
+use crate::js::{field, set};
 
 #[wasm_bindgen(module = "/src/io.js")]
 extern "C" {

@@ -23,8 +23,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{now_ms, Inner};
-use crate::js::{field, item};
-use crate::session::parse_json;
+use crate::js::{field, item, parse_json};
 
 #[wasm_bindgen]
 extern "C" {

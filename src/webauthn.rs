@@ -30,8 +30,7 @@ use crate::client::Inner;
 use crate::client::Op;
 use crate::families::{login_options, object_arg};
 use crate::families::{opt_str_arg, signal_field};
-use crate::js::field;
-use crate::js::set;
+use crate::js::{field, navigator, set};
 use crate::poll::AbortSignalJs;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -201,7 +200,7 @@ fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
     if p.conditional {
         set(&request, "mediation", &JsValue::from_str("conditional"));
     }
-    let credentials = field(&crate::lifecycle::navigator(), "credentials");
+    let credentials = field(&navigator(), "credentials");
     Ok(call(&credentials, method, &request)?.unchecked_into())
 }
 

@@ -256,10 +256,7 @@ async fn f20_a_refused_connection_is_a_network_error_retried_with_backoff() {
         assert_eq!(get(&e, "retryable").as_bool(), Some(true));
         let diag = b.diagnostics();
         assert_eq!(get(&diag, "consecutiveFailures").as_f64(), Some(n));
-        let wait = get(&diag, "nextRefreshAt")
-            .as_f64()
-            .expect("a retry is armed")
-            - js_sys::Date::now();
+        let wait = next_refresh_in(&b);
         // The backoff was drawn a moment ago (up to 300 ms: the one quick resend of F21 first).
         assert!(
             (lo - 400.0..=hi).contains(&wait),
@@ -285,6 +282,14 @@ extern "C" {
 /// F24/G6: a refresh that fails on the network while `navigator.onLine` is false is not retried
 /// on the backoff: the next attempt waits for `online` (which refreshes at once), or 5 minutes.
 /// The session is kept.
+/// Milliseconds until `d`'s armed refresh (a retry, or the check while offline).
+fn next_refresh_in(d: &Descope) -> f64 {
+    get(&d.diagnostics(), "nextRefreshAt")
+        .as_f64()
+        .expect("a refresh is armed")
+        - js_sys::Date::now()
+}
+
 #[wasm_bindgen_test]
 async fn f24_offline_a_failed_refresh_waits_for_online_not_the_backoff() {
     let pid = project_id().await;
@@ -301,10 +306,7 @@ async fn f24_offline_a_failed_refresh_waits_for_online_not_the_backoff() {
     let e = err(b.refresh()).await;
     back_online.call0(&JsValue::NULL).unwrap();
     assert_descope_error(&e, "network", Some("network"));
-    let next = get(&b.diagnostics(), "nextRefreshAt")
-        .as_f64()
-        .expect("a check is armed")
-        - js_sys::Date::now();
+    let next = next_refresh_in(&b);
     assert!(
         (299_000.0..=300_000.0).contains(&next),
         "next attempt in {next} ms"
@@ -320,22 +322,16 @@ async fn f24_offline_a_failed_refresh_waits_for_online_not_the_backoff() {
 async fn f10_g14_a_server_error_is_retried_within_the_backoff_cap() {
     let (d, _) = client("").await;
     sign_in_email(&d, &unique_email()).await;
-    let next_in = |d: &Descope| {
-        get(&d.diagnostics(), "nextRefreshAt")
-            .as_f64()
-            .expect("a retry is armed")
-            - js_sys::Date::now()
-    };
     fault(
         r#"{"path":"/v1/auth/refresh","status":502,"body":"<html>Bad gateway</html>","times":1}"#,
     )
     .await;
     assert_descope_error(&err(d.refresh()).await, "api", Some("serverError"));
-    let next = next_in(&d);
+    let next = next_refresh_in(&d);
     assert!(next <= 30_000.0, "next attempt in {next} ms");
     fault(r#"{"path":"/v1/auth/refresh","status":503,"retryAfter":"120","times":1}"#).await;
     assert_descope_error(&err(d.refresh()).await, "api", None);
-    let next = next_in(&d);
+    let next = next_refresh_in(&d);
     assert!(
         (119_000.0..=120_000.0).contains(&next),
         "next attempt in {next} ms"

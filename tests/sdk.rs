@@ -279,9 +279,6 @@ extern "C" {
     fn go_offline() -> Function;
 }
 
-/// F24/G6: a refresh that fails on the network while `navigator.onLine` is false is not retried
-/// on the backoff: the next attempt waits for `online` (which refreshes at once), or 5 minutes.
-/// The session is kept.
 /// Milliseconds until `d`'s armed refresh (a retry, or the check while offline).
 fn next_refresh_in(d: &Descope) -> f64 {
     get(&d.diagnostics(), "nextRefreshAt")
@@ -290,6 +287,9 @@ fn next_refresh_in(d: &Descope) -> f64 {
         - js_sys::Date::now()
 }
 
+/// F24/G6: a refresh that fails on the network while `navigator.onLine` is false is not retried
+/// on the backoff: the next attempt waits for `online` (which refreshes at once), or 5 minutes.
+/// The session is kept.
 #[wasm_bindgen_test]
 async fn f24_offline_a_failed_refresh_waits_for_online_not_the_backoff() {
     let pid = project_id().await;

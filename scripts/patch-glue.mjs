@@ -4,6 +4,8 @@
 // - Until the module is ready, any use of an export throws a DescopeError (kind "config", code
 //   "notInitialized") whose message names the fix, instead of a TypeError on `undefined` deep in the
 //   glue. The reason a load failed is kept for that message.
+// - The sign-in family classes of src/families.js (the glue imports only its `family` function) are
+//   exported with the glue's own classes.
 // - The .d.ts compiles with lib ES2020 (no `[Symbol.dispose]`, which needs lib esnext.disposable), and
 //   the loader's exports get doc comments in the package's own words.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -37,7 +39,16 @@ const failed =
   "Vite 6/7's dev server needs optimizeDeps: { exclude: [\"descope-wasm\"] }; " +
   `else pass the .wasm's URL: await ${init}({ module_or_path: url })`;
 
+// The names of src/families.js's classes.
+const families = [...readFileSync(new URL("../src/families.js", import.meta.url), "utf8")
+  .matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
+
 edit(js, [
+  [
+    /^import \{ family \} from '(\.\/snippets\/[^']+\/src\/families\.js)';$/m,
+    `$&\nexport { ${families.join(", ")} } from '$1';`,
+    1,
+  ],
   [
     /^( *)let wasmModule, wasmInstance, wasm;$/m,
     `$1let wasmModule, wasmInstance, loadError;

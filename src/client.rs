@@ -24,7 +24,6 @@ use crate::error::to_js;
 use crate::events::{Field, Listeners};
 use crate::js::set;
 use crate::lifecycle::WindowListener;
-use crate::otp::Otp;
 use crate::session::Session;
 use crate::storage::Store;
 use crate::timer::Timer;
@@ -539,12 +538,6 @@ impl Descope {
             }
             None => JsValue::UNDEFINED,
         }
-    }
-
-    /// One-time-password sign-in (email, SMS, voice, WhatsApp).
-    #[wasm_bindgen(getter)]
-    pub fn otp(&self) -> Otp {
-        Otp::new(self.inner.clone())
     }
 
     /// A valid session JWT, refreshing first when it has expired or is about to; `undefined` when

@@ -1,8 +1,11 @@
-//! What the sign-in methods share: [`go`], which reads a method's JS arguments as its entry in
-//! the wire table (`descope_core::wire`) declares them and starts it on the one async path of the
-//! client (`Op::Send` / `Op::Wait`); the argument readers; the TypeScript types of the results;
-//! and the `Descope` members that reach the families (`magicLink`, …, `selectTenant`,
-//! `myTenants`, `history`).
+//! The sign-in families. Their classes are JS (src/families.js, declared in src/families.d.ts):
+//! every method calls the client's one dispatcher, `Descope.__call(method, ...args)`, which finds
+//! the method's row of [`METHODS`]. Most rows are an entry of the wire table
+//! (`descope_core::wire`): [`go`] reads the JS arguments as the entry declares them and starts the
+//! call on the one async path of the client (`Op::Send` / `Op::Wait`); passkeys go to
+//! `crate::webauthn`. Here too: the argument readers, the TypeScript types of the results, and the
+//! `Descope` members that reach the families (`otp`, `magicLink`, …, `selectTenant`, `myTenants`,
+//! `history`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -10,6 +13,7 @@ use alloc::rc::Rc;
 
 use descope_core::poll::{self, PollTiming};
 use descope_core::request::{DeliveryMethod, LoginOptions, SignUpUser, UpdateOptions};
+use descope_core::webauthn::Ceremony;
 use descope_core::wire::{self, Answer, Arg, Kind, Spec, Value};
 use descope_core::Error;
 use js_sys::{Array, Promise};
@@ -17,16 +21,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::{Descope, Inner, Op};
-use crate::enchanted_link::EnchantedLink;
 use crate::js::{field, item};
-use crate::magic_link::MagicLink;
-use crate::notp::Notp;
-use crate::oauth::OAuth;
-use crate::password::Password;
 use crate::poll::AbortSignalJs;
-use crate::sso::Sso;
-use crate::totp::Totp;
-use crate::webauthn::WebAuthn;
+use crate::webauthn;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FAMILY_TYPES: &'static str = r#"
@@ -109,14 +106,31 @@ export interface LoginHistoryEntry {
 }
 "#;
 
-#[wasm_bindgen]
+/// The family classes, as wasm-bindgen would declare them (scripts/patch-glue.mjs edits them with
+/// its own classes: `free()` documented, `[Symbol.dispose]` dropped).
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FAMILY_CLASSES: &'static str = include_str!("families.d.ts");
+
+#[wasm_bindgen(module = "/src/families.js")]
 extern "C" {
-    #[wasm_bindgen(typescript_type = "LinkMethod")]
-    pub type LinkMethodJs;
-    #[wasm_bindgen(typescript_type = "\"sms\" | \"whatsapp\"")]
-    pub type LinkPhoneMethodJs;
-    #[wasm_bindgen(typescript_type = "WaitOptions")]
-    pub type WaitOptionsJs;
+    /// A new object of the family class `kind` over `d`.
+    #[wasm_bindgen(js_name = family)]
+    fn new_family(kind: u32, d: Descope) -> JsValue;
+}
+
+/// The family classes, in the order of `classes` in src/families.js.
+#[derive(Clone, Copy)]
+#[repr(u32)]
+enum Class {
+    EnchantedLink,
+    MagicLink,
+    Notp,
+    OAuth,
+    Otp,
+    Password,
+    Sso,
+    Totp,
+    WebAuthn,
 }
 
 // Argument readers: each checks a JS value's type, naming the argument in its error.
@@ -343,54 +357,163 @@ fn tenant_selector(selector: Option<&JsValue>) -> Result<Option<Vec<String>>, Er
     Ok(Some(ids))
 }
 
+/// What a method of a family class does.
+enum Target {
+    /// The wire table's entry (see [`go`]).
+    Wire(&'static Spec),
+    /// A passkey call (`loginId`, `name` for sign-up, `options`).
+    Passkey(Ceremony),
+    /// `webauthn.autofill(opts)`.
+    PasskeyAutofill,
+    /// `webauthn.isSupported()`: a boolean, not a promise.
+    PasskeySupported,
+}
+
+use Target::{Passkey, Wire};
+
+/// The methods of the family classes, numbered as src/families.js numbers them: the classes by
+/// name, their methods as src/families.d.ts lists them.
+static METHODS: [Target; 41] = [
+    // EnchantedLink
+    Wire(&wire::ENCHANTED_LINK_SIGN_IN),
+    Wire(&wire::ENCHANTED_LINK_SIGN_UP_OR_IN),
+    Wire(&wire::ENCHANTED_LINK_SIGN_UP),
+    Wire(&wire::ENCHANTED_LINK_UPDATE_EMAIL),
+    Wire(&wire::ENCHANTED_LINK_VERIFY),
+    Wire(&wire::ENCHANTED_LINK_WAIT),
+    // MagicLink (6)
+    Wire(&wire::MAGIC_LINK_SIGN_IN),
+    Wire(&wire::MAGIC_LINK_SIGN_UP_OR_IN),
+    Wire(&wire::MAGIC_LINK_SIGN_UP),
+    Wire(&wire::MAGIC_LINK_UPDATE_EMAIL),
+    Wire(&wire::MAGIC_LINK_UPDATE_PHONE),
+    Wire(&wire::MAGIC_LINK_VERIFY),
+    // Notp (12)
+    Wire(&wire::NOTP_SIGN_IN),
+    Wire(&wire::NOTP_SIGN_UP_OR_IN),
+    Wire(&wire::NOTP_SIGN_UP),
+    Wire(&wire::NOTP_WAIT),
+    // OAuth (16)
+    Wire(&wire::OAUTH_EXCHANGE),
+    Wire(&wire::OAUTH_START),
+    // Otp (18)
+    Wire(&wire::OTP_SIGN_IN),
+    Wire(&wire::OTP_SIGN_UP_OR_IN),
+    Wire(&wire::OTP_SIGN_UP),
+    Wire(&wire::OTP_UPDATE_EMAIL),
+    Wire(&wire::OTP_UPDATE_PHONE),
+    Wire(&wire::OTP_VERIFY),
+    // Password (24)
+    Wire(&wire::PASSWORD_POLICY),
+    Wire(&wire::PASSWORD_REPLACE),
+    Wire(&wire::PASSWORD_SEND_RESET),
+    Wire(&wire::PASSWORD_SIGN_IN),
+    Wire(&wire::PASSWORD_SIGN_UP),
+    Wire(&wire::PASSWORD_UPDATE),
+    // Sso (30)
+    Wire(&wire::SSO_EXCHANGE),
+    Wire(&wire::SSO_START),
+    // Totp (32)
+    Wire(&wire::TOTP_SIGN_UP),
+    Wire(&wire::TOTP_UPDATE),
+    Wire(&wire::TOTP_VERIFY),
+    // WebAuthn (35)
+    Target::PasskeyAutofill,
+    Target::PasskeySupported,
+    Passkey(Ceremony::SignIn),
+    Passkey(Ceremony::SignUpOrIn),
+    Passkey(Ceremony::SignUp),
+    Passkey(Ceremony::Update),
+];
+
+impl Descope {
+    /// A new object of the family class `class`, with its own `Descope` object over this client's
+    /// state (`free()` on either frees only that object).
+    fn family(&self, class: Class) -> JsValue {
+        let d = Descope {
+            inner: self.inner.clone(),
+        };
+        new_family(class as u32, d)
+    }
+}
+
 #[wasm_bindgen]
 impl Descope {
+    /// The family classes' one entry (src/families.js): runs `METHODS[method]` with the JS
+    /// arguments in order (at most five; the missing ones are `undefined`).
+    #[wasm_bindgen(js_name = __call, skip_typescript)]
+    pub fn call(
+        &self,
+        method: u32,
+        a: JsValue,
+        b: JsValue,
+        c: JsValue,
+        d: JsValue,
+        e: JsValue,
+    ) -> JsValue {
+        let args = [&a, &b, &c, &d, &e];
+        let inner = &self.inner;
+        match METHODS.get(method as usize) {
+            Some(Wire(spec)) => go(inner, spec, &args).into(),
+            Some(Passkey(ceremony)) => webauthn::start(inner, *ceremony, &args).into(),
+            Some(Target::PasskeyAutofill) => webauthn::autofill(inner, &a).into(),
+            Some(Target::PasskeySupported) => webauthn::is_supported().into(),
+            None => JsValue::UNDEFINED,
+        }
+    }
+
+    /// One-time-password sign-in (email, SMS, voice, WhatsApp).
+    #[wasm_bindgen(getter, unchecked_return_type = "Otp")]
+    pub fn otp(&self) -> JsValue {
+        self.family(Class::Otp)
+    }
+
     /// Magic-link sign-in (email, SMS, WhatsApp): a link is sent, its page calls `verify(token)`.
-    #[wasm_bindgen(getter, js_name = magicLink)]
-    pub fn magic_link(&self) -> MagicLink {
-        MagicLink::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "MagicLink", js_name = magicLink)]
+    pub fn magic_link(&self) -> JsValue {
+        self.family(Class::MagicLink)
     }
 
     /// Enchanted-link sign-in: a link is emailed; this page waits for it to be opened.
-    #[wasm_bindgen(getter, js_name = enchantedLink)]
-    pub fn enchanted_link(&self) -> EnchantedLink {
-        EnchantedLink::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "EnchantedLink", js_name = enchantedLink)]
+    pub fn enchanted_link(&self) -> JsValue {
+        self.family(Class::EnchantedLink)
     }
 
     /// Social sign-in (Google, GitHub, …) through Descope's OAuth redirect.
-    #[wasm_bindgen(getter)]
-    pub fn oauth(&self) -> OAuth {
-        OAuth::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "OAuth")]
+    pub fn oauth(&self) -> JsValue {
+        self.family(Class::OAuth)
     }
 
     /// Enterprise SSO (SAML / OIDC) through Descope's redirect.
-    #[wasm_bindgen(getter)]
-    pub fn sso(&self) -> Sso {
-        Sso::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "Sso")]
+    pub fn sso(&self) -> JsValue {
+        self.family(Class::Sso)
     }
 
     /// Authenticator-app (TOTP) sign-in.
-    #[wasm_bindgen(getter)]
-    pub fn totp(&self) -> Totp {
-        Totp::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "Totp")]
+    pub fn totp(&self) -> JsValue {
+        self.family(Class::Totp)
     }
 
     /// Password sign-in, reset and policy.
-    #[wasm_bindgen(getter)]
-    pub fn password(&self) -> Password {
-        Password::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "Password")]
+    pub fn password(&self) -> JsValue {
+        self.family(Class::Password)
     }
 
     /// WhatsApp "no-OTP" sign-in.
-    #[wasm_bindgen(getter)]
-    pub fn notp(&self) -> Notp {
-        Notp::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "Notp")]
+    pub fn notp(&self) -> JsValue {
+        self.family(Class::Notp)
     }
 
     /// Passkeys (WebAuthn): sign up, sign in (also from the username field's autofill), add one.
-    #[wasm_bindgen(getter)]
-    pub fn webauthn(&self) -> WebAuthn {
-        WebAuthn::new(self.inner.clone())
+    #[wasm_bindgen(getter, unchecked_return_type = "WebAuthn")]
+    pub fn webauthn(&self) -> JsValue {
+        self.family(Class::WebAuthn)
     }
 
     /// Selects a tenant of the signed-in user: the new session's tokens carry `dct`

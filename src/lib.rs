@@ -30,43 +30,26 @@ mod allocator;
 mod auto_refresh;
 mod client;
 mod diagnostics;
-mod enchanted_link;
 mod error;
 mod events;
 pub mod families;
 mod js;
 mod lifecycle;
 mod lock;
-mod magic_link;
-mod notp;
-mod oauth;
-mod otp;
-mod password;
 mod poll;
 mod refresh;
 mod session;
-mod sso;
 mod state;
 mod storage;
 mod tab_sync;
 mod timer;
-mod totp;
 mod transport;
 pub mod types;
 mod verify;
 mod webauthn;
 
 pub use client::Descope;
-pub use enchanted_link::EnchantedLink;
-pub use magic_link::MagicLink;
-pub use notp::Notp;
-pub use oauth::OAuth;
-pub use otp::Otp;
-pub use password::Password;
 pub use session::Session;
-pub use sso::Sso;
-pub use totp::Totp;
-pub use webauthn::WebAuthn;
 
 /// Panics cannot come from our code (clippy denies unwrap/expect/panic/indexing); what is left is
 /// allocation failure and library invariants, where trapping is all there is to do.

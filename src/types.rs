@@ -176,10 +176,4 @@ extern "C" {
     pub type DescopeConfigJs;
     #[wasm_bindgen(typescript_type = "(event: SessionEvent) => void")]
     pub type SessionListenerJs;
-    #[wasm_bindgen(typescript_type = "DeliveryMethod")]
-    pub type DeliveryMethodJs;
-    #[wasm_bindgen(typescript_type = "\"sms\" | \"voice\" | \"whatsapp\"")]
-    pub type PhoneMethodJs;
-    #[wasm_bindgen(typescript_type = "SignUpUser")]
-    pub type SignUpUserJs;
 }

@@ -1,4 +1,4 @@
-//! The `WebAuthn` class (passkeys, descope-api.md §2.8). The rules (bodies, which finish follows a
+//! The passkey methods of the `WebAuthn` class (src/families.js; descope-api.md §2.8). The rules (bodies, which finish follows a
 //! start, what a browser failure means) are `descope_core::webauthn`; this is the browser's part:
 //! whether the page can use passkeys, its origin, and `navigator.credentials.create/get`.
 //!
@@ -81,7 +81,7 @@ fn support() -> Result<(), Error> {
 /// Starts the passkey call `ceremony` with its JS arguments in order: `loginId, name?, options?`
 /// for sign-up, `loginId?, options?` for the others (`update` has no options).
 #[inline(never)]
-fn go(inner: &Rc<Inner>, ceremony: Ceremony, args: &[&JsValue]) -> Promise {
+pub(crate) fn start(inner: &Rc<Inner>, ceremony: Ceremony, args: &[&JsValue]) -> Promise {
     let arg = |i: usize| args.get(i).copied();
     let sign_up = ceremony == Ceremony::SignUp;
     let p = (|| {
@@ -97,7 +97,7 @@ fn go(inner: &Rc<Inner>, ceremony: Ceremony, args: &[&JsValue]) -> Promise {
     inner.start(p.map(Op::WebAuthn))
 }
 
-/// A passkey call whose arguments were read (see [`go`]); `signal` is
+/// A passkey call whose arguments were read (see [`start`]); `signal` is
 /// `Some(the caller's signal, if any)` for autofill (`mediation: "conditional"`), `None` otherwise.
 /// Checks that the page can use passkeys last, so bad arguments are reported first.
 pub(crate) fn passkey(
@@ -204,110 +204,26 @@ fn ask(p: &Passkey, start: &Start) -> Result<Promise, JsValue> {
     Ok(call(&credentials, method, &request)?.unchecked_into())
 }
 
-/// Passkeys (WebAuthn): sign up, sign in (also from the username field's autofill), add one to the
-/// signed-in user. Each call asks the browser to show its passkey prompt.
-#[wasm_bindgen]
-pub struct WebAuthn {
-    inner: Rc<Inner>,
+/// `webauthn.isSupported()`: whether this page can use passkeys.
+pub(crate) fn is_supported() -> bool {
+    support().is_ok()
 }
 
-impl WebAuthn {
-    pub(crate) fn new(inner: Rc<Inner>) -> WebAuthn {
-        WebAuthn { inner }
-    }
-}
-
-#[wasm_bindgen]
-impl WebAuthn {
-    /// True when this page can use passkeys: a secure context (https, or http://localhost) in a
-    /// browser with WebAuthn and its JSON methods. Says nothing about which authenticators exist.
-    #[wasm_bindgen(js_name = isSupported)]
-    pub fn is_supported(&self) -> bool {
-        support().is_ok()
-    }
-
-    /// Creates a user with a new passkey; `name` (shown by the authenticator) defaults to
-    /// `loginId`. The session becomes current, is persisted and announced (`signedIn`).
-    ///
-    /// # Errors
-    /// `validation` for bad input or a page that cannot use passkeys (no request is sent);
-    /// `aborted` when the user dismisses the prompt; `api` `E062107` when the user exists.
-    #[wasm_bindgen(js_name = signUp, unchecked_return_type = "Promise<Session>")]
-    pub fn sign_up(
-        &self,
-        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] name: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
-    ) -> Promise {
-        go(&self.inner, Ceremony::SignUp, &[&login_id, &name, &options])
-    }
-
-    /// Signs in with a passkey of `loginId`, or, without one, with any passkey of this site the
-    /// user picks (a discoverable passkey names its user). With `stepup`/`mfa`, needs a session.
-    ///
-    /// # Errors
-    /// `unauthenticated` for step-up/MFA without a session (no request is sent); `aborted` when
-    /// the user dismisses the prompt; `unauthenticated` from the server for an unknown passkey.
-    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<Session>")]
-    pub fn sign_in(
-        &self,
-        #[wasm_bindgen(js_name = loginId, unchecked_optional_param_type = "string | null")]
-        login_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
-    ) -> Promise {
-        go(&self.inner, Ceremony::SignIn, &[&login_id, &options])
-    }
-
-    /// Signs in with the user's passkey, or creates the user (or their first passkey) when they
-    /// have none: the server decides which, the browser prompt follows.
-    #[wasm_bindgen(js_name = signUpOrIn, unchecked_return_type = "Promise<Session>")]
-    pub fn sign_up_or_in(
-        &self,
-        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "LoginOptions | null")] options: JsValue,
-    ) -> Promise {
-        go(&self.inner, Ceremony::SignUpOrIn, &[&login_id, &options])
-    }
-
-    /// Adds a new passkey (e.g. of another device) to the signed-in user `loginId`.
-    ///
-    /// # Errors
-    /// `unauthenticated` without a session (no request is sent); `validation` `passkeyExists`
-    /// when this authenticator already holds one of the user's passkeys.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn update(
-        &self,
-        #[wasm_bindgen(js_name = loginId, unchecked_param_type = "string")] login_id: JsValue,
-    ) -> Promise {
-        go(&self.inner, Ceremony::Update, &[&login_id])
-    }
-
-    /// Offers this site's passkeys in the browser's autofill of an
-    /// `<input autocomplete="username webauthn">`, and resolves when the user picks one (the
-    /// session then becomes current). Start it when the sign-in form shows; abort `signal` when it
-    /// goes away or before another passkey call.
-    ///
-    /// # Errors
-    /// `aborted` when `signal` aborts (at once, with no request, if it already has).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Session>")]
-    pub fn autofill(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "AutofillOptions | null")] opts: JsValue,
-    ) -> Promise {
-        let signal = match object_arg(Some(&opts), "opts") {
-            Ok(Some(o)) => signal_field(o),
-            Ok(None) => Ok(None),
-            Err(e) => Err(e),
-        };
-        let p = signal.and_then(|s| {
-            passkey(
-                Ceremony::SignIn,
-                None,
-                None,
-                &LoginOptions::default(),
-                Some(s),
-            )
-        });
-        self.inner.start(p.map(Op::WebAuthn))
-    }
+/// `webauthn.autofill(opts)`: a sign-in offered in the browser's autofill (see [`passkey`]).
+pub(crate) fn autofill(inner: &Rc<Inner>, opts: &JsValue) -> Promise {
+    let signal = match object_arg(Some(opts), "opts") {
+        Ok(Some(o)) => signal_field(o),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    let p = signal.and_then(|s| {
+        passkey(
+            Ceremony::SignIn,
+            None,
+            None,
+            &LoginOptions::default(),
+            Some(s),
+        )
+    });
+    inner.start(p.map(Op::WebAuthn))
 }

@@ -9,7 +9,6 @@
 mod common;
 
 use common::*;
-use descope_wasm::types::SignUpUserJs;
 use descope_wasm::Descope;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
@@ -85,16 +84,20 @@ fn cookie_client(pid: &str, extra: &str) -> Descope {
 
 /// OTP sign-up (with a name) and verify against the cookie emulator; returns the Session.
 async fn sign_in(d: &Descope, login: &str, name: &str) -> JsValue {
-    let user: SignUpUserJs = json(&format!(r#"{{"name":"{name}"}}"#)).unchecked_into();
-    ok(d.otp().sign_up(
-        method("email"),
-        s(login),
-        JsValue::from(user),
-        JsValue::UNDEFINED,
+    let user = json(&format!(r#"{{"name":"{name}"}}"#));
+    ok(call(
+        &d.otp(),
+        "signUp",
+        &[&method("email"), &s(login), &user, &JsValue::UNDEFINED],
     ))
     .await;
     let code = latest_code_at(COOKIE_EMU, login).await;
-    ok(d.otp().verify(method("email"), s(login), s(&code))).await
+    ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(login), &s(&code)],
+    ))
+    .await
 }
 
 /// The log entries from `from` on with this path.
@@ -226,11 +229,19 @@ async fn cookie_refresh_me_and_step_up_send_the_cookie_and_only_the_project_id()
     // Step-up: the refresh credential is the cookie here too (no token in Authorization).
     let login = get_str(&me, "email").unwrap();
     let from = cookie_requests().await.length();
-    ok(d.otp()
-        .sign_in(method("email"), s(&login), options(r#"{"stepup":true}"#)))
+    ok(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &s(&login), &options(r#"{"stepup":true}"#)],
+    ))
     .await;
     let code = latest_code_at(COOKIE_EMU, &login).await;
-    let up = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let up = ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(&code)],
+    ))
+    .await;
     assert_eq!(get(&up, "stepUp").as_bool(), Some(true));
     assert_eq!(get_str(&up, "sessionJwt").as_deref(), Some(""));
     let log = cookie_requests().await;
@@ -409,9 +420,11 @@ async fn body_mode_sends_no_cookies() {
     )
     .unwrap();
     let from = cookie_requests().await.length();
-    ok(body
-        .otp()
-        .sign_up_or_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+    ok(call(
+        &body.otp(),
+        "signUpOrIn",
+        &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
+    ))
     .await;
     let log = cookie_requests().await;
     let e = entries(&log, from, "/v1/auth/otp/signup-in/email");

@@ -6,8 +6,6 @@
 mod common;
 
 use common::*;
-use descope_wasm::families::{LinkMethodJs, WaitOptionsJs};
-use descope_wasm::types::SignUpUserJs;
 use descope_wasm::Descope;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -23,10 +21,6 @@ fn s(v: &str) -> JsValue {
 
 fn url(v: &str) -> JsValue {
     s(v)
-}
-
-fn lm(m: &str) -> LinkMethodJs {
-    s(m).unchecked_into()
 }
 
 fn amr(session: &JsValue) -> Vec<String> {
@@ -68,10 +62,12 @@ async fn magic_link_sign_up_or_in_verify_and_reused_token_fails() {
     let (d, prefix) = client("").await;
     let login = unique_email();
     let back = format!("{EMU}/verify-here");
-    let masked =
-        ok(d.magic_link()
-            .sign_up_or_in(lm("email"), s(&login), url(&back), JsValue::UNDEFINED))
-        .await;
+    let masked = ok(call(
+        &d.magic_link(),
+        "signUpOrIn",
+        &[&s("email"), &s(&login), &url(&back), &JsValue::UNDEFINED],
+    ))
+    .await;
     assert!(get_str(&masked, "maskedEmail").is_some_and(|m| m != login));
     let msg = last_message(&login).await;
     assert_eq!(get_str(&msg, "kind").as_deref(), Some("magiclink"));
@@ -80,7 +76,7 @@ async fn magic_link_sign_up_or_in_verify_and_reused_token_fails() {
     assert!(link.starts_with(&back));
     let token = query_param(&link, "t").expect("t in the link");
     assert_eq!(get_str(&msg, "token").as_deref(), Some(token.as_str()));
-    let session = ok(d.magic_link().verify(s(&token))).await;
+    let session = ok(call(&d.magic_link(), "verify", &[&s(&token)])).await;
     assert!(amr(&session).contains(&"email".to_string()));
     assert_eq!(
         d.session().unwrap().session_jwt().as_string().unwrap(),
@@ -91,9 +87,9 @@ async fn magic_link_sign_up_or_in_verify_and_reused_token_fails() {
         get_str(&session, "sessionJwt")
     );
     // A link works once.
-    let e = err(d.magic_link().verify(s(&token))).await;
+    let e = err(call(&d.magic_link(), "verify", &[&s(&token)])).await;
     assert_descope_error(&e, "unauthenticated", Some("E061201"));
-    let e = err(d.magic_link().verify(s(""))).await;
+    let e = err(call(&d.magic_link(), "verify", &[&s("")])).await;
     assert_descope_error(&e, "validation", Some("invalidToken"));
 }
 
@@ -101,37 +97,49 @@ async fn magic_link_sign_up_or_in_verify_and_reused_token_fails() {
 async fn magic_link_sms_sign_up_and_method_checks() {
     let (d, _) = client("").await;
     let phone = unique_phone();
-    let user: SignUpUserJs = json(r#"{"name":"Grace"}"#).unchecked_into();
-    let masked = ok(d.magic_link().sign_up(
-        lm("sms"),
-        s(&phone),
-        JsValue::UNDEFINED,
-        JsValue::from(user),
-        JsValue::UNDEFINED,
+    let user = json(r#"{"name":"Grace"}"#);
+    let masked = ok(call(
+        &d.magic_link(),
+        "signUp",
+        &[
+            &s("sms"),
+            &s(&phone),
+            &JsValue::UNDEFINED,
+            &user,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert!(get_str(&masked, "maskedPhone").is_some());
     let token = get_str(&last_message(&phone).await, "token").unwrap();
-    let session = ok(d.magic_link().verify(s(&token))).await;
+    let session = ok(call(&d.magic_link(), "verify", &[&s(&token)])).await;
     assert!(amr(&session).contains(&"sms".to_string()));
     assert_eq!(
         get_str(&get(&session, "user"), "name").as_deref(),
         Some("Grace")
     );
     let before = requests().await.length();
-    let e = err(d.magic_link().sign_in(
-        lm("voice"),
-        s(&phone),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
+    let e = err(call(
+        &d.magic_link(),
+        "signIn",
+        &[
+            &s("voice"),
+            &s(&phone),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert_descope_error(&e, "validation", Some("invalidMethod"));
-    let e = err(d.magic_link().sign_in(
-        lm("email"),
-        s(&unique_email()),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
+    let e = err(call(
+        &d.magic_link(),
+        "signIn",
+        &[
+            &s("email"),
+            &s(&unique_email()),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert_descope_error(&e, "api", Some("E062108"));
@@ -152,22 +160,35 @@ async fn f39_magic_link_bad_redirect_urls_rejected_before_the_network() {
         "http://evil.example/cb",
         "https://%65vil.example/",
     ] {
-        let e =
-            err(d
-                .magic_link()
-                .sign_up_or_in(lm("email"), s(&login), url(bad), JsValue::UNDEFINED))
-            .await;
-        assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
-        let e = err(d
-            .enchanted_link()
-            .sign_in(s(&login), url(bad), JsValue::UNDEFINED))
+        let e = err(call(
+            &d.magic_link(),
+            "signUpOrIn",
+            &[&s("email"), &s(&login), &url(bad), &JsValue::UNDEFINED],
+        ))
         .await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
-        let e = err(d.oauth().start(s("google"), url(bad), JsValue::UNDEFINED)).await;
+        let e = err(call(
+            &d.enchanted_link(),
+            "signIn",
+            &[&s(&login), &url(bad), &JsValue::UNDEFINED],
+        ))
+        .await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
-        let e = err(d.sso().start(s("T1"), url(bad), JsValue::UNDEFINED)).await;
+        let e = err(call(
+            &d.oauth(),
+            "start",
+            &[&s("google"), &url(bad), &JsValue::UNDEFINED],
+        ))
+        .await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
-        let e = err(d.password().send_reset(s(&login), url(bad))).await;
+        let e = err(call(
+            &d.sso(),
+            "start",
+            &[&s("T1"), &url(bad), &JsValue::UNDEFINED],
+        ))
+        .await;
+        assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
+        let e = err(call(&d.password(), "sendReset", &[&s(&login), &url(bad)])).await;
         assert_descope_error(&e, "validation", Some("invalidRedirectUrl"));
     }
     assert_eq!(requests().await.length(), before, "no request was sent");
@@ -179,22 +200,30 @@ async fn magic_link_stepup_mfa_and_custom_claims() {
     let login = unique_email();
     // Without a session, step-up is refused before any request.
     let before = requests().await.length();
-    let e = err(d.magic_link().sign_in(
-        lm("email"),
-        s(&login),
-        JsValue::UNDEFINED,
-        options(r#"{"stepup":true}"#),
+    let e = err(call(
+        &d.magic_link(),
+        "signIn",
+        &[
+            &s("email"),
+            &s(&login),
+            &JsValue::UNDEFINED,
+            &options(r#"{"stepup":true}"#),
+        ],
     ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     assert_eq!(requests().await.length(), before);
 
     sign_in_email(&d, &login).await;
-    ok(d.magic_link().sign_in(
-        lm("email"),
-        s(&login),
-        JsValue::UNDEFINED,
-        options(r#"{"stepup":true,"customClaims":{"plan":"pro"}}"#),
+    ok(call(
+        &d.magic_link(),
+        "signIn",
+        &[
+            &s("email"),
+            &s(&login),
+            &JsValue::UNDEFINED,
+            &options(r#"{"stepup":true,"customClaims":{"plan":"pro"}}"#),
+        ],
     ))
     .await;
     let log = requests().await;
@@ -205,19 +234,23 @@ async fn magic_link_stepup_mfa_and_custom_claims() {
     );
     assert!(get_str(&get(&last, "headers"), "authorization").is_some_and(|a| a.contains(':')));
     let token = get_str(&last_message(&login).await, "token").unwrap();
-    let stepped = ok(d.magic_link().verify(s(&token))).await;
+    let stepped = ok(call(&d.magic_link(), "verify", &[&s(&token)])).await;
     assert_eq!(get(&stepped, "stepUp").as_bool(), Some(true));
     assert_eq!(nsec(&stepped, "plan").as_deref(), Some("pro"));
 
-    ok(d.magic_link().sign_in(
-        lm("email"),
-        s(&login),
-        JsValue::UNDEFINED,
-        options(r#"{"mfa":true}"#),
+    ok(call(
+        &d.magic_link(),
+        "signIn",
+        &[
+            &s("email"),
+            &s(&login),
+            &JsValue::UNDEFINED,
+            &options(r#"{"mfa":true}"#),
+        ],
     ))
     .await;
     let token = get_str(&last_message(&login).await, "token").unwrap();
-    let mfa = ok(d.magic_link().verify(s(&token))).await;
+    let mfa = ok(call(&d.magic_link(), "verify", &[&s(&token)])).await;
     assert!(amr(&mfa).contains(&"mfa".to_string()));
 }
 
@@ -227,26 +260,34 @@ async fn magic_link_update_email_needs_a_session_then_confirms() {
     let login = unique_email();
     let new_email = unique_email();
     let before = requests().await.length();
-    let e = err(d.magic_link().update_email(
-        s(&login),
-        s(&new_email),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
+    let e = err(call(
+        &d.magic_link(),
+        "updateEmail",
+        &[
+            &s(&login),
+            &s(&new_email),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     assert_eq!(requests().await.length(), before);
     sign_in_email(&d, &login).await;
-    let masked = ok(d.magic_link().update_email(
-        s(&login),
-        s(&new_email),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
+    let masked = ok(call(
+        &d.magic_link(),
+        "updateEmail",
+        &[
+            &s(&login),
+            &s(&new_email),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert!(get_str(&masked, "maskedEmail").is_some());
     let token = get_str(&last_message(&login).await, "token").unwrap();
-    let session = ok(d.magic_link().verify(s(&token))).await;
+    let session = ok(call(&d.magic_link(), "verify", &[&s(&token)])).await;
     assert_eq!(
         get_str(&get(&session, "user"), "email").as_deref(),
         Some(new_email.as_str())
@@ -261,22 +302,26 @@ async fn enchanted_link_sign_up_or_in_verify_and_wait_for_session() {
     let rec = recorder();
     d.on_session_change(listener(&rec)).unwrap();
     let login = unique_email();
-    let pending =
-        ok(d.enchanted_link()
-            .sign_up_or_in(s(&login), JsValue::UNDEFINED, JsValue::UNDEFINED))
-        .await;
+    let pending = ok(call(
+        &d.enchanted_link(),
+        "signUpOrIn",
+        &[&s(&login), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
+    ))
+    .await;
     let pending_ref = get_str(&pending, "pendingRef").expect("pendingRef");
     assert!(get_str(&pending, "linkId").is_some_and(|l| !l.is_empty()));
     assert!(get_str(&pending, "maskedEmail").is_some());
-    let waiting = d
-        .enchanted_link()
-        .wait_for_session(s(&pending_ref), wait_opts(1000, 20_000, None));
+    let waiting = call(
+        &d.enchanted_link(),
+        "waitForSession",
+        &[&s(&pending_ref), &wait_opts(1000, 20_000, None)],
+    );
     pause(300).await;
     let msg = last_message(&login).await;
     assert_eq!(get_str(&msg, "kind").as_deref(), Some("enchantedlink"));
     let token = get_str(&msg, "token").unwrap();
     // The link's page (here the same client) confirms; it gets no session itself.
-    let v = ok(d.enchanted_link().verify(s(&token))).await;
+    let v = ok(call(&d.enchanted_link(), "verify", &[&s(&token)])).await;
     assert!(v.is_undefined());
     let session = ok(waiting).await;
     assert!(amr(&session).contains(&"email".to_string()));
@@ -286,7 +331,7 @@ async fn enchanted_link_sign_up_or_in_verify_and_wait_for_session() {
     );
     assert_eq!(event_types(&rec), vec!["signedIn"]);
     // Used token.
-    let e = err(d.enchanted_link().verify(s(&token))).await;
+    let e = err(call(&d.enchanted_link(), "verify", &[&s(&token)])).await;
     assert_descope_error(&e, "unauthenticated", Some("E061201"));
 }
 
@@ -297,11 +342,15 @@ async fn enchanted_link_update_email_needs_a_session_then_confirms_by_wait() {
     let new_email = unique_email();
     // Without a session: refused before any request.
     let before = requests().await.length();
-    let e = err(d.enchanted_link().update_email(
-        s(&login),
-        s(&new_email),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
+    let e = err(call(
+        &d.enchanted_link(),
+        "updateEmail",
+        &[
+            &s(&login),
+            &s(&new_email),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
@@ -323,28 +372,38 @@ async fn enchanted_link_update_email_needs_a_session_then_confirms_by_wait() {
         } else {
             url(uri)
         };
-        let e = err(d
-            .enchanted_link()
-            .update_email(s(&login), s(email), uri, JsValue::UNDEFINED))
+        let e = err(call(
+            &d.enchanted_link(),
+            "updateEmail",
+            &[&s(&login), &s(email), &uri, &JsValue::UNDEFINED],
+        ))
         .await;
         assert_descope_error(&e, "validation", Some(code));
     }
-    let e = err(d.enchanted_link().update_email(
-        s(""),
-        s(&new_email),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
+    let e = err(call(
+        &d.enchanted_link(),
+        "updateEmail",
+        &[
+            &s(""),
+            &s(&new_email),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert_descope_error(&e, "validation", Some("emptyLoginId"));
     assert_eq!(requests().await.length(), before, "no request was sent");
 
     let back = format!("{EMU}/verify-here");
-    let pending = ok(d.enchanted_link().update_email(
-        s(&login),
-        s(&new_email),
-        url(&back),
-        options(r#"{"addToLoginIDs":true}"#),
+    let pending = ok(call(
+        &d.enchanted_link(),
+        "updateEmail",
+        &[
+            &s(&login),
+            &s(&new_email),
+            &url(&back),
+            &options(r#"{"addToLoginIDs":true}"#),
+        ],
     ))
     .await;
     let pending_ref = get_str(&pending, "pendingRef").expect("pendingRef");
@@ -369,11 +428,13 @@ async fn enchanted_link_update_email_needs_a_session_then_confirms_by_wait() {
     let token = get_str(&msg, "token").unwrap();
     let rec = recorder();
     d.on_session_change(listener(&rec)).unwrap();
-    let waiting = d
-        .enchanted_link()
-        .wait_for_session(s(&pending_ref), wait_opts(1000, 20_000, None));
+    let waiting = call(
+        &d.enchanted_link(),
+        "waitForSession",
+        &[&s(&pending_ref), &wait_opts(1000, 20_000, None)],
+    );
     pause(300).await;
-    let v = ok(d.enchanted_link().verify(s(&token))).await;
+    let v = ok(call(&d.enchanted_link(), "verify", &[&s(&token)])).await;
     assert!(v.is_undefined());
     let session = ok(waiting).await;
     assert_eq!(
@@ -400,15 +461,21 @@ async fn enchanted_link_update_email_needs_a_session_then_confirms_by_wait() {
 async fn enchanted_link_wait_aborts_at_once() {
     let (d, _) = client("").await;
     let login = unique_email();
-    let pending =
-        ok(d.enchanted_link()
-            .sign_up_or_in(s(&login), JsValue::UNDEFINED, JsValue::UNDEFINED))
-        .await;
+    let pending = ok(call(
+        &d.enchanted_link(),
+        "signUpOrIn",
+        &[&s(&login), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
+    ))
+    .await;
     let pending_ref = get_str(&pending, "pendingRef").unwrap();
     let ctl = web_sys::AbortController::new().unwrap();
-    let waiting = d.enchanted_link().wait_for_session(
-        s(&pending_ref),
-        wait_opts(1000, 60_000, Some(&ctl.signal())),
+    let waiting = call(
+        &d.enchanted_link(),
+        "waitForSession",
+        &[
+            &s(&pending_ref),
+            &wait_opts(1000, 60_000, Some(&ctl.signal())),
+        ],
     );
     pause(1300).await; // mid-wait: one or two polls have been answered "pending"
     let t0 = js_sys::Date::now();
@@ -419,9 +486,13 @@ async fn enchanted_link_wait_aborts_at_once() {
     assert!(d.session().is_none());
     // An already-aborted signal rejects before any poll.
     let before = count("/v1/auth/enchantedlink/pending-session").await;
-    let e = err(d.enchanted_link().wait_for_session(
-        s(&pending_ref),
-        wait_opts(1000, 60_000, Some(&ctl.signal())),
+    let e = err(call(
+        &d.enchanted_link(),
+        "waitForSession",
+        &[
+            &s(&pending_ref),
+            &wait_opts(1000, 60_000, Some(&ctl.signal())),
+        ],
     ))
     .await;
     assert_descope_error(&e, "aborted", Some("aborted"));
@@ -435,17 +506,21 @@ async fn enchanted_link_wait_aborts_at_once() {
 async fn enchanted_link_wait_times_out_without_a_tight_loop() {
     let (d, _) = client("").await;
     let login = unique_email();
-    let pending =
-        ok(d.enchanted_link()
-            .sign_up_or_in(s(&login), JsValue::UNDEFINED, JsValue::UNDEFINED))
-        .await;
+    let pending = ok(call(
+        &d.enchanted_link(),
+        "signUpOrIn",
+        &[&s(&login), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
+    ))
+    .await;
     let pending_ref = get_str(&pending, "pendingRef").unwrap();
     let before = count("/v1/auth/enchantedlink/pending-session").await;
     let t0 = js_sys::Date::now();
     // pollIntervalMs below the minimum is raised to 1000.
-    let e = err(d
-        .enchanted_link()
-        .wait_for_session(s(&pending_ref), wait_opts(10, 1500, None)))
+    let e = err(call(
+        &d.enchanted_link(),
+        "waitForSession",
+        &[&s(&pending_ref), &wait_opts(10, 1500, None)],
+    ))
     .await;
     let took = js_sys::Date::now() - t0;
     assert_descope_error(&e, "timeout", Some("pollingTimeout"));
@@ -453,15 +528,18 @@ async fn enchanted_link_wait_times_out_without_a_tight_loop() {
     let polls = count("/v1/auth/enchantedlink/pending-session").await - before;
     assert!((1..=3).contains(&polls), "{polls} polls");
     // An unknown pendingRef is not "pending": it rejects at once.
-    let e = err(d
-        .enchanted_link()
-        .wait_for_session(s("no-such-ref"), wait_opts(1000, 20_000, None)))
+    let e = err(call(
+        &d.enchanted_link(),
+        "waitForSession",
+        &[&s("no-such-ref"), &wait_opts(1000, 20_000, None)],
+    ))
     .await;
     assert_descope_error(&e, "api", Some("E011004"));
-    let e = err(d.enchanted_link().wait_for_session(s(&pending_ref), {
-        let o: WaitOptionsJs = json(r#"{"timeoutMs":"soon"}"#).unchecked_into();
-        JsValue::from(o)
-    }))
+    let e = err(call(
+        &d.enchanted_link(),
+        "waitForSession",
+        &[&s(&pending_ref), &json(r#"{"timeoutMs":"soon"}"#)],
+    ))
     .await;
     assert_descope_error(&e, "validation", Some("invalidArgument"));
 }
@@ -471,27 +549,31 @@ async fn enchanted_link_wait_times_out_without_a_tight_loop() {
 #[wasm_bindgen_test]
 async fn oauth_start_redirect_exchange_and_reused_code() {
     let (d, _) = client("").await;
-    let start = ok(d
-        .oauth()
-        .start(s("github"), url(&landing()), JsValue::UNDEFINED))
+    let start = ok(call(
+        &d.oauth(),
+        "start",
+        &[&s("github"), &url(&landing()), &JsValue::UNDEFINED],
+    ))
     .await;
     let provider_url = get_str(&start, "url").expect("url");
     assert!(provider_url.contains("/emulator/oauth/authorize"));
     let back = follow(&provider_url).await;
     assert!(back.starts_with(&landing()), "redirected back to the app");
     let code = query_param(&back, "code").expect("code");
-    let session = ok(d.oauth().exchange(s(&code))).await;
+    let session = ok(call(&d.oauth(), "exchange", &[&s(&code)])).await;
     assert!(amr(&session).contains(&"oauth".to_string()));
     assert_eq!(
         get_str(&get(&session, "user"), "email").as_deref(),
         Some("github-user@example.com")
     );
     assert!(d.session().is_some());
-    let e = err(d.oauth().exchange(s(&code))).await;
+    let e = err(call(&d.oauth(), "exchange", &[&s(&code)])).await;
     assert_descope_error(&e, "unauthenticated", Some("E061401"));
-    let e = err(d
-        .oauth()
-        .start(s(""), JsValue::UNDEFINED, JsValue::UNDEFINED))
+    let e = err(call(
+        &d.oauth(),
+        "start",
+        &[&s(""), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "validation", Some("invalidArgument"));
 }
@@ -500,24 +582,28 @@ async fn oauth_start_redirect_exchange_and_reused_code() {
 async fn sso_start_redirect_exchange() {
     let (d, _) = client("").await;
     let tenant = format!("T{}", uid());
-    let start = ok(d
-        .sso()
-        .start(s(&tenant), url(&landing()), JsValue::UNDEFINED))
+    let start = ok(call(
+        &d.sso(),
+        "start",
+        &[&s(&tenant), &url(&landing()), &JsValue::UNDEFINED],
+    ))
     .await;
     let provider_url = get_str(&start, "url").expect("url");
     assert!(provider_url.contains("/emulator/sso/authorize"));
     let back = follow(&provider_url).await;
     let code = query_param(&back, "code").expect("code");
     // An SSO code is not an OAuth code.
-    let e = err(d.oauth().exchange(s(&code))).await;
+    let e = err(call(&d.oauth(), "exchange", &[&s(&code)])).await;
     assert_descope_error(&e, "unauthenticated", Some("E061401"));
-    let start = ok(d
-        .sso()
-        .start(s(&tenant), url(&landing()), JsValue::UNDEFINED))
+    let start = ok(call(
+        &d.sso(),
+        "start",
+        &[&s(&tenant), &url(&landing()), &JsValue::UNDEFINED],
+    ))
     .await;
     let back = follow(&get_str(&start, "url").unwrap()).await;
     let code = query_param(&back, "code").expect("code");
-    let session = ok(d.sso().exchange(s(&code))).await;
+    let session = ok(call(&d.sso(), "exchange", &[&s(&code)])).await;
     assert!(amr(&session).contains(&"fed".to_string()));
     assert!(d.session().is_some());
 }
@@ -550,28 +636,34 @@ async fn f40_used_unknown_empty_and_missing_codes_store_nothing_and_keep_the_ses
         r#""persistence":"memory","autoRefresh":false"#,
     ))
     .unwrap();
-    let start = ok(other
-        .oauth()
-        .start(s("github"), url(&landing()), JsValue::UNDEFINED))
+    let start = ok(call(
+        &other.oauth(),
+        "start",
+        &[&s("github"), &url(&landing()), &JsValue::UNDEFINED],
+    ))
     .await;
     let oauth_used = query_param(&follow(&get_str(&start, "url").unwrap()).await, "code").unwrap();
-    ok(other.oauth().exchange(s(&oauth_used))).await;
-    let start = ok(other.sso().start(
-        s(&format!("T{}", uid())),
-        url(&landing()),
-        JsValue::UNDEFINED,
+    ok(call(&other.oauth(), "exchange", &[&s(&oauth_used)])).await;
+    let start = ok(call(
+        &other.sso(),
+        "start",
+        &[
+            &s(&format!("T{}", uid())),
+            &url(&landing()),
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     let sso_used = query_param(&follow(&get_str(&start, "url").unwrap()).await, "code").unwrap();
-    ok(other.sso().exchange(s(&sso_used))).await;
+    ok(call(&other.sso(), "exchange", &[&s(&sso_used)])).await;
     other.dispose();
     let unknown = format!("unknown{}", uid());
     for sso in [false, true] {
         let exchange = |code: JsValue| {
             if sso {
-                d.sso().exchange(code)
+                call(&d.sso(), "exchange", &[&code])
             } else {
-                d.oauth().exchange(code)
+                call(&d.oauth(), "exchange", &[&code])
             }
         };
         let used = if sso { &sso_used } else { &oauth_used };
@@ -607,7 +699,12 @@ async fn f40_used_unknown_empty_and_missing_codes_store_nothing_and_keep_the_ses
 async fn totp_sign_up_verify_wrong_code_and_update() {
     let (d, _) = client("").await;
     let login = unique_email();
-    let r = ok(d.totp().sign_up(s(&login), JsValue::UNDEFINED)).await;
+    let r = ok(call(
+        &d.totp(),
+        "signUp",
+        &[&s(&login), &JsValue::UNDEFINED],
+    ))
+    .await;
     let prov = get_str(&r, "provisioningUrl").expect("provisioningUrl");
     assert!(prov.starts_with("otpauth://totp/"));
     assert!(get_str(&r, "image").is_some_and(|i| i.len() > 100));
@@ -616,17 +713,27 @@ async fn totp_sign_up_verify_wrong_code_and_update() {
     assert!(get(&r, "provisioningURL").is_undefined());
     let code = totp_code(&login).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let e = err(d.totp().verify(s(&login), s(wrong), JsValue::UNDEFINED)).await;
+    let e = err(call(
+        &d.totp(),
+        "verify",
+        &[&s(&login), &s(wrong), &JsValue::UNDEFINED],
+    ))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("E065102"));
     assert!(d.session().is_none());
-    let session = ok(d.totp().verify(s(&login), s(&code), JsValue::UNDEFINED)).await;
+    let session = ok(call(
+        &d.totp(),
+        "verify",
+        &[&s(&login), &s(&code), &JsValue::UNDEFINED],
+    ))
+    .await;
     assert!(amr(&session).contains(&"totp".to_string()));
-    let r2 = ok(d.totp().update(s(&login))).await;
+    let r2 = ok(call(&d.totp(), "update", &[&s(&login)])).await;
     assert_ne!(get_str(&r2, "key"), Some(key));
     // Without a session: no request.
     let (fresh, _) = client("").await;
     let before = requests().await.length();
-    let e = err(fresh.totp().update(s(&login))).await;
+    let e = err(call(&fresh.totp(), "update", &[&s(&login)])).await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     assert_eq!(requests().await.length(), before);
 }
@@ -638,49 +745,91 @@ async fn password_sign_up_sign_in_replace_policy_and_errors() {
     let (d, _) = client("").await;
     let login = unique_email();
     let pw = format!("Aa1{}", uid());
-    let policy = ok(d.password().policy()).await;
+    let policy = ok(call(&d.password(), "policy", &[])).await;
     assert_eq!(get(&policy, "minLength").as_f64(), Some(8.0));
     assert_eq!(get(&policy, "uppercase").as_bool(), Some(true));
     assert_eq!(get(&policy, "nonAlphanumeric").as_bool(), Some(false));
-    let e = err(d
-        .password()
-        .sign_up(s(&login), s("weak"), JsValue::UNDEFINED, JsValue::UNDEFINED))
+    let e = err(call(
+        &d.password(),
+        "signUp",
+        &[
+            &s(&login),
+            &s("weak"),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
+    ))
     .await;
     assert_descope_error(&e, "api", Some("E062905"));
     assert!(!get_str(&e, "description").unwrap().contains("weak"));
-    let session = ok(d.password().sign_up(
-        s(&login),
-        s(&pw),
-        JsValue::UNDEFINED,
-        options(r#"{"customClaims":{"tier":"gold"}}"#),
+    let session = ok(call(
+        &d.password(),
+        "signUp",
+        &[
+            &s(&login),
+            &s(&pw),
+            &JsValue::UNDEFINED,
+            &options(r#"{"customClaims":{"tier":"gold"}}"#),
+        ],
     ))
     .await;
     assert_eq!(amr(&session), vec!["pwd".to_string()]);
     assert_eq!(nsec(&session, "tier").as_deref(), Some("gold"));
-    let e = err(d
-        .password()
-        .sign_in(s(&login), s("Wrong1pass"), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.password(),
+        "signIn",
+        &[&s(&login), &s("Wrong1pass"), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("E062901"));
-    let e = err(d
-        .password()
-        .sign_in(s(&unique_email()), s(&pw), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.password(),
+        "signIn",
+        &[&s(&unique_email()), &s(&pw), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "api", Some("E062108"));
-    ok(d.password().sign_in(s(&login), s(&pw), JsValue::UNDEFINED)).await;
+    ok(call(
+        &d.password(),
+        "signIn",
+        &[&s(&login), &s(&pw), &JsValue::UNDEFINED],
+    ))
+    .await;
     // MFA on top of the password session.
-    let mfa = ok(d
-        .password()
-        .sign_in(s(&login), s(&pw), options(r#"{"mfa":true}"#)))
+    let mfa = ok(call(
+        &d.password(),
+        "signIn",
+        &[&s(&login), &s(&pw), &options(r#"{"mfa":true}"#)],
+    ))
     .await;
     assert!(amr(&mfa).contains(&"mfa".to_string()));
     let pw2 = format!("Bb2{}", uid());
-    let e = err(d.password().replace(s(&login), s("Wrong1pass"), s(&pw2))).await;
+    let e = err(call(
+        &d.password(),
+        "replace",
+        &[&s(&login), &s("Wrong1pass"), &s(&pw2)],
+    ))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("E062901"));
-    let replaced = ok(d.password().replace(s(&login), s(&pw), s(&pw2))).await;
+    let replaced = ok(call(
+        &d.password(),
+        "replace",
+        &[&s(&login), &s(&pw), &s(&pw2)],
+    ))
+    .await;
     assert!(get_str(&replaced, "sessionJwt").is_some());
-    ok(d.password().sign_in(s(&login), s(&pw2), JsValue::UNDEFINED)).await;
-    let e = err(d.password().sign_in(s(&login), s(""), JsValue::UNDEFINED)).await;
+    ok(call(
+        &d.password(),
+        "signIn",
+        &[&s(&login), &s(&pw2), &JsValue::UNDEFINED],
+    ))
+    .await;
+    let e = err(call(
+        &d.password(),
+        "signIn",
+        &[&s(&login), &s(""), &JsValue::UNDEFINED],
+    ))
+    .await;
     assert_descope_error(&e, "validation", Some("invalidPassword"));
 }
 
@@ -693,29 +842,54 @@ async fn password_reset_through_magic_link_then_update_and_no_password_in_logs()
     let d = Descope::new(cfg).unwrap();
     let login = unique_email();
     let pw = format!("Cc3{}", uid());
-    ok(d.password()
-        .sign_up(s(&login), s(&pw), JsValue::UNDEFINED, JsValue::UNDEFINED))
+    ok(call(
+        &d.password(),
+        "signUp",
+        &[
+            &s(&login),
+            &s(&pw),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
+    ))
     .await;
     ok(d.logout()).await;
     let before = requests().await.length();
-    let e = err(d.password().update(s(&login), s("Dd4newpass"))).await;
+    let e = err(call(
+        &d.password(),
+        "update",
+        &[&s(&login), &s("Dd4newpass")],
+    ))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     assert_eq!(requests().await.length(), before);
-    let r = ok(d
-        .password()
-        .send_reset(s(&login), url(&format!("{EMU}/reset"))))
+    let r = ok(call(
+        &d.password(),
+        "sendReset",
+        &[&s(&login), &url(&format!("{EMU}/reset"))],
+    ))
     .await;
     assert_eq!(get_str(&r, "resetMethod").as_deref(), Some("magiclink"));
     assert!(get_str(&r, "maskedEmail").is_some());
     let token = get_str(&last_message(&login).await, "token").unwrap();
-    ok(d.magic_link().verify(s(&token))).await;
+    ok(call(&d.magic_link(), "verify", &[&s(&token)])).await;
     let pw2 = format!("Dd4{}", uid());
-    let e = err(d.password().update(s(&login), s("short"))).await;
+    let e = err(call(&d.password(), "update", &[&s(&login), &s("short")])).await;
     assert_descope_error(&e, "api", Some("E062905"));
-    let v = ok(d.password().update(s(&login), s(&pw2))).await;
+    let v = ok(call(&d.password(), "update", &[&s(&login), &s(&pw2)])).await;
     assert!(v.is_undefined());
-    ok(d.password().sign_in(s(&login), s(&pw2), JsValue::UNDEFINED)).await;
-    let e = err(d.password().sign_in(s(&login), s(&pw), JsValue::UNDEFINED)).await;
+    ok(call(
+        &d.password(),
+        "signIn",
+        &[&s(&login), &s(&pw2), &JsValue::UNDEFINED],
+    ))
+    .await;
+    let e = err(call(
+        &d.password(),
+        "signIn",
+        &[&s(&login), &s(&pw), &JsValue::UNDEFINED],
+    ))
+    .await;
     assert_descope_error(&e, "unauthenticated", Some("E062901"));
     let lines: Array = get(&log, "lines").dyn_into().unwrap();
     assert!(lines.length() > 0);
@@ -735,13 +909,20 @@ async fn password_reset_through_magic_link_then_update_and_no_password_in_logs()
 async fn notp_sign_up_or_in_approve_and_wait_for_session() {
     let (d, _) = client("").await;
     let phone = unique_phone();
-    let p = ok(d.notp().sign_up_or_in(url(&phone), JsValue::UNDEFINED)).await;
+    let p = ok(call(
+        &d.notp(),
+        "signUpOrIn",
+        &[&url(&phone), &JsValue::UNDEFINED],
+    ))
+    .await;
     let pending_ref = get_str(&p, "pendingRef").expect("pendingRef");
     let redirect = get_str(&p, "redirectUrl").expect("redirectUrl");
     assert!(get_str(&p, "image").is_some_and(|i| i.len() > 100));
-    let waiting = d
-        .notp()
-        .wait_for_session(s(&pending_ref), wait_opts(1000, 20_000, None));
+    let waiting = call(
+        &d.notp(),
+        "waitForSession",
+        &[&s(&pending_ref), &wait_opts(1000, 20_000, None)],
+    );
     pause(1200).await; // at least one "pending" answer (E066103) first
     let r = get_url(&redirect).await;
     assert_eq!(get(&r, "status").as_f64(), Some(200.0));
@@ -749,7 +930,12 @@ async fn notp_sign_up_or_in_approve_and_wait_for_session() {
     assert!(amr(&session).contains(&"whatsapp".to_string()));
     assert!(d.session().is_some());
     // Without a login id the emulator signs in its default WhatsApp user.
-    let p = ok(d.notp().sign_in(JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
+    let p = ok(call(
+        &d.notp(),
+        "signIn",
+        &[&JsValue::UNDEFINED, &JsValue::UNDEFINED],
+    ))
+    .await;
     assert!(get_str(&p, "pendingRef").is_some());
 }
 
@@ -843,16 +1029,172 @@ async fn family_promises_after_dispose_reject_as_disposed() {
     let (d, _) = client("").await;
     d.dispose();
     let ps: Vec<Promise> = vec![
-        d.magic_link().verify(s("x")),
-        d.enchanted_link()
-            .wait_for_session(s("x"), JsValue::UNDEFINED),
-        d.oauth()
-            .start(s("google"), JsValue::UNDEFINED, JsValue::UNDEFINED),
-        d.password().policy(),
+        call(&d.magic_link(), "verify", &[&s("x")]),
+        call(
+            &d.enchanted_link(),
+            "waitForSession",
+            &[&s("x"), &JsValue::UNDEFINED],
+        ),
+        call(
+            &d.oauth(),
+            "start",
+            &[&s("google"), &JsValue::UNDEFINED, &JsValue::UNDEFINED],
+        ),
+        call(&d.password(), "policy", &[]),
         d.history(),
     ];
     for p in ps {
         let e = JsFuture::from(p).await.unwrap_err();
         assert_descope_error(&e, "config", Some("disposed"));
+    }
+}
+
+/// Each method of the family classes (src/families.js) reaches its own wire-table entry: the JS
+/// methods number the rows of the dispatcher's table, so a method numbered wrong would send
+/// another method's request. (The passkey methods are covered by tests/webauthn.rs and the
+/// passkeys e2e tests.)
+#[wasm_bindgen_test]
+async fn every_family_method_sends_its_own_request() {
+    let (d, _) = client(r#""autoRefresh":false"#).await;
+    let login = unique_email();
+    sign_in_email(&d, &login).await;
+    let (id, email, phone) = (s(&login), s(&unique_email()), s(&unique_phone()));
+    let (pw, method, sms) = (s("Passw0rd!x"), s("email"), s("sms"));
+    let (el, ml, notp) = (d.enchanted_link(), d.magic_link(), d.notp());
+    let (oauth, otp, password) = (d.oauth(), d.otp(), d.password());
+    let (sso, totp) = (d.sso(), d.totp());
+    let cases: &[(&JsValue, &str, &[&JsValue], &str)] = &[
+        (&el, "signIn", &[&id], "/v1/auth/enchantedlink/signin/email"),
+        (
+            &el,
+            "signUpOrIn",
+            &[&id],
+            "/v1/auth/enchantedlink/signup-in/email",
+        ),
+        (
+            &el,
+            "signUp",
+            &[&email],
+            "/v1/auth/enchantedlink/signup/email",
+        ),
+        (
+            &el,
+            "updateEmail",
+            &[&id, &email],
+            "/v1/auth/enchantedlink/update/email",
+        ),
+        (&el, "verify", &[&s("t")], "/v1/auth/enchantedlink/verify"),
+        (
+            &el,
+            "waitForSession",
+            &[&s("r")],
+            "/v1/auth/enchantedlink/pending-session",
+        ),
+        (
+            &ml,
+            "signIn",
+            &[&method, &id],
+            "/v1/auth/magiclink/signin/email",
+        ),
+        (
+            &ml,
+            "signUpOrIn",
+            &[&method, &id],
+            "/v1/auth/magiclink/signup-in/email",
+        ),
+        (
+            &ml,
+            "signUp",
+            &[&method, &email],
+            "/v1/auth/magiclink/signup/email",
+        ),
+        (
+            &ml,
+            "updateEmail",
+            &[&id, &email],
+            "/v1/auth/magiclink/update/email",
+        ),
+        (
+            &ml,
+            "updatePhone",
+            &[&sms, &id, &phone],
+            "/v1/auth/magiclink/update/phone/sms",
+        ),
+        (&ml, "verify", &[&s("t")], "/v1/auth/magiclink/verify"),
+        (&notp, "signIn", &[], "/v1/auth/notp/whatsapp/signin"),
+        (&notp, "signUpOrIn", &[], "/v1/auth/notp/whatsapp/signup-in"),
+        (&notp, "signUp", &[], "/v1/auth/notp/whatsapp/signup"),
+        (
+            &notp,
+            "waitForSession",
+            &[&s("r")],
+            "/v1/auth/notp/pending-session",
+        ),
+        (&oauth, "exchange", &[&s("c")], "/v1/auth/oauth/exchange"),
+        (&oauth, "start", &[&s("google")], "/v1/auth/oauth/authorize"),
+        (&otp, "signIn", &[&method, &id], "/v1/auth/otp/signin/email"),
+        (
+            &otp,
+            "signUpOrIn",
+            &[&method, &id],
+            "/v1/auth/otp/signup-in/email",
+        ),
+        (
+            &otp,
+            "signUp",
+            &[&method, &email],
+            "/v1/auth/otp/signup/email",
+        ),
+        (
+            &otp,
+            "updateEmail",
+            &[&id, &email],
+            "/v1/auth/otp/update/email",
+        ),
+        (
+            &otp,
+            "updatePhone",
+            &[&sms, &id, &phone],
+            "/v1/auth/otp/update/phone/sms",
+        ),
+        (
+            &otp,
+            "verify",
+            &[&method, &id, &s("1")],
+            "/v1/auth/otp/verify/email",
+        ),
+        (&password, "policy", &[], "/v1/auth/password/policy"),
+        (
+            &password,
+            "replace",
+            &[&id, &pw, &pw],
+            "/v1/auth/password/replace",
+        ),
+        (&password, "sendReset", &[&id], "/v1/auth/password/reset"),
+        (&password, "signIn", &[&id, &pw], "/v1/auth/password/signin"),
+        (&password, "update", &[&id, &pw], "/v1/auth/password/update"),
+        (
+            &password,
+            "signUp",
+            &[&email, &pw],
+            "/v1/auth/password/signup",
+        ),
+        (&sso, "exchange", &[&s("c")], "/v1/auth/saml/exchange"),
+        (&sso, "start", &[&s("T1")], "/v1/auth/saml/authorize"),
+        (
+            &totp,
+            "signUp",
+            &[&s(&unique_email())],
+            "/v1/auth/totp/signup",
+        ),
+        (&totp, "update", &[&id], "/v1/auth/totp/update"),
+        (&totp, "verify", &[&id, &s("1")], "/v1/auth/totp/verify"),
+    ];
+    for (family, name, args, path) in cases {
+        // Resolved or rejected by the server: either way its request is the newest in the log.
+        let _ = JsFuture::from(call(family, name, args)).await;
+        let log = requests().await;
+        let newest = log.get(log.length() - 1);
+        assert_eq!(get_str(&newest, "path").as_deref(), Some(*path), "{name}");
     }
 }

@@ -116,10 +116,14 @@ async fn f08_a_250_kib_token_is_read_and_one_over_256_kib_is_a_typed_size_error(
     let pid = project_id().await;
     let (d, prefix) = client("").await;
     let login = unique_email();
-    ok(d.otp().sign_up_or_in(
-        method("email"),
-        JsValue::from_str(&login),
-        JsValue::UNDEFINED,
+    ok(call(
+        &d.otp(),
+        "signUpOrIn",
+        &[
+            &method("email"),
+            &JsValue::from_str(&login),
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     let code = latest_code(&login).await;
@@ -144,10 +148,14 @@ async fn f08_a_250_kib_token_is_read_and_one_over_256_kib_is_a_typed_size_error(
         fake_jwt(&claims("DSR", 0))
     ))
     .await;
-    ok(d2.otp().verify(
-        method("email"),
-        JsValue::from_str(&login),
-        JsValue::from_str("000000"),
+    ok(call(
+        &d2.otp(),
+        "verify",
+        &[
+            &method("email"),
+            &JsValue::from_str(&login),
+            &JsValue::from_str("000000"),
+        ],
     ))
     .await;
     assert_eq!(jwt_of(&d2), large);
@@ -163,10 +171,14 @@ async fn f08_a_250_kib_token_is_read_and_one_over_256_kib_is_a_typed_size_error(
         fake_jwt(&claims("DSR", 0))
     ))
     .await;
-    let e = err(d.otp().verify(
-        method("email"),
-        JsValue::from_str(&login),
-        JsValue::from_str(&code),
+    let e = err(call(
+        &d.otp(),
+        "verify",
+        &[
+            &method("email"),
+            &JsValue::from_str(&login),
+            &JsValue::from_str(&code),
+        ],
     ))
     .await;
     assert_descope_error(&e, "protocol", Some("tokenTooLarge"));

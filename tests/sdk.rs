@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use descope_wasm::types::SignUpUserJs;
 use descope_wasm::Descope;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -25,17 +24,21 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
     let rec = recorder();
     d.on_session_change(listener(&rec)).unwrap();
     let login = unique_email();
-    let user: SignUpUserJs = json(r#"{"name":"Ada Lovelace"}"#).unchecked_into();
-    let masked = ok(d.otp().sign_up(
-        method("email"),
-        s(&login),
-        JsValue::from(user),
-        JsValue::UNDEFINED,
+    let user = json(r#"{"name":"Ada Lovelace"}"#);
+    let masked = ok(call(
+        &d.otp(),
+        "signUp",
+        &[&method("email"), &s(&login), &user, &JsValue::UNDEFINED],
     ))
     .await;
     assert!(get_str(&masked, "maskedEmail").is_some_and(|m| !m.is_empty() && m != login));
     let code = latest_code(&login).await;
-    let session = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let session = ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(&code)],
+    ))
+    .await;
     let jwt = get_str(&session, "sessionJwt").unwrap();
     assert_eq!(jwt.split('.').count(), 3);
     assert!(get_str(&session, "refreshJwt").is_some());
@@ -73,11 +76,15 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
         Some(true)
     );
     // Sign-up of an existing user fails with the server's code.
-    let e = err(d.otp().sign_up(
-        method("email"),
-        s(&login),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
+    let e = err(call(
+        &d.otp(),
+        "signUp",
+        &[
+            &method("email"),
+            &s(&login),
+            &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert_descope_error(&e, "api", Some("E062107"));
@@ -87,20 +94,34 @@ async fn otp_email_sign_up_verify_persists_and_emits_signed_in() {
 async fn otp_sms_sign_up_or_in_then_sign_in() {
     let (d, _) = client("").await;
     let phone = unique_phone();
-    let masked = ok(d
-        .otp()
-        .sign_up_or_in(method("sms"), s(&phone), JsValue::UNDEFINED))
+    let masked = ok(call(
+        &d.otp(),
+        "signUpOrIn",
+        &[&method("sms"), &s(&phone), &JsValue::UNDEFINED],
+    ))
     .await;
     assert!(get_str(&masked, "maskedPhone").is_some());
     let code = latest_code(&phone).await;
-    let s1 = ok(d.otp().verify(method("sms"), s(&phone), s(&code))).await;
-    let masked = ok(d
-        .otp()
-        .sign_in(method("sms"), s(&phone), JsValue::UNDEFINED))
+    let s1 = ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("sms"), &s(&phone), &s(&code)],
+    ))
+    .await;
+    let masked = ok(call(
+        &d.otp(),
+        "signIn",
+        &[&method("sms"), &s(&phone), &JsValue::UNDEFINED],
+    ))
     .await;
     assert!(get_str(&masked, "maskedPhone").is_some());
     let code2 = latest_code(&phone).await;
-    let s2 = ok(d.otp().verify(method("sms"), s(&phone), s(&code2))).await;
+    let s2 = ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("sms"), &s(&phone), &s(&code2)],
+    ))
+    .await;
     assert_eq!(get_str(&s1, "userId"), get_str(&s2, "userId"));
     let amr: Array = get(&s2, "amr").dyn_into().unwrap();
     assert!(amr.includes(&s("sms"), 0));
@@ -110,12 +131,20 @@ async fn otp_sms_sign_up_or_in_then_sign_in() {
 async fn wrong_code_is_e061102_and_no_session() {
     let (d, _) = client("").await;
     let login = unique_email();
-    ok(d.otp()
-        .sign_up_or_in(method("email"), s(&login), JsValue::UNDEFINED))
+    ok(call(
+        &d.otp(),
+        "signUpOrIn",
+        &[&method("email"), &s(&login), &JsValue::UNDEFINED],
+    ))
     .await;
     let code = latest_code(&login).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let e = err(d.otp().verify(method("email"), s(&login), s(wrong))).await;
+    let e = err(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(wrong)],
+    ))
+    .await;
     assert_descope_error(&e, "api", Some("E061102"));
     assert_eq!(get(&e, "status").as_f64(), Some(400.0));
     assert_eq!(get(&e, "retryable").as_bool(), Some(false));
@@ -125,9 +154,11 @@ async fn wrong_code_is_e061102_and_no_session() {
 #[wasm_bindgen_test]
 async fn unknown_user_is_e062108() {
     let (d, _) = client("").await;
-    let e = err(d
-        .otp()
-        .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "api", Some("E062108"));
 }
@@ -136,35 +167,54 @@ async fn unknown_user_is_e062108() {
 async fn validation_errors_happen_before_the_network() {
     let (d, _) = client("").await;
     let before = requests().await.length();
-    let e = err(d.otp().sign_in(method("email"), s(""), JsValue::UNDEFINED)).await;
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &s(""), &JsValue::UNDEFINED],
+    ))
+    .await;
     assert_descope_error(&e, "validation", Some("emptyLoginId"));
-    let e = err(d
-        .otp()
-        .sign_in(method("fax"), s("a@b.co"), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[&method("fax"), &s("a@b.co"), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "validation", Some("invalidMethod"));
-    let e = err(d
-        .otp()
-        .sign_in(method("email"), JsValue::from(5), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &JsValue::from(5), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "validation", None);
-    let e = err(d
-        .otp()
-        .update_email(s("a@b.co"), s("not-an-email"), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "updateEmail",
+        &[&s("a@b.co"), &s("not-an-email"), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "validation", Some("invalidEmail"));
-    let e = err(d.otp().update_phone(
-        JsValue::from_str("sms").unchecked_into(),
-        s("x"),
-        s("555"),
-        JsValue::UNDEFINED,
+    let e = err(call(
+        &d.otp(),
+        "updatePhone",
+        &[
+            &JsValue::from_str("sms").unchecked_into(),
+            &s("x"),
+            &s("555"),
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     assert_descope_error(&e, "validation", Some("invalidPhone"));
-    let e = err(d.otp().sign_in(
-        method("email"),
-        s("a@b.co"),
-        options(r#"{"customClaims":[1]}"#),
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[
+            &method("email"),
+            &s("a@b.co"),
+            &options(r#"{"customClaims":[1]}"#),
+        ],
     ))
     .await;
     assert_descope_error(&e, "validation", None);
@@ -175,9 +225,11 @@ async fn validation_errors_happen_before_the_network() {
 async fn f15_rate_limit_surfaces_retry_after_ms() {
     let (d, _) = client("").await;
     fault(r#"{"path":"/v1/auth/otp/signin/email","status":429,"retryAfter":"7","times":1}"#).await;
-    let e = err(d
-        .otp()
-        .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "rateLimited", Some("E130429"));
     assert_eq!(get(&e, "retryAfterMs").as_f64(), Some(7000.0));
@@ -191,10 +243,10 @@ async fn f15_rate_limit_surfaces_retry_after_ms() {
     set_config(r#"{"rateLimitPerMinute":1}"#).await;
     let mut limited = None;
     for _ in 0..3 {
-        if let Err(e) = JsFuture::from(d.otp().sign_in(
-            method("email"),
-            s(&unique_email()),
-            JsValue::UNDEFINED,
+        if let Err(e) = JsFuture::from(call(
+            &d.otp(),
+            "signIn",
+            &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
         ))
         .await
         {
@@ -430,10 +482,14 @@ async fn step_up_and_mfa_and_custom_claims() {
     let first = sign_in_email(&d, &login).await;
     assert_eq!(get(&first, "stepUp").as_bool(), Some(false));
     // Step-up: the refresh JWT goes in Authorization.
-    ok(d.otp().sign_in(
-        method("email"),
-        s(&login),
-        options(r#"{"stepup":true,"customClaims":{"team":"blue"}}"#),
+    ok(call(
+        &d.otp(),
+        "signIn",
+        &[
+            &method("email"),
+            &s(&login),
+            &options(r#"{"stepup":true,"customClaims":{"team":"blue"}}"#),
+        ],
     ))
     .await;
     let log = requests().await;
@@ -448,7 +504,12 @@ async fn step_up_and_mfa_and_custom_claims() {
         "Bearer pid:refreshJwt"
     );
     let code = latest_code(&login).await;
-    let stepped = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let stepped = ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(&code)],
+    ))
+    .await;
     assert_eq!(get(&stepped, "stepUp").as_bool(), Some(true));
     assert_eq!(
         get_str(&get(&get(&get(&stepped, "claims"), "nsec"), "team"), "team").as_deref(),
@@ -459,11 +520,19 @@ async fn step_up_and_mfa_and_custom_claims() {
         Some("blue")
     );
     // MFA: "mfa" joins amr.
-    ok(d.otp()
-        .sign_in(method("email"), s(&login), options(r#"{"mfa":true}"#)))
+    ok(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &s(&login), &options(r#"{"mfa":true}"#)],
+    ))
     .await;
     let code = latest_code(&login).await;
-    let mfa = ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let mfa = ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(&code)],
+    ))
+    .await;
     let amr: Array = get(&mfa, "amr").dyn_into().unwrap();
     assert!(amr.includes(&s("mfa"), 0));
 }
@@ -473,23 +542,33 @@ async fn step_up_without_session_is_unauthenticated_with_no_request() {
     let (d, _) = client("").await;
     let before = requests().await;
     let n = count_path(&before, "/v1/auth/otp/signin/email");
-    let e = err(d.otp().sign_in(
-        method("email"),
-        s(&unique_email()),
-        options(r#"{"stepup":true}"#),
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[
+            &method("email"),
+            &s(&unique_email()),
+            &options(r#"{"stepup":true}"#),
+        ],
     ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
-    let e = err(d.otp().sign_in(
-        method("email"),
-        s(&unique_email()),
-        options(r#"{"mfa":true}"#),
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[
+            &method("email"),
+            &s(&unique_email()),
+            &options(r#"{"mfa":true}"#),
+        ],
     ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
-    let e = err(d
-        .otp()
-        .update_email(s("a@b.co"), s("c@d.co"), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "updateEmail",
+        &[&s("a@b.co"), &s("c@d.co"), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "unauthenticated", Some("noSession"));
     let after = requests().await;
@@ -743,9 +822,11 @@ async fn f14_odd_error_bodies_are_typed() {
             r#"{{"path":"/v1/auth/otp/signin/email","status":400,"body":{body},"times":1}}"#
         ))
         .await;
-        let e = err(d
-            .otp()
-            .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+        let e = err(call(
+            &d.otp(),
+            "signIn",
+            &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
+        ))
         .await;
         assert_descope_error(&e, "api", Some("httpError"));
         assert_eq!(get(&e, "status").as_f64(), Some(400.0));
@@ -757,9 +838,11 @@ async fn f22_black_hole_times_out() {
     let (d, _) = client(r#""timeoutMs":300"#).await;
     fault(r#"{"path":"/v1/auth/otp/signin/email","delayMs":2000,"times":1}"#).await;
     let t0 = js_sys::Date::now();
-    let e = err(d
-        .otp()
-        .sign_in(method("email"), s(&unique_email()), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "timeout", Some("timeout"));
     let took = js_sys::Date::now() - t0;
@@ -820,30 +903,44 @@ async fn update_email_and_phone_with_a_session() {
             Some(login.as_str())
         );
     };
-    let masked = ok(d
-        .otp()
-        .update_email(s(&login), s(&new_email), JsValue::UNDEFINED))
+    let masked = ok(call(
+        &d.otp(),
+        "updateEmail",
+        &[&s(&login), &s(&new_email), &JsValue::UNDEFINED],
+    ))
     .await;
     let masked_email = get_str(&masked, "maskedEmail").expect("maskedEmail");
     assert!(masked_email.contains('*') && !masked_email.contains(&new_email));
     check(&requests().await, "/v1/auth/otp/update/email");
     // The code goes to the new address; verifying it makes the address the user's.
     let code = latest_code(&login).await;
-    ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(&code)],
+    ))
+    .await;
     let me = ok(d.me()).await;
     assert_eq!(get_str(&me, "email").as_deref(), Some(new_email.as_str()));
     assert_eq!(get(&me, "verifiedEmail").as_bool(), Some(true));
 
     let new_phone = unique_phone();
     let phone = JsValue::from_str("sms").unchecked_into();
-    let masked = ok(d
-        .otp()
-        .update_phone(phone, s(&login), s(&new_phone), JsValue::UNDEFINED))
+    let masked = ok(call(
+        &d.otp(),
+        "updatePhone",
+        &[&phone, &s(&login), &s(&new_phone), &JsValue::UNDEFINED],
+    ))
     .await;
     assert!(get_str(&masked, "maskedPhone").is_some_and(|m| m.contains('*')));
     check(&requests().await, "/v1/auth/otp/update/phone/sms");
     let code = latest_code(&login).await;
-    ok(d.otp().verify(method("sms"), s(&login), s(&code))).await;
+    ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("sms"), &s(&login), &s(&code)],
+    ))
+    .await;
     let me = ok(d.me()).await;
     assert_eq!(get_str(&me, "phone").as_deref(), Some(new_phone.as_str()));
     assert_eq!(get(&me, "verifiedPhone").as_bool(), Some(true));
@@ -888,9 +985,11 @@ async fn refresh_rotates_diagnostics_unsubscribe_and_dispose() {
     assert_eq!(get(&d.diagnostics(), "nextRefreshAt"), JsValue::UNDEFINED);
     let e = err(d.refresh()).await;
     assert_descope_error(&e, "config", Some("disposed"));
-    let e = err(d
-        .otp()
-        .sign_in(method("email"), s("a@b.co"), JsValue::UNDEFINED))
+    let e = err(call(
+        &d.otp(),
+        "signIn",
+        &[&method("email"), &s("a@b.co"), &JsValue::UNDEFINED],
+    ))
     .await;
     assert_descope_error(&e, "config", Some("disposed"));
 }
@@ -916,13 +1015,26 @@ async fn logger_gets_events_but_never_a_token_or_code() {
     js_sys::Reflect::set(&cfg, &s("logger"), &log).unwrap();
     let d = Descope::new(cfg).unwrap();
     let login = unique_email();
-    ok(d.otp()
-        .sign_up_or_in(method("email"), s(&login), JsValue::UNDEFINED))
+    ok(call(
+        &d.otp(),
+        "signUpOrIn",
+        &[&method("email"), &s(&login), &JsValue::UNDEFINED],
+    ))
     .await;
     let code = latest_code(&login).await;
-    ok(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    ok(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(&code)],
+    ))
+    .await;
     ok(d.refresh()).await;
-    let _ = JsFuture::from(d.otp().verify(method("email"), s(&login), s(&code))).await;
+    let _ = JsFuture::from(call(
+        &d.otp(),
+        "verify",
+        &[&method("email"), &s(&login), &s(&code)],
+    ))
+    .await;
     let lines: Array = get(&log, "lines").dyn_into().unwrap();
     let all: Vec<String> = lines.iter().filter_map(|l| l.as_string()).collect();
     assert!(all
@@ -1239,16 +1351,16 @@ async fn f31_logout_during_an_in_flight_refresh_wins() {
 async fn sdk_session_id_is_per_page_load() {
     let (a, _) = client(r#""autoRefresh":false"#).await;
     let (b, _) = client(r#""autoRefresh":false"#).await;
-    let _ = JsFuture::from(a.otp().sign_in(
-        method("email"),
-        s(&unique_email()),
-        JsValue::UNDEFINED,
+    let _ = JsFuture::from(call(
+        &a.otp(),
+        "signIn",
+        &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
     ))
     .await;
-    let _ = JsFuture::from(b.otp().sign_in(
-        method("email"),
-        s(&unique_email()),
-        JsValue::UNDEFINED,
+    let _ = JsFuture::from(call(
+        &b.otp(),
+        "signIn",
+        &[&method("email"), &s(&unique_email()), &JsValue::UNDEFINED],
     ))
     .await;
     let log = requests().await;

@@ -60,7 +60,7 @@ extern "C" {
 #[wasm_bindgen_test]
 async fn is_supported_on_a_secure_page_of_a_current_browser() {
     let (d, _) = client("").await;
-    assert!(d.webauthn().is_supported());
+    assert!(supported(&d.webauthn()));
 }
 
 #[wasm_bindgen_test]
@@ -69,29 +69,44 @@ async fn bad_arguments_are_refused_before_any_request() {
     let w = d.webauthn();
     let before = passkey_requests().await;
     let cases: Vec<(Promise, &str)> = vec![
-        (w.sign_up(JsValue::from(42), U, U), "invalidArgument"),
-        (w.sign_up(U, U, U), "invalidArgument"),
-        (w.sign_up(s(""), U, U), "emptyLoginId"),
         (
-            w.sign_up(s("a@b.co"), JsValue::from(7), U),
+            call(&w, "signUp", &[&JsValue::from(42), &U, &U]),
             "invalidArgument",
         ),
-        (w.sign_up(s("a@b.co"), U, s("stepup")), "invalidArgument"),
-        (w.sign_in(JsValue::from(true), U), "invalidArgument"),
-        (w.sign_in(s(&"a".repeat(1025)), U), "invalidLoginId"),
+        (call(&w, "signUp", &[&U, &U, &U]), "invalidArgument"),
+        (call(&w, "signUp", &[&s(""), &U, &U]), "emptyLoginId"),
         (
-            w.sign_in(U, options(r#"{"stepup":"yes"}"#)),
+            call(&w, "signUp", &[&s("a@b.co"), &JsValue::from(7), &U]),
             "invalidArgument",
         ),
         (
-            w.sign_in(U, options(r#"{"customClaims":[1]}"#)),
+            call(&w, "signUp", &[&s("a@b.co"), &U, &s("stepup")]),
             "invalidArgument",
         ),
-        (w.sign_up_or_in(s(""), U), "emptyLoginId"),
-        (w.update(JsValue::NULL), "invalidArgument"),
-        (w.update(s("")), "emptyLoginId"),
-        (w.autofill(s("now")), "invalidArgument"),
-        (w.autofill(options(r#"{"signal":true}"#)), "invalidArgument"),
+        (
+            call(&w, "signIn", &[&JsValue::from(true), &U]),
+            "invalidArgument",
+        ),
+        (
+            call(&w, "signIn", &[&s(&"a".repeat(1025)), &U]),
+            "invalidLoginId",
+        ),
+        (
+            call(&w, "signIn", &[&U, &options(r#"{"stepup":"yes"}"#)]),
+            "invalidArgument",
+        ),
+        (
+            call(&w, "signIn", &[&U, &options(r#"{"customClaims":[1]}"#)]),
+            "invalidArgument",
+        ),
+        (call(&w, "signUpOrIn", &[&s(""), &U]), "emptyLoginId"),
+        (call(&w, "update", &[&JsValue::NULL]), "invalidArgument"),
+        (call(&w, "update", &[&s("")]), "emptyLoginId"),
+        (call(&w, "autofill", &[&s("now")]), "invalidArgument"),
+        (
+            call(&w, "autofill", &[&options(r#"{"signal":true}"#)]),
+            "invalidArgument",
+        ),
     ];
     for (p, code) in cases {
         assert_descope_error(&err(p).await, "validation", Some(code));
@@ -107,11 +122,11 @@ async fn stepup_mfa_and_update_without_a_session_reject_unauthenticated_with_no_
     let stepup = || options(r#"{"stepup":true}"#);
     let mfa = || options(r#"{"mfa":true}"#);
     for p in [
-        w.sign_in(s("a@b.co"), stepup()),
-        w.sign_in(U, stepup()),
-        w.sign_in(s("a@b.co"), mfa()),
-        w.sign_up_or_in(s("a@b.co"), stepup()),
-        w.update(s("a@b.co")),
+        call(&w, "signIn", &[&s("a@b.co"), &stepup()]),
+        call(&w, "signIn", &[&U, &stepup()]),
+        call(&w, "signIn", &[&s("a@b.co"), &mfa()]),
+        call(&w, "signUpOrIn", &[&s("a@b.co"), &stepup()]),
+        call(&w, "update", &[&s("a@b.co")]),
     ] {
         assert_descope_error(&err(p).await, "unauthenticated", Some("noSession"));
     }
@@ -125,7 +140,12 @@ async fn autofill_with_an_already_aborted_signal_rejects_at_once_with_no_request
     let ctl = web_sys::AbortController::new().unwrap();
     ctl.abort();
     let before = passkey_requests().await;
-    let e = err(d.webauthn().autofill(signal_opts(&ctl.signal()))).await;
+    let e = err(call(
+        &d.webauthn(),
+        "autofill",
+        &[&signal_opts(&ctl.signal())],
+    ))
+    .await;
     assert_descope_error(&e, "aborted", Some("aborted"));
     assert_eq!(get(&e, "retryable").as_bool(), Some(false));
     assert_eq!(passkey_requests().await, before, "no request was sent");
@@ -139,7 +159,7 @@ async fn autofill_aborted_while_its_start_request_is_in_flight_rejects_aborted_w
     fault(r#"{"path":"/v1/auth/webauthn/signin/start","delayMs":1000,"times":1}"#).await;
     let ctl = web_sys::AbortController::new().unwrap();
     let before = count_path(&requests().await, "/v1/auth/webauthn/signin/finish");
-    let p = d.webauthn().autofill(signal_opts(&ctl.signal()));
+    let p = call(&d.webauthn(), "autofill", &[&signal_opts(&ctl.signal())]);
     pause(300).await;
     ctl.abort();
     let e = err(p).await;
@@ -160,10 +180,10 @@ async fn a_page_that_cannot_use_passkeys_is_told_why_before_any_request() {
         ("tojson", "toJSON"),
     ] {
         let restore = hide_passkey_feature(what);
-        let supported = w.is_supported();
+        let supported = supported(&w);
         let before = passkey_requests().await;
-        let up = err(w.sign_up(s(&unique_email()), U, U)).await;
-        let auto = err(w.autofill(U)).await;
+        let up = err(call(&w, "signUp", &[&s(&unique_email()), &U, &U])).await;
+        let auto = err(call(&w, "autofill", &[&U])).await;
         restore.call0(&JsValue::NULL).unwrap();
         assert!(!supported, "isSupported() without {what}");
         for e in [&up, &auto] {
@@ -177,7 +197,7 @@ async fn a_page_that_cannot_use_passkeys_is_told_why_before_any_request() {
             "{what}: no request was sent"
         );
     }
-    assert!(w.is_supported(), "restored");
+    assert!(supported(&w), "restored");
 }
 
 /// The emulator answers the start (its rpId is the page's host, 127.0.0.1), then the browser
@@ -188,9 +208,9 @@ async fn a_browser_refusal_becomes_a_typed_error_and_nothing_is_finished() {
     let rec = recorder();
     d.on_session_change(listener(&rec)).unwrap();
     let login = unique_email();
-    let e = err(d.webauthn().sign_up(s(&login), s("Ada"), U)).await;
+    let e = err(call(&d.webauthn(), "signUp", &[&s(&login), &s("Ada"), &U])).await;
     assert_descope_error(&e, "config", Some("invalidDomain"));
-    let e = err(d.webauthn().sign_in(U, U)).await;
+    let e = err(call(&d.webauthn(), "signIn", &[&U, &U])).await;
     assert_descope_error(&e, "config", Some("invalidDomain"));
     let log = requests().await;
     assert_eq!(count_path(&log, "/v1/auth/webauthn/signup/start"), 1);
@@ -219,7 +239,7 @@ async fn a_browser_refusal_becomes_a_typed_error_and_nothing_is_finished() {
 async fn a_start_answer_that_is_not_a_transaction_is_a_protocol_error() {
     let (d, _) = client("").await;
     fault(r#"{"path":"/v1/auth/webauthn/signin/start","status":200,"body":{"options":"{}"},"times":1}"#).await;
-    let e = err(d.webauthn().sign_in(U, U)).await;
+    let e = err(call(&d.webauthn(), "signIn", &[&U, &U])).await;
     assert_descope_error(&e, "protocol", Some("invalidResponse"));
 }
 
@@ -229,10 +249,10 @@ async fn passkey_calls_after_dispose_reject_as_disposed() {
     let w = d.webauthn();
     d.dispose();
     for p in [
-        w.sign_in(U, U),
-        w.sign_up(s(""), U, U),
-        w.autofill(U),
-        w.update(s("x")),
+        call(&w, "signIn", &[&U, &U]),
+        call(&w, "signUp", &[&s(""), &U, &U]),
+        call(&w, "autofill", &[&U]),
+        call(&w, "update", &[&s("x")]),
     ] {
         assert_descope_error(
             &JsFuture::from(p).await.unwrap_err(),

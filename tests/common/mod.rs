@@ -2,7 +2,7 @@
 //! promise plumbing and event recorders. Never prints a token or a code.
 #![allow(dead_code)]
 
-use descope_wasm::types::{DeliveryMethodJs, DescopeConfigJs, SessionListenerJs};
+use descope_wasm::types::{DescopeConfigJs, SessionListenerJs};
 use descope_wasm::Descope;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -190,8 +190,30 @@ pub async fn client(extra: &str) -> (Descope, String) {
     )
 }
 
-pub fn method(m: &str) -> DeliveryMethodJs {
-    JsValue::from_str(m).unchecked_into()
+pub fn method(m: &str) -> JsValue {
+    JsValue::from_str(m)
+}
+
+/// `family[method](...args)`: a method of a sign-in family object (`d.otp()`, …; JS classes,
+/// src/families.js) called by its JS name, as an app calls it.
+pub fn invoke(family: &JsValue, method: &str, args: &[&JsValue]) -> JsValue {
+    let f: Function = get(family, method)
+        .dyn_into()
+        .expect("a method of the family");
+    let list: Array = args.iter().copied().collect();
+    f.apply(family, &list).expect("family methods do not throw")
+}
+
+/// A family method that answers a promise (all but `webauthn.isSupported()`).
+pub fn call(family: &JsValue, method: &str, args: &[&JsValue]) -> Promise {
+    invoke(family, method, args).dyn_into().expect("a promise")
+}
+
+/// `webauthn.isSupported()`.
+pub fn supported(webauthn: &JsValue) -> bool {
+    invoke(webauthn, "isSupported", &[])
+        .as_bool()
+        .expect("a boolean")
 }
 
 pub fn options(s: &str) -> JsValue {
@@ -249,17 +271,25 @@ pub fn assert_descope_error(e: &JsValue, kind: &str, code: Option<&str>) {
 
 /// Signs `login_id` in by email OTP (sign-up-or-in + verify); returns the Session object.
 pub async fn sign_in_email(d: &Descope, login_id: &str) -> JsValue {
-    ok(d.otp().sign_up_or_in(
-        method("email"),
-        JsValue::from_str(login_id),
-        JsValue::UNDEFINED,
+    ok(call(
+        &d.otp(),
+        "signUpOrIn",
+        &[
+            &method("email"),
+            &JsValue::from_str(login_id),
+            &JsValue::UNDEFINED,
+        ],
     ))
     .await;
     let code = latest_code(login_id).await;
-    ok(d.otp().verify(
-        method("email"),
-        JsValue::from_str(login_id),
-        JsValue::from_str(&code),
+    ok(call(
+        &d.otp(),
+        "verify",
+        &[
+            &method("email"),
+            &JsValue::from_str(login_id),
+            &JsValue::from_str(&code),
+        ],
     ))
     .await
 }

@@ -21,7 +21,8 @@ cargo build --release --target wasm32-unknown-unknown -p descope-wasm
 rm -rf "$stage" && mkdir -p "$stage/classic"
 # `--encode-into always`: no fallback for a TextEncoder without encodeInto. Every browser that runs
 # this module (it needs reference types: Chrome 96, Firefox 79, Safari 15) has encodeInto.
-wasm-bindgen --target web --encode-into always --out-dir "$stage" --out-name descope_wasm "$wasm_in"
+# `--keep-debug`: the name section, which drop-formatters.mjs reads (wasm-opt strips it below).
+wasm-bindgen --target web --encode-into always --keep-debug --out-dir "$stage" --out-name descope_wasm "$wasm_in"
 # The JS that src/ imports (#[wasm_bindgen(module = ...)]) lands in snippets/, imported by the glue.
 mv "$stage/descope_wasm.js" "$stage/descope_wasm_glue.js"
 # The classic build bundles its own copy of the glue, whose messages name `descopeWasm.init`
@@ -36,6 +37,9 @@ node_modules/.bin/esbuild "$stage/classic.js" --bundle --format=iife --global-na
   --platform=browser --target=es2020 --define:import.meta.url=undefined --log-level=warning \
   --outfile="$stage/classic/descope_wasm.js"
 rm "$stage/classic.js" "$stage/descope_wasm_classic_glue.js"
+
+# Formatting code that only the function table keeps alive (see the script).
+node scripts/drop-formatters.mjs "$stage/descope_wasm_bg.wasm" "$stage/descope_wasm_bg.wasm"
 
 # npm's binaryen, never Debian's v108 (it breaks wasm-bindgen 0.2.130 modules at init()).
 # Passes run in order: whole-program type flow (--gufa) and re-structured control flow (--flatten

@@ -229,6 +229,7 @@ impl Parser<'_> {
     fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.skip_ws();
         match self.peek().ok_or(JsonError::Truncated)? {
+            b'{' | b'[' if depth >= MAX_DEPTH => Err(JsonError::TooDeep),
             b'{' => self.object(depth + 1),
             b'[' => self.array(depth + 1),
             b'"' => self.string().map(Value::String),
@@ -240,66 +241,60 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
-        if depth > MAX_DEPTH {
-            return Err(JsonError::TooDeep);
-        }
-        self.pos += 1; // '['
-        let mut items = Vec::new();
+    /// Consumes `b` if it comes next after whitespace.
+    fn eat(&mut self, b: u8) -> bool {
         self.skip_ws();
-        if self.peek() == Some(b']') {
+        let found = self.peek() == Some(b);
+        if found {
             self.pos += 1;
-            return Ok(Value::Array(items));
         }
-        loop {
-            items.push(self.value(depth)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.unexpected()),
-            }
+        found
+    }
+
+    /// Consumes `b`, which must come next after whitespace.
+    fn expect(&mut self, b: u8) -> Result<(), JsonError> {
+        if self.eat(b) {
+            Ok(())
+        } else {
+            Err(self.unexpected())
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
-        if depth > MAX_DEPTH {
-            return Err(JsonError::TooDeep);
-        }
-        self.pos += 1; // '{'
-        let mut members: Vec<(String, Value)> = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(members));
-        }
-        loop {
-            self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.unexpected());
-            }
-            let key = self.string()?;
-            if members.len() < LINEAR_DUP_CHECK_MAX && members.iter().any(|(k, _)| *k == key) {
-                return Err(JsonError::DuplicateKey);
-            }
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return Err(self.unexpected());
-            }
-            self.pos += 1;
-            let v = self.value(depth)?;
-            members.push((key, v));
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
+    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        if !self.eat(b']') {
+            loop {
+                items.push(self.value(depth)?);
+                if self.eat(b']') {
                     break;
                 }
-                _ => return Err(self.unexpected()),
+                self.expect(b',')?;
+            }
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.pos += 1; // '{'
+        let mut members: Vec<(String, Value)> = Vec::new();
+        if !self.eat(b'}') {
+            loop {
+                self.skip_ws();
+                if self.peek() != Some(b'"') {
+                    return Err(self.unexpected());
+                }
+                let key = self.string()?;
+                if members.len() < LINEAR_DUP_CHECK_MAX && members.iter().any(|(k, _)| *k == key) {
+                    return Err(JsonError::DuplicateKey);
+                }
+                self.expect(b':')?;
+                let v = self.value(depth)?;
+                members.push((key, v));
+                if self.eat(b'}') {
+                    break;
+                }
+                self.expect(b',')?;
             }
         }
         if members.len() > LINEAR_DUP_CHECK_MAX && has_duplicate_key(&members) {

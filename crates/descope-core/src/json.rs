@@ -354,13 +354,11 @@ impl Parser<'_> {
                     0xD800..=0xDBFF => {
                         // A high surrogate must be followed by an escaped low surrogate (or the
                         // input ends first: truncation, not bad Unicode).
-                        if b"\\u".starts_with(self.b.get(self.pos..).unwrap_or_default()) {
-                            return Err(JsonError::Truncated);
+                        match self.b.get(self.pos..).unwrap_or_default() {
+                            [b'\\', b'u', ..] => self.pos += 2,
+                            [] | [b'\\'] => return Err(JsonError::Truncated),
+                            _ => return Err(JsonError::InvalidUnicode),
                         }
-                        if self.peek() != Some(b'\\') || self.b.get(self.pos + 1) != Some(&b'u') {
-                            return Err(JsonError::InvalidUnicode);
-                        }
-                        self.pos += 2;
                         let lo = self.hex4()?;
                         if !(0xDC00..=0xDFFF).contains(&lo) {
                             return Err(JsonError::InvalidUnicode);

@@ -212,16 +212,16 @@ impl Parser<'_> {
     }
 
     fn expect_lit(&mut self, lit: &[u8]) -> Result<(), JsonError> {
-        let end = self.pos.checked_add(lit.len()).ok_or(JsonError::Syntax)?;
-        if self.b.get(self.pos..end) == Some(lit) {
-            self.pos = end;
-            return Ok(());
+        let rest = self.b.get(self.pos..).unwrap_or_default();
+        if rest.starts_with(lit) {
+            self.pos += lit.len();
+            Ok(())
+        } else if lit.starts_with(rest) {
+            // `tr` at the very end is a cut-off `true`.
+            Err(JsonError::Truncated)
+        } else {
+            Err(JsonError::Syntax)
         }
-        // `tr` at the very end is a cut-off `true`.
-        if lit.starts_with(self.b.get(self.pos..).unwrap_or_default()) {
-            return Err(JsonError::Truncated);
-        }
-        Err(JsonError::Syntax)
     }
 
     /// Parses a value whose enclosing containers are `depth` deep. Recursion is bounded by

@@ -73,31 +73,21 @@ pub fn decode(input: &str) -> Result<Vec<u8>, Base64Error> {
         return Err(Base64Error::InvalidLength);
     }
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
-    for chunk in bytes.chunks(4) {
-        // Pack up to four 6-bit values, left-aligned in 24 bits.
-        let mut acc: u32 = 0;
-        for (i, &c) in chunk.iter().enumerate() {
-            let v = value(c).ok_or(Base64Error::InvalidCharacter)?;
-            acc |= v << (18 - 6 * i as u32);
+    // A bit queue: each character adds 6 bits, each full byte leaves it.
+    let mut bits: u32 = 0;
+    let mut queued = 0;
+    for &c in bytes {
+        bits = (bits << 6) | value(c).ok_or(Base64Error::InvalidCharacter)?;
+        queued += 6;
+        if queued >= 8 {
+            queued -= 8;
+            out.push((bits >> queued) as u8);
+            bits &= (1 << queued) - 1;
         }
-        let [_, b0, b1, b2] = acc.to_be_bytes();
-        match chunk.len() {
-            4 => out.extend_from_slice(&[b0, b1, b2]),
-            3 => {
-                // 18 bits carry 16: the low 2 bits of the last character must be zero.
-                if b2 != 0 {
-                    return Err(Base64Error::NonCanonical);
-                }
-                out.extend_from_slice(&[b0, b1]);
-            }
-            _ => {
-                // Two characters (length ≡ 1 was rejected above): 12 bits carry 8, low 4 must be zero.
-                if b1 != 0 || b2 != 0 {
-                    return Err(Base64Error::NonCanonical);
-                }
-                out.push(b0);
-            }
-        }
+    }
+    // Bits left over after the last byte (2 or 4, after a short final group) must be zero.
+    if bits != 0 {
+        return Err(Base64Error::NonCanonical);
     }
     Ok(out)
 }

@@ -98,7 +98,7 @@ pub const MAX_DEPTH: usize = 64;
 /// Largest input accepted, in bytes (checked before anything else).
 pub const MAX_INPUT_BYTES: usize = 1 << 20; // 1 MiB
 
-/// Objects with more members than this are checked for duplicate keys by merge sort (O(n log n)) instead
+/// Objects with more members than this are checked for duplicate keys by sorting (O(n log n)) instead
 /// of a linear scan per member, so 100,000-member objects stay fast (F08).
 const LINEAR_DUP_CHECK_MAX: usize = 16;
 
@@ -136,49 +136,42 @@ pub fn parse_bytes(input: &[u8]) -> Result<Value, JsonError> {
     parse(s)
 }
 
-/// Whether two members share a key, in O(n log n): a bottom-up merge sort of the borrowed keys that stops
-/// at the first tie. Two equal keys always meet as the heads of one merge, because everything smaller is
-/// consumed first. (Hand-written rather than `sort_unstable`, which costs ≈3.5 KB of wasm.)
+/// Whether two members share a key, in O(n log n): heapsort the borrowed keys, then compare neighbours.
+/// (Hand-written rather than `sort_unstable`, which costs ≈3.5 KB of wasm; heapsort needs no scratch
+/// buffer and no recursion.)
 fn has_duplicate_key(members: &[(String, Value)]) -> bool {
-    let mut runs: Vec<Vec<&str>> = members.iter().map(|(k, _)| vec![k.as_str()]).collect();
-    while runs.len() > 1 {
-        let mut next = Vec::with_capacity(runs.len() / 2 + 1);
-        let mut it = runs.into_iter();
-        while let Some(a) = it.next() {
-            match it.next() {
-                Some(b) => match merge_unique(a, b) {
-                    Some(m) => next.push(m),
-                    None => return true,
-                },
-                None => next.push(a),
-            }
-        }
-        runs = next;
+    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+    let n = keys.len();
+    for root in (0..n / 2).rev() {
+        sift_down(&mut keys, root, n);
     }
-    false
+    for end in (1..n).rev() {
+        // The largest key goes after the heap, which shrinks by one.
+        if let Some([largest, .., last]) = keys.get_mut(..end + 1) {
+            core::mem::swap(largest, last);
+        }
+        sift_down(&mut keys, 0, end);
+    }
+    keys.windows(2).any(|pair| pair.first() == pair.get(1))
 }
 
-/// Merges two sorted runs, or `None` if they share an element.
-fn merge_unique<'a>(a: Vec<&'a str>, b: Vec<&'a str>) -> Option<Vec<&'a str>> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let mut a = a.into_iter().peekable();
-    let mut b = b.into_iter().peekable();
+/// Restores the max-heap order of `heap[..end]` below `root`.
+fn sift_down(heap: &mut [&str], mut root: usize, end: usize) {
     loop {
-        match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.cmp(y) {
-                core::cmp::Ordering::Less => out.extend(a.next()),
-                core::cmp::Ordering::Greater => out.extend(b.next()),
-                core::cmp::Ordering::Equal => return None,
-            },
-            (Some(_), None) => {
-                out.extend(a);
-                return Some(out);
-            }
-            (None, _) => {
-                out.extend(b);
-                return Some(out);
-            }
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
         }
+        if child + 1 < end && heap.get(child) < heap.get(child + 1) {
+            child += 1;
+        }
+        if heap.get(root) >= heap.get(child) {
+            return;
+        }
+        if let Some([parent, .., larger]) = heap.get_mut(root..child + 1) {
+            core::mem::swap(parent, larger);
+        }
+        root = child;
     }
 }
 
@@ -219,16 +212,16 @@ impl Parser<'_> {
     }
 
     fn expect_lit(&mut self, lit: &[u8]) -> Result<(), JsonError> {
-        let end = self.pos.checked_add(lit.len()).ok_or(JsonError::Syntax)?;
-        if self.b.get(self.pos..end) == Some(lit) {
-            self.pos = end;
-            return Ok(());
+        let rest = self.b.get(self.pos..).unwrap_or_default();
+        if rest.starts_with(lit) {
+            self.pos += lit.len();
+            Ok(())
+        } else if lit.starts_with(rest) {
+            // `tr` at the very end is a cut-off `true`.
+            Err(JsonError::Truncated)
+        } else {
+            Err(JsonError::Syntax)
         }
-        // `tr` at the very end is a cut-off `true`.
-        if lit.starts_with(self.b.get(self.pos..).unwrap_or_default()) {
-            return Err(JsonError::Truncated);
-        }
-        Err(JsonError::Syntax)
     }
 
     /// Parses a value whose enclosing containers are `depth` deep. Recursion is bounded by
@@ -236,6 +229,7 @@ impl Parser<'_> {
     fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
         self.skip_ws();
         match self.peek().ok_or(JsonError::Truncated)? {
+            b'{' | b'[' if depth >= MAX_DEPTH => Err(JsonError::TooDeep),
             b'{' => self.object(depth + 1),
             b'[' => self.array(depth + 1),
             b'"' => self.string().map(Value::String),
@@ -247,66 +241,60 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
-        if depth > MAX_DEPTH {
-            return Err(JsonError::TooDeep);
-        }
-        self.pos += 1; // '['
-        let mut items = Vec::new();
+    /// Consumes `b` if it comes next after whitespace.
+    fn eat(&mut self, b: u8) -> bool {
         self.skip_ws();
-        if self.peek() == Some(b']') {
+        let found = self.peek() == Some(b);
+        if found {
             self.pos += 1;
-            return Ok(Value::Array(items));
         }
-        loop {
-            items.push(self.value(depth)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.unexpected()),
-            }
+        found
+    }
+
+    /// Consumes `b`, which must come next after whitespace.
+    fn expect(&mut self, b: u8) -> Result<(), JsonError> {
+        if self.eat(b) {
+            Ok(())
+        } else {
+            Err(self.unexpected())
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
-        if depth > MAX_DEPTH {
-            return Err(JsonError::TooDeep);
-        }
-        self.pos += 1; // '{'
-        let mut members: Vec<(String, Value)> = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(members));
-        }
-        loop {
-            self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.unexpected());
-            }
-            let key = self.string()?;
-            if members.len() < LINEAR_DUP_CHECK_MAX && members.iter().any(|(k, _)| *k == key) {
-                return Err(JsonError::DuplicateKey);
-            }
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return Err(self.unexpected());
-            }
-            self.pos += 1;
-            let v = self.value(depth)?;
-            members.push((key, v));
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
+    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        if !self.eat(b']') {
+            loop {
+                items.push(self.value(depth)?);
+                if self.eat(b']') {
                     break;
                 }
-                _ => return Err(self.unexpected()),
+                self.expect(b',')?;
+            }
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
+        self.pos += 1; // '{'
+        let mut members: Vec<(String, Value)> = Vec::new();
+        if !self.eat(b'}') {
+            loop {
+                self.skip_ws();
+                if self.peek() != Some(b'"') {
+                    return Err(self.unexpected());
+                }
+                let key = self.string()?;
+                if members.len() < LINEAR_DUP_CHECK_MAX && members.iter().any(|(k, _)| *k == key) {
+                    return Err(JsonError::DuplicateKey);
+                }
+                self.expect(b':')?;
+                let v = self.value(depth)?;
+                members.push((key, v));
+                if self.eat(b'}') {
+                    break;
+                }
+                self.expect(b',')?;
             }
         }
         if members.len() > LINEAR_DUP_CHECK_MAX && has_duplicate_key(&members) {
@@ -366,13 +354,11 @@ impl Parser<'_> {
                     0xD800..=0xDBFF => {
                         // A high surrogate must be followed by an escaped low surrogate (or the
                         // input ends first: truncation, not bad Unicode).
-                        if b"\\u".starts_with(self.b.get(self.pos..).unwrap_or_default()) {
-                            return Err(JsonError::Truncated);
+                        match self.b.get(self.pos..).unwrap_or_default() {
+                            [b'\\', b'u', ..] => self.pos += 2,
+                            [] | [b'\\'] => return Err(JsonError::Truncated),
+                            _ => return Err(JsonError::InvalidUnicode),
                         }
-                        if self.peek() != Some(b'\\') || self.b.get(self.pos + 1) != Some(&b'u') {
-                            return Err(JsonError::InvalidUnicode);
-                        }
-                        self.pos += 2;
                         let lo = self.hex4()?;
                         if !(0xDC00..=0xDFFF).contains(&lo) {
                             return Err(JsonError::InvalidUnicode);

@@ -94,12 +94,9 @@ pub(crate) fn decode_signed(token: &str) -> Result<(Jwt, Value, Vec<u8>), JwtErr
     if token.len() > MAX_TOKEN_BYTES {
         return Err(JwtError::TooLarge);
     }
-    let mut parts = ascii::split(token, b'.');
-    let (h, p, s) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(h), Some(p), Some(s), None) => (h, p, s),
-        _ => return Err(JwtError::Segments),
-    };
-    if h.is_empty() || p.is_empty() {
+    let (h, rest) = ascii::split_once(token, b'.').ok_or(JwtError::Segments)?;
+    let (p, s) = ascii::split_once(rest, b'.').ok_or(JwtError::Segments)?;
+    if h.is_empty() || p.is_empty() || ascii::find(s, b'.').is_some() {
         return Err(JwtError::Segments);
     }
     if s.is_empty() {

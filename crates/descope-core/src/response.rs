@@ -117,19 +117,21 @@ pub fn parse_auth_response(
     project_id: &str,
     cookie: bool,
 ) -> Result<AuthInfo, Error> {
+    // Every error carries the response's status.
+    auth_info(status, body, project_id, cookie).map_err(|e| e.with_status(status))
+}
+
+fn auth_info(status: u16, body: &str, project_id: &str, cookie: bool) -> Result<AuthInfo, Error> {
     let v = parse_object(status, body)?;
-    let missing = || {
-        Error::protocol("missingSessionJwt", "the response had no session")
-            .with_status(status)
-            .with_retryable(true)
-    };
+    let missing =
+        || Error::protocol("missingSessionJwt", "the response had no session").with_retryable(true);
     let (session_jwt, session, refresh_jwt, refresh) = if cookie {
         let claims = v
             .get("claims")
             .filter(|c| c.as_object().is_some_and(|o| !o.is_empty()))
             .ok_or_else(missing)?;
         let j = jwt::from_payload(claims.to_json()).map_err(|_| invalid_response(status))?;
-        let session = check_claims(j, project_id, false).map_err(|e| e.with_status(status))?;
+        let session = check_claims(j, project_id, false)?;
         let cookie = crate::session::COOKIE_CREDENTIAL.to_string();
         (String::new(), session, Some(cookie), None)
     } else {
@@ -137,13 +139,12 @@ pub fn parse_auth_response(
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             _ => return Err(missing()),
         };
-        let session =
-            check_token(&session_jwt, project_id, false).map_err(|e| e.with_status(status))?;
+        let session = check_token(&session_jwt, project_id, false)?;
         let (refresh_jwt, refresh) = match v.get("refreshJwt") {
             None | Some(Value::Null) => (None, None),
             Some(Value::String(s)) if s.is_empty() => (None, None),
             Some(Value::String(s)) => {
-                let j = check_token(s, project_id, true).map_err(|e| e.with_status(status))?;
+                let j = check_token(s, project_id, true)?;
                 (Some(s.clone()), Some(j))
             }
             Some(_) => return Err(invalid_response(status)),
@@ -152,8 +153,7 @@ pub fn parse_auth_response(
             return Err(Error::protocol(
                 "tokenRoleMismatch",
                 "the session and refresh tokens are the same",
-            )
-            .with_status(status));
+            ));
         }
         (session_jwt, session, refresh_jwt, refresh)
     };

@@ -38,10 +38,11 @@ pub fn parse_retry_after(header: Option<&str>, now_ms: u64) -> Option<u64> {
         return None;
     }
     let delay = if s.bytes().all(|b| b.is_ascii_digit()) {
-        let secs = s.bytes().fold(0u64, |acc, b| {
-            acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+        // Any count above the maximum clamps to it, so counting stops just above it (no overflow).
+        let secs = s.bytes().fold(0, |acc, b| {
+            (acc * 10 + u64::from(b - b'0')).min(MAX_RETRY_AFTER_MS / 1000 + 1)
         });
-        secs.saturating_mul(1000)
+        secs * 1000
     } else {
         let at = http_date_ms(s, now_ms)?;
         at.checked_sub(now_ms).filter(|&d| d > 0)?
@@ -62,44 +63,86 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// `tok` is a day name: the full name (RFC 850) when `full`, else its 3-letter form.
-fn is_day_name(tok: &str, full: bool) -> bool {
-    DAYS.iter().any(|d| {
-        if full {
-            *d == tok
-        } else {
-            d.get(..3) == Some(tok)
+/// The three HTTP-date forms (RFC 9110 §5.6.7), one byte per field or literal. Fields: `a` a 3-letter
+/// day name, `A` a full day name, `m` a month name, `d` a 2-digit day, `e` a 1- or 2-digit day, `y` a
+/// 2-digit year, `Y` a 4-digit year, `h` `i` `s` the 2-digit hour, minute and second. A space stands for
+/// one or more ASCII whitespace; any other byte for itself.
+const FORMS: [&[u8]; 3] = [
+    b"a, d m Y h:i:s GMT", // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+    b"A, d-m-y h:i:s GMT", // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+    b"a m e h:i:s Y",      // asctime: Sun Nov  6 08:49:37 1994
+];
+
+/// The fields of an HTTP-date as written (not yet range-checked).
+#[derive(Default)]
+struct DateFields {
+    year: u32,
+    two_digit_year: bool,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+}
+
+/// The fields of `s` if it has the shape of `form` (see [`FORMS`]). Names are case-sensitive.
+fn match_form(s: &[u8], form: &[u8]) -> Option<DateFields> {
+    let mut f = DateFields::default();
+    let mut rest = s;
+    for &field in form {
+        let in_field = match field {
+            b' ' => u8::is_ascii_whitespace,
+            b'a' | b'A' | b'm' => u8::is_ascii_alphabetic,
+            b'd' | b'e' | b'y' | b'Y' | b'h' | b'i' | b's' => u8::is_ascii_digit,
+            literal => {
+                match rest {
+                    [b, tail @ ..] if *b == literal => rest = tail,
+                    _ => return None,
+                }
+                continue;
+            }
+        };
+        // A field's text is the longest run of bytes of its kind.
+        let mut len = 0;
+        while rest.get(len).is_some_and(in_field) {
+            len += 1;
         }
-    })
-}
-
-/// Month number 1..=12 of a 3-letter month name.
-fn month(tok: &str) -> Option<u32> {
-    let i = MONTHS.iter().position(|m| *m == tok)?;
-    u32::try_from(i + 1).ok()
-}
-
-/// A number of `min..=max` ASCII digits.
-fn digits(tok: &str, min: usize, max: usize) -> Option<u32> {
-    if tok.len() < min || tok.len() > max || !tok.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        let (text, tail) = rest.split_at_checked(len)?;
+        rest = tail;
+        let (slot, widths) = match field {
+            b' ' if len > 0 => continue,
+            b' ' => return None,
+            b'a' | b'A' => {
+                // `a` is the first three letters of a name, `A` all of it.
+                let name_len = |d: &str| if field == b'a' { 3 } else { d.len() };
+                let is_name = |d: &&str| d.as_bytes().starts_with(text) && len == name_len(d);
+                if !DAYS.iter().any(is_name) {
+                    return None;
+                }
+                continue;
+            }
+            b'm' => {
+                let i = MONTHS.iter().position(|m| m.as_bytes() == text)?;
+                f.month = u32::try_from(i + 1).ok()?;
+                continue;
+            }
+            b'd' => (&mut f.day, 2..=2),
+            b'e' => (&mut f.day, 1..=2),
+            b'Y' => (&mut f.year, 4..=4),
+            b'y' => {
+                f.two_digit_year = true;
+                (&mut f.year, 2..=2)
+            }
+            b'h' => (&mut f.hour, 2..=2),
+            b'i' => (&mut f.minute, 2..=2),
+            _ => (&mut f.second, 2..=2),
+        };
+        if !widths.contains(&len) {
+            return None;
+        }
+        *slot = text.iter().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
     }
-    Some(
-        tok.bytes()
-            .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0')),
-    )
-}
-
-/// `hh:mm:ss` as seconds of the day (a leap second `:60` is accepted).
-fn time_of_day(tok: &str) -> Option<u64> {
-    let mut parts = crate::ascii::split(tok, b':');
-    let h = digits(parts.next()?, 2, 2)?;
-    let m = digits(parts.next()?, 2, 2)?;
-    let s = digits(parts.next()?, 2, 2)?;
-    if parts.next().is_some() || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    Some(u64::from(h * 3600 + m * 60 + s))
+    rest.is_empty().then_some(f)
 }
 
 fn is_leap(y: i64) -> bool {
@@ -130,58 +173,30 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 /// `now_ms` is only used to place an RFC 850 two-digit year (RFC 9110: a year that would be more than
 /// 50 years in the future means the century before).
 fn http_date_ms(s: &str, now_ms: u64) -> Option<u64> {
-    let mut t = [""; 6];
-    let mut n = 0usize;
-    for tok in s.split_ascii_whitespace() {
-        *t.get_mut(n)? = tok; // more than 6 tokens: not a date
-        n += 1;
+    let f = FORMS
+        .iter()
+        .find_map(|form| match_form(s.as_bytes(), form))?;
+    let mut year = i64::from(f.year);
+    if f.two_digit_year {
+        // Approximate current year (±1 is fine for a 50-year window).
+        let now_year = 1970 + i64::try_from(now_ms / MS_PER_DAY * 400 / 146_097).ok()?;
+        year += now_year - now_year.rem_euclid(100);
+        if year > now_year + 50 {
+            year -= 100;
+        }
     }
-    let (year, mon, day, time) = match (n, t) {
-        // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-        (6, [wd, d, m, y, time, "GMT"])
-            if wd.strip_suffix(",").is_some_and(|w| is_day_name(w, false)) =>
-        {
-            (
-                i64::from(digits(y, 4, 4)?),
-                month(m)?,
-                digits(d, 2, 2)?,
-                time,
-            )
-        }
-        // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-        (4, [wd, dmy, time, "GMT", _, _])
-            if wd.strip_suffix(",").is_some_and(|w| is_day_name(w, true)) =>
-        {
-            let mut p = crate::ascii::split(dmy, b'-');
-            let d = digits(p.next()?, 2, 2)?;
-            let m = month(p.next()?)?;
-            let yy = i64::from(digits(p.next()?, 2, 2)?);
-            if p.next().is_some() {
-                return None;
-            }
-            // Approximate current year (±1 is fine for a 50-year window).
-            let now_year = 1970 + i64::try_from(now_ms / MS_PER_DAY * 400 / 146_097).ok()?;
-            let mut y = now_year - now_year.rem_euclid(100) + yy;
-            if y > now_year + 50 {
-                y -= 100;
-            }
-            (y, m, d, time)
-        }
-        // asctime: Sun Nov  6 08:49:37 1994
-        (5, [wd, m, d, time, y, _]) if is_day_name(wd, false) => (
-            i64::from(digits(y, 4, 4)?),
-            month(m)?,
-            digits(d, 1, 2)?,
-            time,
-        ),
-        _ => return None,
-    };
-    if day == 0 || day > days_in_month(year, mon) {
+    // A leap second (`:60`) is accepted.
+    if f.day == 0
+        || f.day > days_in_month(year, f.month)
+        || f.hour > 23
+        || f.minute > 59
+        || f.second > 60
+    {
         return None;
     }
-    let days = u64::try_from(days_from_civil(year, mon, day)).ok()?;
-    let secs = days.checked_mul(86_400)?.checked_add(time_of_day(time)?)?;
-    secs.checked_mul(1000)
+    let days = u64::try_from(days_from_civil(year, f.month, f.day)).ok()?;
+    let secs = u64::from(f.hour * 3600 + f.minute * 60 + f.second);
+    days.checked_mul(MS_PER_DAY)?.checked_add(secs * 1000)
 }
 
 #[cfg(test)]

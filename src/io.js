@@ -1,3 +1,6 @@
+// The browser plumbing the Rust glue drives, which is smaller here than as wasm-bindgen imports and
+// closures; the rules stay in Rust.
+
 // The browser half of src/transport.rs: one `fetch` with `redirect: "manual"` (F19) and a deadline
 // over the headers and the body (F22, F23), the body read chunk by chunk up to `max` bytes (F13).
 // Resolves to `{ status, body, retryAfter }`: `body` is the text, or null when it passed `max` (the
@@ -49,4 +52,29 @@ export async function send(url, init, ms, max) {
     }
   }
   return { status: res.status, body, retryAfter: res.headers.get("retry-after") };
+}
+
+// The browser half of src/lock.rs: a promise of the Web Lock `name` that resolves to the function
+// releasing it once the browser grants it, or to something else (the AbortError) when `waitMs`
+// passed first. Without `navigator.locks` it resolves to `undefined` after `pauseMs`.
+export function lock(name, waitMs, pauseMs) {
+  return new Promise((resolve) => {
+    const locks = globalThis.navigator?.locks;
+    if (typeof locks?.request != "function") {
+      setTimeout(resolve, pauseMs);
+      return;
+    }
+    const controller = new AbortController();
+    // Aborting a granted request does nothing, so the timer is left to fire.
+    setTimeout(() => controller.abort(), waitMs);
+    // The lock is held until the promise the callback returns settles: its `resolve` is the
+    // release function handed back. An aborted wait rejects: ours resolves with the error.
+    try {
+      locks
+        .request(name, { signal: controller.signal }, () => new Promise((release) => resolve(release)))
+        .catch(resolve);
+    } catch (e) {
+      resolve(e);
+    }
+  });
 }

@@ -227,19 +227,6 @@ impl Inner {
                 None
             },
         );
-        let mut headers: Vec<(&str, &str)> = vec![
-            ("Authorization", &auth),
-            ("x-descope-sdk-name", "descope-wasm"),
-            ("x-descope-sdk-version", env!("CARGO_PKG_VERSION")),
-            ("x-descope-sdk-session-id", &self.sdk_session_id),
-            ("x-descope-project-id", &self.cfg.project_id),
-        ];
-        if req.body.is_some() {
-            headers.push(("Content-Type", "application/json"));
-        }
-        if let Some(name) = &self.cfg.refresh_cookie_name {
-            headers.push(("x-descope-refresh-cookie-name", name));
-        }
         let method = req.method.as_str();
         self.log(
             "debug",
@@ -250,12 +237,12 @@ impl Inner {
             ],
         );
         let res = transport::send(
+            &self.cfg,
+            &self.sdk_session_id,
             &url,
             method,
-            &headers,
+            &auth,
             req.body.as_deref(),
-            self.cfg.timeout_ms,
-            self.cfg.cookie_mode(),
         )
         .await;
         match &res {

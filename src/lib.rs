@@ -21,7 +21,6 @@ extern crate alloc;
 /// The parts of std's prelude the crate uses, from `alloc`.
 mod prelude {
     pub use alloc::string::{String, ToString};
-    pub use alloc::vec;
     pub use alloc::vec::Vec;
 }
 

@@ -14,13 +14,11 @@ use crate::prelude::*;
 use descope_core::clock::u64_to_string;
 use descope_core::refresh::{self, Claim};
 use descope_core::storage::claim_key;
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::AbortController;
 
-use crate::client::{js_str, now_ms, rand_u32, Inner};
-use crate::js::{field, navigator, set};
+use crate::client::{now_ms, rand_u32, Inner};
+use crate::js::{field, navigator};
 use crate::timer::{pause, set_timeout};
 
 /// `navigator.locks`, where it exists.
@@ -29,45 +27,13 @@ pub(crate) fn web_locks() -> Option<JsValue> {
     locks.is_object().then_some(locks)
 }
 
-/// A promise of the Web Lock `name` that resolves to the function releasing it once the browser
-/// grants it, or to something else (the `AbortError`) when `wait_ms` passed first. Without
-/// `navigator.locks` it resolves to `undefined` after `pause_ms`.
-fn request_lock(name: &str, wait_ms: u32, pause_ms: u32) -> Promise {
-    Promise::new(&mut |resolve, _| {
-        let locks = web_locks();
-        let request = locks
-            .as_ref()
-            .and_then(|l| field(l, "request").dyn_into::<Function>().ok());
-        let (Some(locks), Some(request), Ok(ctl)) = (locks, request, AbortController::new()) else {
-            set_timeout(&resolve, pause_ms);
-            return;
-        };
-        let opts = Object::new();
-        set(&opts, "signal", &field(&ctl, "signal"));
-        // Aborting a granted request does nothing, so the timer is left to fire.
-        if let Ok(abort) = Reflect::get(&ctl, &js_str("abort")) {
-            set_timeout(&abort.unchecked_into::<Function>().bind0(&ctl), wait_ms);
-        }
-        let grant = resolve.clone();
-        // The lock is held until the promise the callback returns settles: its `resolve` is the
-        // release function handed back.
-        let on_grant = Closure::once_into_js(move |_lock: JsValue| {
-            Promise::new(&mut |release, _| {
-                let _ = grant.call1(&JsValue::NULL, &release);
-            })
-        });
-        match request.call3(&locks, &js_str(name), &opts, &on_grant) {
-            // An aborted wait rejects; the rejection resolves ours with the error (no lock).
-            Ok(p) => {
-                if let Ok(catch) = Reflect::get(&p, &js_str("catch")) {
-                    let _ = catch.unchecked_into::<Function>().call1(&p, &resolve);
-                }
-            }
-            Err(e) => {
-                let _ = resolve.call1(&JsValue::NULL, &e);
-            }
-        }
-    })
+#[wasm_bindgen(module = "/src/io.js")]
+extern "C" {
+    /// A promise of the Web Lock `name` that resolves to the function releasing it once the
+    /// browser grants it, or to something else (the `AbortError`) when `wait_ms` passed first.
+    /// Without `navigator.locks` it resolves to `undefined` after `pause_ms`.
+    #[wasm_bindgen(js_name = lock)]
+    fn request_lock(name: &str, wait_ms: u32, pause_ms: u32) -> Promise;
 }
 
 impl Inner {

@@ -35,11 +35,12 @@ if (!names.some((n) => n.includes("descope_wasm"))) fail("the module has no func
 if (names.some((n) => /::fmt::write\b/.test(n))) fail("the module formats (core::fmt::write is linked)");
 
 const isFormatter = (name) => /::fmt::(Display|Debug)>::fmt$/.test(name);
-const segments = module.getNumElementSegments();
-let dropped = 0;
-const infos = [];
-for (let i = 0; i < segments; i++) infos.push(binaryen.getElementSegmentInfo(module.getElementSegmentByIndex(i)));
-if (infos.some((s) => s.data.some(isFormatter))) {
+const segments = [];
+for (let i = 0; i < module.getNumElementSegments(); i++) {
+  segments.push(binaryen.getElementSegmentInfo(module.getElementSegmentByIndex(i)));
+}
+const patched = segments.filter((seg) => seg.data.some(isFormatter));
+if (patched.length > 0) {
   module.addFunction(
     "formatter_never_called",
     binaryen.createType([binaryen.i32, binaryen.i32]),
@@ -48,11 +49,10 @@ if (infos.some((s) => s.data.some(isFormatter))) {
     module.unreachable(),
   );
 }
-for (const seg of infos) {
-  if (!seg.data.some(isFormatter)) continue;
+for (const seg of patched) {
   const offset = binaryen.getExpressionInfo(seg.offset);
   if (offset.id !== binaryen.ConstId) fail(`element segment ${seg.name} has a non-constant offset`);
-  const data = seg.data.map((n) => (isFormatter(n) ? (dropped++, "formatter_never_called") : n));
+  const data = seg.data.map((n) => (isFormatter(n) ? "formatter_never_called" : n));
   module.removeElementSegment(seg.name);
   module.addActiveElementSegment(seg.table, seg.name, data, module.i32.const(offset.value));
 }
